@@ -1,0 +1,36 @@
+package dev.graft.dsl;
+
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Tensor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A node of a model tree with a forward pass. Implement it with a Java record (or a Kotlin
+ * {@code @JvmRecord data class}): the record's components are the node's children — a
+ * {@link Tensor} component is a leaf, a {@code Module} or a {@code List}/{@code Map} of them is a
+ * subtree, anything else is static configuration.
+ *
+ * <p>The name matches {@code java.lang.Module}; import {@code dev.graft.dsl.Module} explicitly.
+ */
+public interface Module {
+  /** The forward pass (inference: stochastic layers are the identity). */
+  Tensor apply(Tensor x);
+
+  /**
+   * The forward pass with randomness: stochastic layers (dropout) draw from {@code key}; with a
+   * {@code null} key they behave as {@link #apply(Tensor)}.
+   */
+  default Tensor apply(Tensor x, @Nullable Key key) {
+    return apply(x);
+  }
+
+  /** Kotlin's call operator: {@code layer(x)}. */
+  default Tensor invoke(Tensor x) {
+    return apply(x);
+  }
+
+  /** Kotlin's call operator with a key: {@code layer(x, key)}. */
+  default Tensor invoke(Tensor x, @Nullable Key key) {
+    return apply(x, key);
+  }
+}
