@@ -1,5 +1,7 @@
 package dev.graft.runtime.kernel;
 
+import java.util.Arrays;
+
 /** Batched float32 matrix multiplication. */
 public final class Matmul {
   private Matmul() {}
@@ -10,6 +12,39 @@ public final class Matmul {
    */
   public static float[] matmul(float[] a, int[] aShape, boolean transposeA, float[] b,
       int[] bShape, boolean transposeB, int[] out) {
-    throw new UnsupportedOperationException("TODO");
+    if (aShape.length < 2 || bShape.length < 2 || out.length < 2) {
+      throw new IllegalArgumentException("matmul: operands need rank >= 2, got a "
+          + Arrays.toString(aShape) + ", b " + Arrays.toString(bShape) + ", out "
+          + Arrays.toString(out));
+    }
+    int ar = aShape.length;
+    int br = bShape.length;
+    int m = transposeA ? aShape[ar - 1] : aShape[ar - 2];
+    int k = transposeA ? aShape[ar - 2] : aShape[ar - 1];
+    int kb = transposeB ? bShape[br - 1] : bShape[br - 2];
+    int n = transposeB ? bShape[br - 2] : bShape[br - 1];
+    int or = out.length;
+    if (k != kb || out[or - 2] != m || out[or - 1] != n) {
+      throw new IllegalArgumentException("matmul: shapes do not agree: a " + Arrays.toString(aShape)
+          + (transposeA ? "ᵀ" : "") + " · b " + Arrays.toString(bShape) + (transposeB ? "ᵀ" : "")
+          + " -> out " + Arrays.toString(out));
+    }
+    int batch = 1;
+    for (int d = 0; d < or - 2; d++) {
+      batch = Math.multiplyExact(batch, out[d]);
+    }
+    float[] c = new float[Math.multiplyExact(batch, Math.multiplyExact(m, n))];
+    if (c.length == 0 || k == 0) {
+      return c;
+    }
+    int[] aIndex = BatchIndex.of("matmul a", aShape, out);
+    int[] bIndex = BatchIndex.of("matmul b", bShape, out);
+    long aMat = (long) aShape[ar - 2] * aShape[ar - 1];
+    long bMat = (long) bShape[br - 2] * bShape[br - 1];
+    for (int t = 0; t < batch; t++) {
+      Gemm.gemm(m, n, k, a, (int) (aIndex[t] * aMat), transposeA, b, (int) (bIndex[t] * bMat),
+          transposeB, c, t * m * n);
+    }
+    return c;
   }
 }
