@@ -37,8 +37,8 @@ public final class Matmul {
     if (c.length == 0 || k == 0) {
       return c;
     }
-    int[] aIndex = BatchIndex.of("matmul a", aShape, out);
-    int[] bIndex = BatchIndex.of("matmul b", bShape, out);
+    int[] aIndex = MatmulBatch.of("matmul a", aShape, out);
+    int[] bIndex = MatmulBatch.of("matmul b", bShape, out);
     long aMat = (long) aShape[ar - 2] * aShape[ar - 1];
     long bMat = (long) bShape[br - 2] * bShape[br - 1];
     for (int t = 0; t < batch; t++) {

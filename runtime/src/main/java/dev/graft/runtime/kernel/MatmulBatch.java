@@ -3,8 +3,8 @@ package dev.graft.runtime.kernel;
 import java.util.Arrays;
 
 /** Maps each flat batch index of a broadcast result to the matrix index of one operand. */
-final class BatchIndex {
-  private BatchIndex() {}
+final class MatmulBatch {
+  private MatmulBatch() {}
 
   /**
    * For an operand of shape {@code shape} (batch axes = all but the last two) broadcast against
