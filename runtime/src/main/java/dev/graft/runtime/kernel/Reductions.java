@@ -2,20 +2,249 @@ package dev.graft.runtime.kernel;
 
 /** Reductions over axes, and softmax along one axis. */
 public final class Reductions {
+  private static final long PARALLEL_MIN = Elementwise.PARALLEL_MIN;
+  /** Columns one task handles when reducing over a middle axis. */
+  private static final int BLOCK = 512;
+
   private Reductions() {}
 
   /** Sum over the sorted axes; the result is laid out in the order of the remaining axes. */
   public static float[] sum(float[] x, int[] shape, int[] axes) {
-    throw new UnsupportedOperationException("TODO");
+    return reduce(x, shape, axes, false);
   }
 
   /** Maximum over the sorted axes. */
   public static float[] max(float[] x, int[] shape, int[] axes) {
-    throw new UnsupportedOperationException("TODO");
+    return reduce(x, shape, axes, true);
+  }
+
+  /**
+   * Reduces the axes group by group, last group first: each maximal run of adjacent reduced axes
+   * is one {@code (outer, n, inner)} reduction over its middle axis.
+   */
+  private static float[] reduce(float[] x, int[] shape, int[] axes, boolean max) {
+    boolean[] red = new boolean[shape.length];
+    for (int a : axes) {
+      red[a] = true;
+    }
+    int[] s = shape.clone();
+    float[] cur = x;
+    int d = s.length - 1;
+    boolean reducedOnce = false;
+    while (d >= 0) {
+      if (!red[d]) {
+        d--;
+        continue;
+      }
+      int end = d;
+      while (d >= 0 && red[d]) {
+        d--;
+      }
+      // Axes d+1 .. end form one group.
+      int outer = 1;
+      for (int i = 0; i <= d; i++) {
+        outer *= s[i];
+      }
+      int n = 1;
+      for (int i = d + 1; i <= end; i++) {
+        n *= s[i];
+        s[i] = 1;
+      }
+      int inner = 1;
+      for (int i = end + 1; i < s.length; i++) {
+        inner *= s[i];
+      }
+      cur = max ? maxMiddle(cur, outer, n, inner) : sumMiddle(cur, outer, n, inner);
+      reducedOnce = true;
+    }
+    return reducedOnce ? cur : cur.clone();
+  }
+
+  /** {@code out[p, m] = sum_j x[p, j, m]}, accumulating in double. */
+  static float[] sumMiddle(float[] x, int outer, int n, int inner) {
+    float[] out = new float[outer * inner];
+    if (out.length == 0) {
+      return out;
+    }
+    if (inner == 1) {
+      Parallel.forRange(outer, (long) outer * n, PARALLEL_MIN, (from, to) -> {
+        for (int p = from; p < to; p++) {
+          out[p] = (float) sumRow(x, p * n, n);
+        }
+      });
+      return out;
+    }
+    int blocks = (inner + BLOCK - 1) / BLOCK;
+    Parallel.forRange(outer * blocks, (long) outer * n * inner, PARALLEL_MIN, (from, to) -> {
+      double[] acc = new double[Math.min(BLOCK, inner)];
+      for (int t = from; t < to; t++) {
+        int p = t / blocks;
+        int m0 = (t % blocks) * BLOCK;
+        int w = Math.min(BLOCK, inner - m0);
+        java.util.Arrays.fill(acc, 0.0);
+        int base = p * n * inner + m0;
+        for (int j = 0; j < n; j++) {
+          int o = base + j * inner;
+          for (int m = 0; m < w; m++) {
+            acc[m] += x[o + m];
+          }
+        }
+        int dst = p * inner + m0;
+        for (int m = 0; m < w; m++) {
+          out[dst + m] = (float) acc[m];
+        }
+      }
+    });
+    return out;
+  }
+
+  private static double sumRow(float[] x, int from, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += x[from + i];
+      s1 += x[from + i + 1];
+      s2 += x[from + i + 2];
+      s3 += x[from + i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += x[from + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code out[p, m] = max_j x[p, j, m]}; NaN propagates. */
+  static float[] maxMiddle(float[] x, int outer, int n, int inner) {
+    float[] out = new float[outer * inner];
+    if (out.length == 0) {
+      return out;
+    }
+    java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+    if (inner == 1) {
+      Parallel.forRange(outer, (long) outer * n, PARALLEL_MIN, (from, to) -> {
+        for (int p = from; p < to; p++) {
+          float m = Float.NEGATIVE_INFINITY;
+          for (int j = p * n, e = j + n; j < e; j++) {
+            m = Math.max(m, x[j]);
+          }
+          out[p] = m;
+        }
+      });
+      return out;
+    }
+    int blocks = (inner + BLOCK - 1) / BLOCK;
+    Parallel.forRange(outer * blocks, (long) outer * n * inner, PARALLEL_MIN, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        int p = t / blocks;
+        int m0 = (t % blocks) * BLOCK;
+        int w = Math.min(BLOCK, inner - m0);
+        int base = p * n * inner + m0;
+        int dst = p * inner + m0;
+        for (int j = 0; j < n; j++) {
+          int o = base + j * inner;
+          for (int m = 0; m < w; m++) {
+            out[dst + m] = Math.max(out[dst + m], x[o + m]);
+          }
+        }
+      }
+    });
+    return out;
   }
 
   /** Softmax (or log-softmax when {@code log}) along {@code axis}, computed stably. */
   public static float[] softmax(float[] x, int[] shape, int axis, boolean log) {
-    throw new UnsupportedOperationException("TODO");
+    int outer = product(shape, 0, axis);
+    int n = shape[axis];
+    int inner = product(shape, axis + 1, shape.length);
+    float[] out = new float[x.length];
+    if (x.length == 0) {
+      return out;
+    }
+    long work = (long) x.length * 8;
+    if (inner == 1) {
+      Parallel.forRange(outer, work, PARALLEL_MIN, (from, to) -> {
+        for (int p = from; p < to; p++) {
+          softmaxRow(x, out, p * n, n, log);
+        }
+      });
+      return out;
+    }
+    int blocks = (inner + BLOCK - 1) / BLOCK;
+    Parallel.forRange(outer * blocks, work, PARALLEL_MIN, (from, to) -> {
+      float[] mx = new float[Math.min(BLOCK, inner)];
+      double[] sum = new double[mx.length];
+      for (int t = from; t < to; t++) {
+        int p = t / blocks;
+        int m0 = (t % blocks) * BLOCK;
+        int w = Math.min(BLOCK, inner - m0);
+        int base = p * n * inner + m0;
+        java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(sum, 0.0);
+        for (int j = 0; j < n; j++) {
+          int o = base + j * inner;
+          for (int m = 0; m < w; m++) {
+            mx[m] = Math.max(mx[m], x[o + m]);
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          int o = base + j * inner;
+          for (int m = 0; m < w; m++) {
+            double e = Math.exp(x[o + m] - mx[m]);
+            sum[m] += e;
+            if (!log) {
+              out[o + m] = (float) e;
+            }
+          }
+        }
+        for (int m = 0; m < w; m++) {
+          sum[m] = log ? Math.log(sum[m]) : 1.0 / sum[m];
+        }
+        for (int j = 0; j < n; j++) {
+          int o = base + j * inner;
+          for (int m = 0; m < w; m++) {
+            out[o + m] = log ? (float) (x[o + m] - mx[m] - sum[m]) : (float) (out[o + m] * sum[m]);
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  private static void softmaxRow(float[] x, float[] out, int from, int n, boolean log) {
+    int end = from + n;
+    float mx = Float.NEGATIVE_INFINITY;
+    for (int i = from; i < end; i++) {
+      mx = Math.max(mx, x[i]);
+    }
+    double sum = 0;
+    for (int i = from; i < end; i++) {
+      double e = Math.exp(x[i] - mx);
+      sum += e;
+      if (!log) {
+        out[i] = (float) e;
+      }
+    }
+    if (log) {
+      double ls = Math.log(sum);
+      for (int i = from; i < end; i++) {
+        out[i] = (float) (x[i] - mx - ls);
+      }
+    } else {
+      double inv = 1.0 / sum;
+      for (int i = from; i < end; i++) {
+        out[i] = (float) (out[i] * inv);
+      }
+    }
+  }
+
+  private static int product(int[] shape, int from, int to) {
+    int p = 1;
+    for (int i = from; i < to; i++) {
+      p *= shape[i];
+    }
+    return p;
   }
 }
