@@ -98,7 +98,18 @@ final class Convolutions {
     Params.ConvGeometry g = new Params.ConvGeometry(outSpatial, kernel, stride.clone(),
         padding.clone(), dilation.clone());
     int k = Shapes.size(kernel);
-    int l = Shapes.size(spatial);
+    int[] positions = g.outSpatial();
+    if (!java.util.Arrays.equals(positions, spatial)) {
+      // outputPadding >= stride (allowed when dilation > stride) gives the output more conv
+      // positions than x has; the extra ones read zeros appended to x.
+      int[] padded = xs.clone();
+      System.arraycopy(positions, 0, padded, 2, r);
+      int[] ones = new int[r + 2];
+      java.util.Arrays.fill(ones, 1);
+      x = Dispatch.bind(Primitive.SCATTER_SLICE,
+          new Params.Slice(padded, new int[r + 2], xs.clone(), ones), x);
+    }
+    int l = Shapes.size(positions);
     int ck = coutG * k;
     Tensor cols;
     if (groups == 1) {

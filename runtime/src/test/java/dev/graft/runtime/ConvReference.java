@@ -1,0 +1,162 @@
+package dev.graft.runtime;
+
+/**
+ * Direct-loop reference convolutions, written to be obviously correct rather than fast: PyTorch
+ * semantics and layouts for 1, 2 and 3 spatial dims with stride, padding, dilation and groups.
+ * Tests in every module compare the real implementations against these (through the runtime
+ * test-jar).
+ *
+ * <ul>
+ *   <li>{@link #conv}: {@code x (N, C, *S)}, {@code w (O, C/groups, *K)}.
+ *   <li>{@link #convTranspose}: {@code x (N, Cin, *S)}, {@code w (Cin, Cout/groups, *K)}, with
+ *       {@code outputPadding}.
+ * </ul>
+ *
+ * <p>Lower-rank problems are run as 3-d ones with unit leading spatial axes; accumulation is in
+ * double.
+ */
+public final class ConvReference {
+  private ConvReference() {}
+
+  /** {@code torch.nn.functional.conv{1,2,3}d(x, w, stride, padding, dilation, groups)}, no bias. */
+  public static Tensor conv(Tensor x, Tensor w, int[] stride, int[] padding, int[] dilation,
+      int groups) {
+    int[] xs = x.shape();
+    int[] ws = w.shape();
+    int r = xs.length - 2;
+    int n = xs[0];
+    int c = xs[1];
+    int o = ws[0];
+    int cg = c / groups;
+    int og = o / groups;
+    int[] in = to3(xs, 2, 1);
+    int[] k = to3(ws, 2, 1);
+    int[] s = to3(stride, 0, 1);
+    int[] p = to3(padding, 0, 0);
+    int[] d = to3(dilation, 0, 1);
+    int[] out = new int[3];
+    for (int a = 0; a < 3; a++) {
+      out[a] = (in[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) / s[a] + 1;
+    }
+    float[] xv = x.toArray();
+    float[] wv = w.toArray();
+    float[] y = new float[n * o * out[0] * out[1] * out[2]];
+    for (int b = 0; b < n; b++) {
+      for (int oc = 0; oc < o; oc++) {
+        int g = oc / og;
+        for (int z = 0; z < out[0]; z++) {
+          for (int h = 0; h < out[1]; h++) {
+            for (int q = 0; q < out[2]; q++) {
+              double acc = 0;
+              for (int ic = 0; ic < cg; ic++) {
+                int ci = g * cg + ic;
+                for (int kz = 0; kz < k[0]; kz++) {
+                  for (int kh = 0; kh < k[1]; kh++) {
+                    for (int kq = 0; kq < k[2]; kq++) {
+                      int iz = z * s[0] - p[0] + kz * d[0];
+                      int ih = h * s[1] - p[1] + kh * d[1];
+                      int iq = q * s[2] - p[2] + kq * d[2];
+                      if (iz < 0 || iz >= in[0] || ih < 0 || ih >= in[1] || iq < 0
+                          || iq >= in[2]) {
+                        continue;
+                      }
+                      float xval = xv[(((b * c + ci) * in[0] + iz) * in[1] + ih) * in[2] + iq];
+                      float wval = wv[(((oc * cg + ic) * k[0] + kz) * k[1] + kh) * k[2] + kq];
+                      acc += (double) xval * wval;
+                    }
+                  }
+                }
+              }
+              y[(((b * o + oc) * out[0] + z) * out[1] + h) * out[2] + q] = (float) acc;
+            }
+          }
+        }
+      }
+    }
+    return Tensor.of(y, shape(n, o, out, r));
+  }
+
+  /**
+   * {@code torch.nn.functional.conv_transpose{1,2,3}d(x, w, stride, padding, outputPadding,
+   * groups, dilation)}, no bias: every input position scatters {@code x · w} into the output.
+   */
+  public static Tensor convTranspose(Tensor x, Tensor w, int[] stride, int[] padding,
+      int[] outputPadding, int[] dilation, int groups) {
+    int[] xs = x.shape();
+    int[] ws = w.shape();
+    int r = xs.length - 2;
+    int n = xs[0];
+    int cin = xs[1];
+    int cinG = cin / groups;
+    int coutG = ws[1];
+    int cout = coutG * groups;
+    int[] in = to3(xs, 2, 1);
+    int[] k = to3(ws, 2, 1);
+    int[] s = to3(stride, 0, 1);
+    int[] p = to3(padding, 0, 0);
+    int[] op = to3(outputPadding, 0, 0);
+    int[] d = to3(dilation, 0, 1);
+    int[] out = new int[3];
+    for (int a = 0; a < 3; a++) {
+      out[a] = (in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1;
+    }
+    float[] xv = x.toArray();
+    float[] wv = w.toArray();
+    double[] y = new double[n * cout * out[0] * out[1] * out[2]];
+    for (int b = 0; b < n; b++) {
+      for (int ci = 0; ci < cin; ci++) {
+        int g = ci / cinG;
+        for (int z = 0; z < in[0]; z++) {
+          for (int h = 0; h < in[1]; h++) {
+            for (int q = 0; q < in[2]; q++) {
+              float xval = xv[(((b * cin + ci) * in[0] + z) * in[1] + h) * in[2] + q];
+              for (int oc = 0; oc < coutG; oc++) {
+                int co = g * coutG + oc;
+                for (int kz = 0; kz < k[0]; kz++) {
+                  for (int kh = 0; kh < k[1]; kh++) {
+                    for (int kq = 0; kq < k[2]; kq++) {
+                      int oz = z * s[0] - p[0] + kz * d[0];
+                      int oh = h * s[1] - p[1] + kh * d[1];
+                      int oq = q * s[2] - p[2] + kq * d[2];
+                      if (oz < 0 || oz >= out[0] || oh < 0 || oh >= out[1] || oq < 0
+                          || oq >= out[2]) {
+                        continue;
+                      }
+                      float wval = wv[(((ci * coutG + oc) * k[0] + kz) * k[1] + kh) * k[2] + kq];
+                      y[(((b * cout + co) * out[0] + oz) * out[1] + oh) * out[2] + oq] +=
+                          (double) xval * wval;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    float[] yf = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      yf[i] = (float) y[i];
+    }
+    return Tensor.of(yf, shape(n, cout, out, r));
+  }
+
+  /** The last {@code length - from} values of {@code a}, left-padded with {@code fill} to 3. */
+  private static int[] to3(int[] a, int from, int fill) {
+    int r = a.length - from;
+    int[] out = new int[3];
+    for (int i = 0; i < 3; i++) {
+      int j = i - (3 - r);
+      out[i] = j >= 0 ? a[from + j] : fill;
+    }
+    return out;
+  }
+
+  private static int[] shape(int n, int c, int[] out3, int r) {
+    int[] s = new int[2 + r];
+    s[0] = n;
+    s[1] = c;
+    System.arraycopy(out3, 3 - r, s, 2, r);
+    return s;
+  }
+}
