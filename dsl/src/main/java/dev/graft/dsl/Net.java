@@ -1,0 +1,298 @@
+package dev.graft.dsl;
+
+import dev.graft.dsl.lora.AdapterConfig;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.LoraSpec;
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.tree.Mask;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fluent, immutable facade over a model tree: which leaves are trainable, the selection the
+ * next {@link #lora} call acts on, and the adapters set aside by {@link #merge()} or {@link
+ * #disableAdapters()}. Every method returns a new {@code Net}; nothing is copied that did not
+ * change.
+ *
+ * <pre>{@code
+ * Net net = Net.of(model).freeze().mask(Mask.regex("encoder/.*")).lora(8, 16.0);
+ * }</pre>
+ */
+public final class Net {
+  private final Module module;
+  private final Set<Path> trainable;
+  private final @Nullable Mask selection;
+  private final Map<Path, LoraWrapper> parked;
+  private final Parking parking;
+
+  /** Why adapters are set aside. */
+  private enum Parking { NONE, MERGED, DISABLED }
+
+  private Net(Module module, Set<Path> trainable, @Nullable Mask selection,
+      Map<Path, LoraWrapper> parked, Parking parking) {
+    this.module = module;
+    this.trainable = Collections.unmodifiableSet(trainable);
+    this.selection = selection;
+    this.parked = Collections.unmodifiableMap(parked);
+    this.parking = parking;
+  }
+
+  /** A net over {@code module} with every leaf trainable, as a fresh PyTorch model is. */
+  public static Net of(Module module) {
+    return new Net(module, new LinkedHashSet<>(Tree.paths(module)), null, Map.of(), Parking.NONE);
+  }
+
+  /** The model tree. */
+  public Module module() {
+    return module;
+  }
+
+  // ------------------------------------------------------------------ trainability
+
+  /** Every leaf present now is frozen; adapters added later are trainable. */
+  public Net freeze() {
+    return new Net(module, new LinkedHashSet<>(), selection, parked, parking);
+  }
+
+  /** Every leaf present now is trainable. */
+  public Net unfreeze() {
+    return new Net(module, new LinkedHashSet<>(Tree.paths(module)), selection, parked, parking);
+  }
+
+  /** The leaves {@code mask} selects become trainable; the others keep their state. */
+  public Net unfreeze(Mask mask) {
+    Set<Path> t = new LinkedHashSet<>(trainable);
+    t.addAll(mask.resolve(module));
+    return new Net(module, ordered(t), selection, parked, parking);
+  }
+
+  /** The leaves {@code mask} selects become frozen; the others keep their state. */
+  public Net freeze(Mask mask) {
+    Set<Path> t = new LinkedHashSet<>(trainable);
+    t.removeAll(mask.resolve(module));
+    return new Net(module, t, selection, parked, parking);
+  }
+
+  /** The trainable leaves, as a mask. */
+  public Mask trainable() {
+    return Mask.of(List.copyOf(trainablePaths()));
+  }
+
+  /** The paths of the trainable leaves, in tree order. */
+  public List<Path> trainablePaths() {
+    List<Path> out = new ArrayList<>();
+    for (Path p : Tree.paths(module)) {
+      if (trainable.contains(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Number of trainable parameters. */
+  public long trainableCount() {
+    long n = 0;
+    for (Path p : trainablePaths()) {
+      n += ((Tensor) Tree.get(module, p)).size();
+    }
+    return n;
+  }
+
+  /** Number of parameters; a tensor shared by several layers (VeRA) counts once. */
+  public long totalCount() {
+    long n = 0;
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : Tree.leaves(module)) {
+      if (seen.add(t)) {
+        n += t.size();
+      }
+    }
+    return n;
+  }
+
+  /** {@code trainableCount / totalCount}: the share of parameters that train. */
+  public double compressionRatio() {
+    long total = totalCount();
+    return total == 0 ? 0 : (double) trainableCount() / total;
+  }
+
+  // ------------------------------------------------------------------ selection and adapters
+
+  /** The selection the next {@link #lora} call acts on (intersected with its target). */
+  public Net mask(Mask mask) {
+    return new Net(module, trainable, mask, parked, parking);
+  }
+
+  /** LoRA of rank {@code rank} and scale numerator {@code alpha} on every selected layer. */
+  public Net lora(int rank, double alpha) {
+    return lora(LoraSpec.of(rank, alpha));
+  }
+
+  /** LoRA on the selected layers whose path {@code target} (a regex) finds. */
+  public Net lora(int rank, double alpha, String target) {
+    return lora(LoraSpec.of(rank, alpha, target));
+  }
+
+  /**
+   * Wraps the selected layers; for each layer the first spec whose target finds its path and one
+   * of whose wrappers applies wins. Wrapped bases are frozen and the adapters' fields trainable;
+   * other leaves keep their state. All-or-nothing: an error leaves this net as it was.
+   */
+  public Net lora(LoraSpec... specs) {
+    requireActive("lora");
+    return Grafting.graft(this, List.of(specs));
+  }
+
+  Net withAdapters(Module newModule, Set<Path> newTrainable) {
+    return new Net(newModule, ordered(newTrainable), null, parked, parking);
+  }
+
+  @Nullable Mask selection() {
+    return selection;
+  }
+
+  Set<Path> trainableSet() {
+    return trainable;
+  }
+
+  /**
+   * A net whose adapted layers are plain layers of the base's type again, with equal outputs.
+   * {@link #unmerge()} on the result restores the adapters bit for bit.
+   */
+  public Net merge() {
+    requireActive("merge");
+    return park(Parking.MERGED);
+  }
+
+  /** Undoes {@link #merge()}: the adapters come back exactly as they were. */
+  public Net unmerge() {
+    if (parking != Parking.MERGED) {
+      throw new IllegalStateException("unmerge: this net was not produced by merge()");
+    }
+    return restore();
+  }
+
+  /** A net whose forward equals the bases' (each wrapper's {@code base()}); adapters kept aside. */
+  public Net disableAdapters() {
+    requireActive("disableAdapters");
+    return park(Parking.DISABLED);
+  }
+
+  /** Undoes {@link #disableAdapters()}. */
+  public Net enableAdapters() {
+    if (parking != Parking.DISABLED) {
+      throw new IllegalStateException("enableAdapters: adapters are not disabled");
+    }
+    return restore();
+  }
+
+  /** Whether this net holds adapters set aside by {@link #merge()}. */
+  public boolean isMerged() {
+    return parking == Parking.MERGED;
+  }
+
+  /** The wrappers in the tree, by layer path. */
+  public Map<Path, LoraWrapper> adapters() {
+    Map<Path, LoraWrapper> out = new LinkedHashMap<>();
+    for (Path p : Tree.nodes(module)) {
+      Object node = Tree.get(module, p);
+      if (node instanceof LoraWrapper w && !insideWrapper(out, p)) {
+        out.put(p, w);
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static boolean insideWrapper(Map<Path, LoraWrapper> found, Path p) {
+    for (Path q : found.keySet()) {
+      if (!q.equals(p) && p.startsWith(q)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Net park(Parking mode) {
+    Map<Path, LoraWrapper> wrappers = adapters();
+    if (wrappers.isEmpty()) {
+      throw new IllegalStateException(mode == Parking.MERGED
+          ? "merge: the net has no adapters to merge"
+          : "disableAdapters: the net has no adapters");
+    }
+    Module m = module;
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      LoraWrapper w = e.getValue();
+      m = Tree.set(m, e.getKey(), mode == Parking.MERGED ? w.merge() : w.base());
+    }
+    return new Net(m, trainable, selection, wrappers, mode);
+  }
+
+  private Net restore() {
+    Module m = module;
+    for (Map.Entry<Path, LoraWrapper> e : parked.entrySet()) {
+      m = Tree.set(m, e.getKey(), e.getValue());
+    }
+    return new Net(m, trainable, selection, Map.of(), Parking.NONE);
+  }
+
+  private void requireActive(String op) {
+    if (parking != Parking.NONE) {
+      throw new IllegalStateException(op + ": adapters are "
+          + (parking == Parking.MERGED ? "merged; call unmerge() first"
+              : "disabled; call enableAdapters() first"));
+    }
+  }
+
+  private Set<Path> ordered(Set<Path> paths) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Path p : Tree.paths(module)) {
+      if (paths.contains(p)) {
+        out.add(p);
+      }
+    }
+    for (Path p : paths) {
+      out.add(p);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ forward
+
+  /** The model's forward pass. */
+  public Tensor apply(Tensor x) {
+    return module.apply(x);
+  }
+
+  /** The forward pass with randomness (dropout) drawn from {@code key}. */
+  public Tensor apply(Tensor x, @Nullable Key key) {
+    return module.apply(x, key);
+  }
+
+  /** Kotlin's call operator: {@code net(x)}. */
+  public Tensor invoke(Tensor x) {
+    return apply(x);
+  }
+
+  /** A table of leaf paths, shapes, trainable flags and parameter counts. */
+  public String summary() {
+    return NetSummary.render(this);
+  }
+
+  /** Short: parameter counts only; use {@link #summary()} for the table. */
+  @Override
+  public String toString() {
+    return "Net[" + module.getClass().getSimpleName() + ", trainable " + trainableCount() + " of "
+        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase()) + "]";
+  }
+}

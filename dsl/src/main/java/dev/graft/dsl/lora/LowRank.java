@@ -1,0 +1,53 @@
+package dev.graft.dsl.lora;
+
+import dev.graft.runtime.Init;
+import dev.graft.runtime.Shapes;
+import dev.graft.runtime.Tensor;
+
+/** The low-rank arithmetic LoRA-family adapters share: initialization, the factored delta, merging. */
+public final class LowRank {
+  private LowRank() {}
+
+  /** A pair of factors {@code A (r, in)} and {@code B (out, r)}. */
+  public record Factors(Tensor a, Tensor b) {}
+
+  /**
+   * LoRA's initialization: {@code A} kaiming-uniform with {@code a = √5} (bound {@code 1/√in}),
+   * {@code B} zero. Rejects a rank below 1.
+   */
+  public static Factors init(String adapter, int out, int in, AdapterConfig config) {
+    checkRank(adapter, config.rank());
+    Tensor a = Init.kaimingUniform(config.key(), Math.sqrt(5.0), in, config.rank(), in);
+    return new Factors(a, Tensor.zeros(out, config.rank()));
+  }
+
+  /** Rejects a rank below 1, naming the adapter. */
+  public static void checkRank(String adapter, int rank) {
+    if (rank < 1) {
+      throw new IllegalArgumentException(adapter + ": rank must be >= 1, got " + rank);
+    }
+  }
+
+  /** Checks {@code A (r, in)} and {@code B (out, r)} against a base of shape {@code (out, in)}. */
+  public static void checkFactors(String adapter, Tensor a, Tensor b, int out, int in) {
+    int[] as = a.shape();
+    int[] bs = b.shape();
+    if (as.length != 2 || bs.length != 2 || as[1] != in || bs[0] != out || as[0] != bs[1]) {
+      throw new IllegalArgumentException(adapter + ": factors A " + Shapes.format(as) + " and B "
+          + Shapes.format(bs) + " do not fit a base of shape (" + out + ", " + in
+          + "): expected A (r, " + in + ") and B (" + out + ", r)");
+    }
+  }
+
+  /** {@code s·(x Aᵀ) Bᵀ}, never forming {@code B A}. */
+  public static Tensor delta(Tensor x, Tensor a, Tensor b, double scale) {
+    Tensor h = x.matmul(a, false, true).matmul(b, false, true);
+    return scale == 1.0 ? h : h.times((float) scale);
+  }
+
+  /** {@code s·B A}, the dense update a merge folds into the weight. */
+  public static Tensor product(Tensor b, Tensor a, double scale) {
+    Tensor p = b.matmul(a);
+    return scale == 1.0 ? p : p.times((float) scale);
+  }
+}
