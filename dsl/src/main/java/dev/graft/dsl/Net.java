@@ -267,6 +267,20 @@ public final class Net {
     return out;
   }
 
+  /**
+   * This net with another tree of the same structure (for example after an optimizer step or a
+   * load): trainability, selection and parked adapters are kept.
+   */
+  public Net withModule(Module newModule) {
+    return new Net(newModule, trainable, selection, parked, parking);
+  }
+
+  // ------------------------------------------------------------------ training
+  // (training entry points go here)
+
+  // ------------------------------------------------------------------ checkpoints
+  // (checkpoint entry points go here)
+
   // ------------------------------------------------------------------ forward
 
   /** The model's forward pass. */
