@@ -1,7 +1,9 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Records;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,5 +34,24 @@ public interface Module {
   /** Kotlin's call operator with a key: {@code layer(x, key)}. */
   default Tensor invoke(Tensor x, @Nullable Key key) {
     return apply(x, key);
+  }
+
+  /**
+   * This node's children by name, in a fixed order: a {@link Tensor} (leaf), a {@code Module}, or a
+   * {@code List} / {@code Map<String, ?>} of them. For a record this is generic ({@link
+   * Records#children}): its child components in component order, null ones left out. A module
+   * that is not a record overrides this together with {@link #withChildren}.
+   */
+  default Map<String, Object> children() {
+    return Records.children(this);
+  }
+
+  /**
+   * A copy of this node with the named children replaced (names not given keep their child);
+   * static configuration is kept. For a record this is generic ({@link Records#rebuild}): the
+   * canonical constructor, after checking each value fits its component's declared type.
+   */
+  default Module withChildren(Map<String, ?> children) {
+    return Records.rebuild(this, children);
   }
 }
