@@ -130,7 +130,7 @@ class InitTest {
   private static void assertUniformWithBound(float[] x, double bound) {
     double max = 0;
     for (float v : x) {
-      assertTrue(Math.abs(v) <= bound * (1 + 1e-6), "|" + v + "| > bound " + bound);
+      assertTrue(Math.abs(v) <= bound * (1 + 1e-6), () -> "|" + v + "| > bound " + bound);
       max = Math.max(max, Math.abs(v));
     }
     assertTrue(max > 0.99 * bound, "max " + max + " never nears bound " + bound);

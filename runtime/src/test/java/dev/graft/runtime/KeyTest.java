@@ -69,10 +69,11 @@ class KeyTest {
     seen.add(root);
     Key[] parts = root.split(2000);
     for (Key k : parts) {
-      assertTrue(seen.add(k), "split repeated a key: " + k);
+      assertTrue(seen.add(k), () -> "split repeated a key: " + k);
     }
     for (int i = 0; i < 2000; i++) {
-      assertTrue(seen.add(root.foldIn(i)), "foldIn(" + i + ") repeated a key");
+      int at = i;
+      assertTrue(seen.add(root.foldIn(i)), () -> "foldIn(" + at + ") repeated a key");
     }
     // Derivations of derivations stay distinct too.
     for (Key k : parts[0].split(100)) {

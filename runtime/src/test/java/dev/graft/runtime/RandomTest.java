@@ -41,7 +41,7 @@ class RandomTest {
 
   @Test
   void parallelGenerationEqualsSingleThread() {
-    int n = (1 << 20) + 3; // odd, well above the parallel threshold
+    int n = (1 << 18) + 3; // odd, well above the parallel threshold
     System.out.println("Random: comparing " + Parallel.THREADS + "-thread and 1-thread generation");
     for (Sampler s : SAMPLERS) {
       Tensor parallel = s.of(KEY, n);
@@ -78,7 +78,7 @@ class RandomTest {
     float hi = 5f;
     float[] x = Random.uniform(KEY, lo, hi, N).toArray();
     for (float v : x) {
-      assertTrue(v >= lo && v < hi, "out of [" + lo + ", " + hi + "): " + v);
+      assertTrue(v >= lo && v < hi, () -> "out of [" + lo + ", " + hi + "): " + v);
     }
     double w = hi - lo;
     assertMoments("uniform", x, (lo + hi) / 2.0, w * w / 12, w * w * w * w / 80);
@@ -122,7 +122,7 @@ class RandomTest {
       double c = b[1];
       float[] x = Random.truncatedNormal(KEY, b[0], b[1], N).toArray();
       for (float v : x) {
-        assertTrue(v >= b[0] && v <= b[1], "truncatedNormal [" + a + ", " + c + "]: " + v);
+        assertTrue(v >= b[0] && v <= b[1], () -> "truncatedNormal [" + a + ", " + c + "]: " + v);
       }
       // Moments of the truncated normal: m = (φ(a) - φ(c)) / Z, v = 1 + (aφ(a) - cφ(c)) / Z - m².
       double z = Gaussian.cdf(c) - Gaussian.cdf(a);
@@ -219,7 +219,7 @@ class RandomTest {
 
   @Test
   void generationSpeed() {
-    int n = 1 << 22;
+    int n = 1 << 21;
     Random.normal(KEY, 1 << 16); // warm up
     long t0 = System.nanoTime();
     Random.normal(KEY, n);
@@ -228,7 +228,7 @@ class RandomTest {
     long t2 = System.nanoTime();
     Random.truncatedNormal(KEY, -2f, 2f, n);
     long t3 = System.nanoTime();
-    System.out.printf("Random: 4M samples: normal %.1f ms, uniform %.1f ms, truncatedNormal %.1f ms%n",
+    System.out.printf("Random: 2M samples: normal %.1f ms, uniform %.1f ms, truncatedNormal %.1f ms%n",
         (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
   }
 
@@ -258,9 +258,12 @@ class RandomTest {
         what + ": variance " + sv + " vs " + var + " (tol " + varTol + ")");
   }
 
-  /** Kolmogorov–Smirnov distance to {@code cdf} below the 0.1% critical value. */
+  /**
+   * Kolmogorov–Smirnov distance of the first 10 000 samples to {@code cdf} below the 0.1%
+   * critical value (a subsample keeps the slow double-precision CDFs cheap).
+   */
   static void assertKs(String what, float[] x, java.util.function.DoubleUnaryOperator cdf) {
-    float[] s = x.clone();
+    float[] s = Arrays.copyOf(x, Math.min(x.length, 10_000));
     Arrays.sort(s);
     int n = s.length;
     double d = 0;
