@@ -1,0 +1,11 @@
+/**
+ * Files: reading and writing tensors in the <a
+ * href="https://huggingface.co/docs/safetensors">safetensors</a> format, whole
+ * ({@link dev.graft.dsl.io.Safetensors#read}) or one tensor at a time from a large file
+ * ({@link dev.graft.dsl.io.Safetensors#open}); writes are atomic. Every problem with a file is a
+ * {@link dev.graft.dsl.io.SafetensorsException} naming the file and, where there is one, the key.
+ */
+@NullMarked
+package dev.graft.dsl.io;
+
+import org.jspecify.annotations.NullMarked;
