@@ -48,7 +48,7 @@ final class Gaussian {
           + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
           + 4.2313330701600911252e+1) * r + 1.0);
     }
-    double r = Math.sqrt(-Math.log(q < 0 ? p : 1.0 - p));
+    double r = Math.sqrt(-StrictMath.log(q < 0 ? p : 1.0 - p));
     double v;
     if (r <= 5.0) {
       r -= 1.6;

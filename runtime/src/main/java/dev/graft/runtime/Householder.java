@@ -1,5 +1,7 @@
 package dev.graft.runtime;
 
+import dev.graft.runtime.kernel.Parallel;
+
 /**
  * Thin QR by Householder reflections on row-major double arrays, with {@code R}'s diagonal made
  * non-negative (so the factorization of a full-rank matrix is unique). Used by {@link Linalg#qr},
@@ -7,6 +9,9 @@ package dev.graft.runtime;
  * loops run over contiguous memory.
  */
 final class Householder {
+  /** Matrix entries touched by one reflection from which it is split across threads. */
+  private static final long PARALLEL_MIN = 1 << 16;
+
   private Householder() {}
 
   /** {@code Q} (rows × k) and {@code R} (k × cols), {@code k = min(rows, cols)}, row-major. */
@@ -44,21 +49,7 @@ final class Householder {
       double tau = (beta - alpha) / beta;
       taus[j] = tau;
       // Apply to columns j..n-1: A -= tau v (vᵀ A).
-      java.util.Arrays.fill(dots, j, n, 0.0);
-      for (int i = j; i < m; i++) {
-        double vi = v[i - j];
-        int row = i * n;
-        for (int c = j; c < n; c++) {
-          dots[c] += vi * w[row + c];
-        }
-      }
-      for (int i = j; i < m; i++) {
-        double f = tau * v[i - j];
-        int row = i * n;
-        for (int c = j; c < n; c++) {
-          w[row + c] -= f * dots[c];
-        }
-      }
+      reflect(w, n, v, tau, j, m, j, n, dots);
     }
     double[] r = new double[k * n];
     for (int i = 0; i < k; i++) {
@@ -75,22 +66,7 @@ final class Householder {
       if (tau == 0) {
         continue;
       }
-      double[] v = vs[j];
-      java.util.Arrays.fill(qd, 0.0);
-      for (int i = j; i < m; i++) {
-        double vi = v[i - j];
-        int row = i * k;
-        for (int c = j; c < k; c++) {
-          qd[c] += vi * q[row + c];
-        }
-      }
-      for (int i = j; i < m; i++) {
-        double f = tau * v[i - j];
-        int row = i * k;
-        for (int c = j; c < k; c++) {
-          q[row + c] -= f * qd[c];
-        }
-      }
+      reflect(q, k, vs[j], tau, j, m, j, k, qd);
     }
     // Non-negative diagonal: flip column i of Q and row i of R together.
     for (int i = 0; i < k; i++) {
@@ -104,5 +80,33 @@ final class Householder {
       }
     }
     return new Factors(q, r, m, n, k);
+  }
+
+  /**
+   * {@code X[r0:r1, c0:c1] -= tau v (vᵀ X[r0:r1, c0:c1])} on a row-major matrix with row length
+   * {@code width}; column ranges are independent, so large updates split them across threads.
+   */
+  private static void reflect(double[] x, int width, double[] v, double tau, int r0, int r1,
+      int c0, int c1, double[] dots) {
+    long work = (long) (r1 - r0) * (c1 - c0);
+    Parallel.forRange(c1 - c0, work, PARALLEL_MIN, (from, to) -> {
+      int lo = c0 + from;
+      int hi = c0 + to;
+      java.util.Arrays.fill(dots, lo, hi, 0.0);
+      for (int i = r0; i < r1; i++) {
+        double vi = v[i - r0];
+        int row = i * width;
+        for (int c = lo; c < hi; c++) {
+          dots[c] += vi * x[row + c];
+        }
+      }
+      for (int i = r0; i < r1; i++) {
+        double f = tau * v[i - r0];
+        int row = i * width;
+        for (int c = lo; c < hi; c++) {
+          x[row + c] -= f * dots[c];
+        }
+      }
+    });
   }
 }
