@@ -11,7 +11,7 @@ final class Gaussian {
 
   private Gaussian() {}
 
-  /** {@code Φ(x) = P(Z <= x)}; computed through {@code erfc}, so small left tails keep precision. */
+  /** {@code Φ(x) = P(Z <= x)}, through {@code erfc} so that small left tails keep precision. */
   static double cdf(double x) {
     if (x == Double.NEGATIVE_INFINITY) {
       return 0.0;

@@ -9,7 +9,8 @@ package dev.graft.runtime;
  * Every derived value is the encryption of a counter {@code (domain, index)}: domain {@code 0} is
  * {@link #foldIn(int)} (the derivation of JAX's {@code fold_in}, and {@link #of(long)} is JAX's
  * {@code PRNGKey} for seeds in {@code [0, 2^31)}), domain {@code 1} is {@link #split(int)}, domain
- * {@code 2} holds the samples of {@link Random}. Separate domains keep a split key, a folded key and the key's own samples apart.
+ * {@code 2} holds the samples of {@link Random}. Separate domains keep a split key, a folded key
+ * and the key's own samples apart.
  */
 public final class Key {
   static final int FOLD_DOMAIN = 0;

@@ -20,7 +20,7 @@ public final class Random {
 
   private Random() {}
 
-  /** Writes the two samples of one Threefry block: {@code out[0]} from word 0, {@code out[1]} from word 1. */
+  /** Writes the two samples of one Threefry block, {@code out[i]} from word {@code i}. */
   @FunctionalInterface
   interface BlockRule {
     void write(int w0, int w1, float[] out);
@@ -133,7 +133,7 @@ public final class Random {
     }
   }
 
-  /** The samples {@code 0..n-1} of {@code key} under {@code rule}, split across threads if {@code parallel}. */
+  /** Samples {@code 0..n-1} of {@code key} by {@code rule}, on all threads if {@code parallel}. */
   static float[] generate(Key key, int n, BlockRule rule, boolean parallel) {
     float[] out = new float[n];
     int blocks = n / 2 + (n & 1);

@@ -48,7 +48,7 @@ final class Threefry {
     return (long) x0 << 32 | x1 & 0xFFFFFFFFL;
   }
 
-  /** The textbook loop form of {@link #hash}, kept as the reference the unrolled form is tested against. */
+  /** The textbook loop form of {@link #hash}: the reference the unrolled form is tested against. */
   static long hashReference(int k0, int k1, int x0, int x1) {
     int[] ks = {k0, k1, PARITY ^ k0 ^ k1};
     x0 += ks[0];
