@@ -1,0 +1,43 @@
+package dev.graft.dsl.lora;
+
+import dev.graft.runtime.Shapes;
+import dev.graft.runtime.Tensor;
+import java.util.Arrays;
+
+/**
+ * Scaling a layer per output row (Linear) or output channel (Conv) by a vector {@code v (out)}:
+ * on a weight {@code (out, ...)} and on an output {@code (..., out)} or {@code (..., out,
+ * *spatial)}. IA3's {@code l} and DoRA's {@code m/‖·‖} are both such a scale.
+ */
+public final class RowScale {
+  private RowScale() {}
+
+  /** Checks that {@code v} is a vector of {@code out} values, naming the adapter and the field. */
+  public static void checkVector(String adapter, String field, Tensor v, int out) {
+    if (v.ndim() != 1 || v.dim(0) != out) {
+      throw new IllegalArgumentException(adapter + ": " + field + " has shape "
+          + Shapes.format(v.shape()) + ", expected (" + out + ",) (one value per output)");
+    }
+  }
+
+  /** {@code v} shaped to scale an output whose feature axis is followed by {@code spatialDims}. */
+  public static Tensor forOutput(Tensor v, int spatialDims) {
+    if (spatialDims == 0) {
+      return v;
+    }
+    int[] s = new int[spatialDims + 1];
+    Arrays.fill(s, 1);
+    s[0] = v.dim(0);
+    return v.reshape(s);
+  }
+
+  /** {@code y ⊙ v} on the output axis of {@code y} ({@code spatialDims = 0} for Linear). */
+  public static Tensor onOutput(Tensor y, Tensor v, int spatialDims) {
+    return y.times(forOutput(v, spatialDims));
+  }
+
+  /** {@code diag(v) W}: row {@code i} of the weight {@code (out, ...)} times {@code v[i]}. */
+  public static Tensor onRows(Tensor w, Tensor v) {
+    return w.times(forOutput(v, w.ndim() - 1));
+  }
+}
