@@ -1,0 +1,116 @@
+package dev.graft.autodiff;
+
+import dev.graft.runtime.Dispatch;
+import dev.graft.runtime.Interpreter;
+import dev.graft.runtime.Params;
+import dev.graft.runtime.Primitive;
+import dev.graft.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The interpreter installed (on one thread) while a function being differentiated runs. It
+ * computes every application by delegating to the interpreter that was current before it (eager,
+ * or an enclosing trace), and records on the tape only the applications with at least one traced
+ * input. Tensors are traced by identity: the differentiated tensors and every output recorded
+ * since.
+ */
+final class Tracer implements Interpreter {
+  private final Interpreter parent;
+  private final VjpRules rules;
+  private final IdentityHashMap<Tensor, Integer> ids = new IdentityHashMap<>();
+  private final List<Tape.Node> nodes = new ArrayList<>();
+  private final int[] leafIds;
+  private boolean finished;
+
+  /**
+   * A tracer whose leaves are the distinct tensors of {@code wrt}; a tensor listed twice is one
+   * leaf.
+   */
+  Tracer(Interpreter parent, VjpRules rules, List<Tensor> wrt) {
+    this.parent = parent;
+    this.rules = rules;
+    this.leafIds = new int[wrt.size()];
+    for (int k = 0; k < wrt.size(); k++) {
+      Tensor t = wrt.get(k);
+      Integer id = ids.get(t);
+      if (id == null) {
+        id = nodes.size();
+        ids.put(t, id);
+        nodes.add(new Tape.Node(null, null, new int[0], new int[0][], t.shape()));
+      }
+      leafIds[k] = id;
+    }
+  }
+
+  @Override
+  public Tensor apply(Primitive primitive, Params params, Tensor... inputs) {
+    if (finished) {
+      throw new IllegalStateException("autodiff: a finished trace was asked to apply " + primitive);
+    }
+    int[] inputIds = new int[inputs.length];
+    boolean[] traced = new boolean[inputs.length];
+    boolean any = false;
+    for (int k = 0; k < inputs.length; k++) {
+      Integer id = ids.get(inputs[k]);
+      inputIds[k] = id == null ? -1 : id;
+      traced[k] = id != null;
+      any |= traced[k];
+    }
+    if (!any) {
+      return parent.apply(primitive, params, inputs);
+    }
+    VjpRule rule = rules.rule(primitive);
+    Tensor output = distinct(parent.apply(primitive, params, inputs), inputs);
+    Pullback pullback = rule.linearize(params, inputs.clone(), output, traced);
+    if (pullback == null) {
+      return output; // not differentiable: a constant to the tape
+    }
+    int[][] shapes = new int[inputs.length][];
+    for (int k = 0; k < inputs.length; k++) {
+      shapes[k] = traced[k] ? inputs[k].shape() : new int[0];
+    }
+    int id = nodes.size();
+    nodes.add(new Tape.Node(primitive, pullback, inputIds, shapes, output.shape()));
+    ids.put(output, id);
+    return output;
+  }
+
+  /**
+   * An output that is the very object of one of its inputs (stop-gradient is the identity) gets a
+   * fresh identity sharing the same data, so tracing by identity stays exact.
+   */
+  private static Tensor distinct(Tensor output, Tensor[] inputs) {
+    for (Tensor in : inputs) {
+      if (in == output) {
+        return Dispatch.eager().apply(Primitive.RESHAPE, new Params.Shape(output.shape()), output);
+      }
+    }
+    return output;
+  }
+
+  /** The node id of {@code t}, or {@code -1} when it is a constant to this trace. */
+  int idOf(@Nullable Tensor t) {
+    Integer id = t == null ? null : ids.get(t);
+    return id == null ? -1 : id;
+  }
+
+  /** The leaf id of each position of {@code wrt}. */
+  int[] leafIds() {
+    return leafIds.clone();
+  }
+
+  /**
+   * Ends recording and hands over the tape; the identity map (which holds every traced value) is
+   * dropped so only what the pullbacks keep stays reachable.
+   */
+  Tape finish() {
+    finished = true;
+    ids.clear();
+    Tape tape = new Tape(nodes.toArray(new Tape.Node[0]));
+    nodes.clear();
+    return tape;
+  }
+}
