@@ -101,22 +101,31 @@ class MatmulTest {
         && e.getMessage().contains("[4, 2]"), e.getMessage());
   }
 
+  @Test
+  void manySmallBatchedProductsSplitAcrossThreads() {
+    check(new int[] {6, 7, 40, 33}, false, new int[] {7, 41, 33}, true, "batched 6x7");
+    check(new int[] {42, 40, 33}, true, new int[] {1, 40, 41}, false, "batched 42");
+  }
+
   static void check(Case c) {
-    int[] as = c.aShape();
-    int[] bs = c.bShape();
+    check(c.aShape(), c.ta(), c.bShape(), c.tb(), c.toString());
+  }
+
+  static void check(int[] as, boolean ta, int[] bs, boolean tb, String label) {
+    int k = ta ? as[as.length - 2] : as[as.length - 1];
     SplittableRandom rnd = new SplittableRandom(31L * Arrays.hashCode(as) + Arrays.hashCode(bs));
     float[] a = random(rnd, as);
     float[] b = random(rnd, bs);
-    int[] out = MatmulReference.outShape(as, c.ta(), bs, c.tb());
-    float[] got = Matmul.matmul(a, as, c.ta(), b, bs, c.tb(), out);
-    float[] want = MatmulReference.matmul(a, as, c.ta(), b, bs, c.tb(), false);
-    float[] scale = MatmulReference.matmul(a, as, c.ta(), b, bs, c.tb(), true);
-    assertEquals(want.length, got.length, () -> c + ": result size");
+    int[] out = MatmulReference.outShape(as, ta, bs, tb);
+    float[] got = Matmul.matmul(a, as, ta, b, bs, tb, out);
+    float[] want = MatmulReference.matmul(a, as, ta, b, bs, tb, false);
+    float[] scale = MatmulReference.matmul(a, as, ta, b, bs, tb, true);
+    assertEquals(want.length, got.length, () -> label + ": result size");
     for (int i = 0; i < want.length; i++) {
       // Any summation order stays within (k + 2) unit roundoffs of the sum of |terms|.
-      double tol = (c.k() + 2) * 0x1p-23 * scale[i] + 1e-30;
+      double tol = (k + 2) * 0x1p-23 * scale[i] + 1e-30;
       if (Math.abs(got[i] - want[i]) > tol) {
-        throw new AssertionError(c + " a" + Arrays.toString(as) + " b" + Arrays.toString(bs)
+        throw new AssertionError(label + " a" + Arrays.toString(as) + " b" + Arrays.toString(bs)
             + ": element " + i + " is " + got[i] + ", reference " + want[i] + " (tol " + tol + ")");
       }
     }

@@ -1,7 +1,31 @@
 package dev.graft.runtime.kernel;
 
-/** One float32 matrix product {@code C = op(A) · op(B)} over flat row-major arrays. */
+/**
+ * Chooses how one float32 matrix product {@code C = op(A) · op(B)} is computed: the direct loops
+ * for small products, otherwise the packed kernel (the Vector API one when the
+ * {@code jdk.incubator.vector} module is present, the plain-Java one otherwise), split across
+ * {@link Parallel#THREADS} threads by disjoint blocks of {@code C} when the work is large enough.
+ */
 final class Gemm {
+  /**
+   * Multiply-adds up to which the direct, unpacked loops are used. Measured: the packed kernels
+   * already win from about 8×16×8, since their buffers are per-thread and reused.
+   */
+  static final long DIRECT_MAX = Long.getLong("graft.matmul.directMax", 1L << 9);
+  /**
+   * Multiply-adds from which one product is split across threads: about 40 µs of single-thread
+   * work for the Vector API kernel, well above the pool's hand-off cost.
+   */
+  static final long THREAD_MIN = Long.getLong("graft.matmul.threadMin", 1L << 21);
+  /** Columns below which a product with more rows is computed transposed (as Bᵀ·Aᵀ). */
+  static final int SWAP_N = 32;
+
+  static final GemmKernel DIRECT = new GemmDirect();
+  static final GemmKernel PLAIN = new GemmPlain();
+  /** The Vector API kernel, or null when the incubator module is not in the boot layer. */
+  static final GemmKernel VECTOR = GemmVectorLoader.load();
+  static final GemmKernel PACKED = VECTOR != null ? VECTOR : PLAIN;
+
   private Gemm() {}
 
   /**
@@ -11,31 +35,54 @@ final class Gemm {
    */
   static void gemm(int m, int n, int k, float[] a, int aOff, boolean ta, float[] b, int bOff,
       boolean tb, float[] c, int cOff) {
-    float[] bk;
-    int bkOff;
-    if (tb) {
-      bk = new float[k * n];
-      bkOff = 0;
-      for (int j = 0; j < n; j++) {
-        for (int p = 0; p < k; p++) {
-          bk[p * n + j] = b[bOff + j * k + p];
-        }
-      }
+    long madds = (long) m * n * k;
+    gemm(kernelFor(madds), madds >= THREAD_MIN ? Parallel.THREADS : 1, m, n, k, a, aOff, ta, b,
+        bOff, tb, c, cOff);
+  }
+
+  /** The kernel for a product of {@code madds} multiply-adds. */
+  static GemmKernel kernelFor(long madds) {
+    return madds <= DIRECT_MAX ? DIRECT : PACKED;
+  }
+
+  /** As above with the kernel and the thread count chosen by the caller (tests, benchmarks). */
+  static void gemm(GemmKernel kernel, int threads, int m, int n, int k, float[] a, int aOff,
+      boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff) {
+    int ars = ta ? 1 : k;
+    int acs = ta ? m : 1;
+    int brs = tb ? 1 : n;
+    int bcs = tb ? k : 1;
+    if (kernel != DIRECT && n < SWAP_N && m > n) {
+      // Cᵀ = Bᵀ·Aᵀ keeps the long side on the kernel's vectorized axis.
+      split(kernel, threads, n, m, k, b, bOff, bcs, brs, a, aOff, acs, ars, c, cOff, 1, n);
     } else {
-      bk = b;
-      bkOff = bOff;
+      split(kernel, threads, m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 1);
     }
-    Parallel.forRange(m, (long) m * n * k, 1L << 18, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int ci = cOff + i * n;
-        for (int p = 0; p < k; p++) {
-          float aip = ta ? a[aOff + p * m + i] : a[aOff + i * k + p];
-          int bp = bkOff + p * n;
-          for (int j = 0; j < n; j++) {
-            c[ci + j] += aip * bk[bp + j];
-          }
-        }
-      }
-    });
+  }
+
+  /** Runs the kernel on disjoint column (or, for narrow products, row) slices of C. */
+  private static void split(GemmKernel kernel, int threads, int m, int n, int k, float[] a,
+      int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs, float[] c, int cOff,
+      int crs, int ccs) {
+    final int unit = 32;
+    int nUnits = (n + unit - 1) / unit;
+    int mUnits = (m + unit - 1) / unit;
+    if (threads <= 1 || Math.max(nUnits, mUnits) < 2) {
+      kernel.gemm(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs);
+    } else if (nUnits >= 2 * threads || nUnits >= mUnits) {
+      Parallel.forRange(nUnits, Long.MAX_VALUE, 0, (from, to) -> {
+        int j0 = from * unit;
+        int j1 = Math.min(n, to * unit);
+        kernel.gemm(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs, c,
+            cOff + j0 * ccs, crs, ccs);
+      });
+    } else {
+      Parallel.forRange(mUnits, Long.MAX_VALUE, 0, (from, to) -> {
+        int i0 = from * unit;
+        int i1 = Math.min(m, to * unit);
+        kernel.gemm(i1 - i0, n, k, a, aOff + i0 * ars, ars, acs, b, bOff, brs, bcs, c,
+            cOff + i0 * crs, crs, ccs);
+      });
+    }
   }
 }

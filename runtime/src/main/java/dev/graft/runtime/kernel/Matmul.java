@@ -2,9 +2,20 @@ package dev.graft.runtime.kernel;
 
 import java.util.Arrays;
 
-/** Batched float32 matrix multiplication. */
+/**
+ * Batched float32 matrix multiplication: validates shapes, broadcasts batch axes and hands each
+ * matrix product to {@link Gemm}, which picks the direct, plain-Java packed or Vector API kernel.
+ */
 public final class Matmul {
   private Matmul() {}
+
+  /**
+   * The kernel large products run on in this JVM, e.g. {@code "plain-java"} or
+   * {@code "vector-api 12x32 (512-bit)"}, with the thread count; for benchmark reports.
+   */
+  public static String kernelName() {
+    return Gemm.PACKED.name() + ", " + Parallel.THREADS + " thread(s)";
+  }
 
   /**
    * {@code op(a) · op(b)} where {@code op} transposes the last two axes when asked, with the
@@ -41,6 +52,18 @@ public final class Matmul {
     int[] bIndex = MatmulBatch.of("matmul b", bShape, out);
     long aMat = (long) aShape[ar - 2] * aShape[ar - 1];
     long bMat = (long) bShape[br - 2] * bShape[br - 1];
+    long madds = (long) m * n * k;
+    if (batch > 1 && madds < Gemm.THREAD_MIN && madds * batch >= Gemm.THREAD_MIN) {
+      // Many small products: one thread per group of whole products.
+      GemmKernel kernel = Gemm.kernelFor(madds);
+      Parallel.forRange(batch, madds * batch, Gemm.THREAD_MIN, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          Gemm.gemm(kernel, 1, m, n, k, a, (int) (aIndex[t] * aMat), transposeA, b,
+              (int) (bIndex[t] * bMat), transposeB, c, t * m * n);
+        }
+      });
+      return c;
+    }
     for (int t = 0; t < batch; t++) {
       Gemm.gemm(m, n, k, a, (int) (aIndex[t] * aMat), transposeA, b, (int) (bIndex[t] * bMat),
           transposeB, c, t * m * n);

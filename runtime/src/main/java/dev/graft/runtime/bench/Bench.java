@@ -1,0 +1,177 @@
+package dev.graft.runtime.bench;
+
+import dev.graft.runtime.Tensor;
+import dev.graft.runtime.kernel.Matmul;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the runtime's kernels and prints their throughput as a table: square matmul at
+ * 256/512/1024/2048 in both the {@code A·B} and the {@code x·Wᵀ} orientation, the matmul shapes
+ * of a LoRA training step (width 1024, batch 256, rank 8, including the backward products), one
+ * small product, and one conv2d (N=8, C=64, 32×32, 3×3, pad 1, O=64). Every figure is the median
+ * over several timed samples taken after a warm-up.
+ *
+ * <p>Run it with {@code mvn -q -pl runtime -am compile exec:java} (plain-Java kernel) or, for the
+ * Vector API kernel, {@code java --add-modules jdk.incubator.vector -cp runtime/target/classes
+ * dev.graft.runtime.bench.Bench}; {@code bench/compare.sh} runs it beside PyTorch.
+ *
+ * <p>Flags: {@code --quick} (shorter samples, fewer repeats), {@code --only REGEX} (cases whose
+ * name matches), {@code --tsv} (tab-separated {@code name, ms, GFLOP/s} for scripts),
+ * {@code --repeats N}.
+ */
+public final class Bench {
+  private static volatile float sink;
+
+  private final boolean quick;
+  private final int repeats;
+
+  private Bench(boolean quick, int repeats) {
+    this.quick = quick;
+    this.repeats = repeats;
+  }
+
+  /** One benchmark case: a stable name, a human description, its flop count and the work. */
+  record Case(String name, String what, double flops, Runnable op) {}
+
+  /** Parses the flags, runs the selected cases and prints the table. */
+  public static void main(String[] args) {
+    boolean quick = false;
+    boolean tsv = false;
+    int repeats = -1;
+    Pattern only = Pattern.compile(".*");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick":
+          quick = true;
+          break;
+        case "--tsv":
+          tsv = true;
+          break;
+        case "--only":
+          only = Pattern.compile(args[++i]);
+          break;
+        case "--repeats":
+          repeats = Integer.parseInt(args[++i]);
+          break;
+        default:
+          throw new IllegalArgumentException("Bench: unknown flag " + args[i]
+              + " (known: --quick, --tsv, --only REGEX, --repeats N)");
+      }
+    }
+    Bench bench = new Bench(quick, repeats > 0 ? repeats : quick ? 5 : 9);
+    List<Case> cases = new ArrayList<>();
+    for (Case c : cases()) {
+      if (only.matcher(c.name()).find()) {
+        cases.add(c);
+      }
+    }
+    if (!tsv) {
+      System.out.printf(Locale.ROOT, "Graft kernel benchmark: %s; Java %s; median of %d samples%s%n",
+          Matmul.kernelName(), System.getProperty("java.version"), bench.repeats,
+          quick ? " (quick)" : "");
+      System.out.printf(Locale.ROOT, "%-16s %-40s %10s %10s%n", "case", "what", "ms", "GFLOP/s");
+    }
+    for (Case c : cases) {
+      double seconds = bench.median(c.op());
+      double gflops = c.flops() / seconds / 1e9;
+      if (tsv) {
+        System.out.printf(Locale.ROOT, "%s\t%.4f\t%.2f%n", c.name(), seconds * 1e3, gflops);
+      } else {
+        System.out.printf(Locale.ROOT, "%-16s %-40s %10.3f %10.1f%n", c.name(), c.what(),
+            seconds * 1e3, gflops);
+      }
+    }
+  }
+
+  /** All cases, in table order. */
+  static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    for (int n : new int[] {256, 512, 1024, 2048}) {
+      cases.add(matmul("mm" + n, n, n, n, false, false));
+    }
+    for (int n : new int[] {256, 512, 1024, 2048}) {
+      cases.add(matmul("mm" + n + "_nt", n, n, n, false, true));
+    }
+    // A LoRA step at width 1024, batch 256, rank 8: the frozen base, its backward, the adapter.
+    cases.add(matmul("lora_xWt", 256, 1024, 1024, false, true));
+    cases.add(matmul("lora_gW", 256, 1024, 1024, false, false));
+    cases.add(matmul("lora_xtg", 1024, 1024, 256, true, false));
+    cases.add(matmul("lora_xAt_r8", 256, 8, 1024, false, true));
+    cases.add(matmul("lora_hBt_r8", 256, 1024, 8, false, true));
+    cases.add(matmul("lora_gtx_r8", 8, 1024, 256, true, false));
+    cases.add(matmul("small_32x64x64", 32, 64, 64, false, false));
+    cases.add(conv2d("conv2d_k3", 8, 64, 32, 64, 3));
+    return cases;
+  }
+
+  /** {@code op(A)·op(B)} with {@code op(A)} {@code m×k} and {@code op(B)} {@code k×n}. */
+  static Case matmul(String name, int m, int n, int k, boolean ta, boolean tb) {
+    SplittableRandom rnd = new SplittableRandom(name.hashCode());
+    int[] as = ta ? new int[] {k, m} : new int[] {m, k};
+    int[] bs = tb ? new int[] {n, k} : new int[] {k, n};
+    float[] a = random(rnd, m * k);
+    float[] b = random(rnd, k * n);
+    int[] out = {m, n};
+    String what = String.format(Locale.ROOT, "(%dx%d)%s·(%dx%d)%s", as[0], as[1], ta ? "ᵀ" : "",
+        bs[0], bs[1], tb ? "ᵀ" : "");
+    return new Case(name, what, 2.0 * m * n * k, () -> {
+      float[] c = Matmul.matmul(a, as, ta, b, bs, tb, out);
+      sink = c[c.length - 1];
+    });
+  }
+
+  /** A stride-1 convolution with {@code 'same'} padding, through the Tensor API. */
+  static Case conv2d(String name, int batch, int channels, int size, int outChannels, int kernel) {
+    SplittableRandom rnd = new SplittableRandom(name.hashCode());
+    Tensor x = Tensor.of(random(rnd, batch * channels * size * size), batch, channels, size, size);
+    Tensor w = Tensor.of(random(rnd, outChannels * channels * kernel * kernel), outChannels,
+        channels, kernel, kernel);
+    double flops = 2.0 * batch * outChannels * size * size * channels * kernel * kernel;
+    String what = String.format(Locale.ROOT, "conv2d N%d C%d %dx%d k%d pad%d O%d", batch, channels,
+        size, size, kernel, kernel / 2, outChannels);
+    return new Case(name, what, flops, () -> {
+      Tensor y = Tensor.conv(x, w, 1, kernel / 2, 1, 1);
+      sink = y.shape()[0];
+    });
+  }
+
+  /**
+   * Median seconds per run: warm up, size each sample to a fixed wall time, then time
+   * {@link #repeats} samples.
+   */
+  private double median(Runnable op) {
+    double warm = quick ? 0.2 : 0.5;
+    double sampleSeconds = quick ? 0.03 : 0.1;
+    long start = System.nanoTime();
+    int runs = 0;
+    while (runs < 3 || (System.nanoTime() - start) / 1e9 < warm) {
+      op.run();
+      runs++;
+    }
+    double perRun = (System.nanoTime() - start) / 1e9 / runs;
+    int reps = (int) Math.max(1, Math.ceil(sampleSeconds / perRun));
+    double[] samples = new double[repeats];
+    for (int s = 0; s < repeats; s++) {
+      long t = System.nanoTime();
+      for (int r = 0; r < reps; r++) {
+        op.run();
+      }
+      samples[s] = (System.nanoTime() - t) / 1e9 / reps;
+    }
+    Arrays.sort(samples);
+    return samples[repeats / 2];
+  }
+
+  private static float[] random(SplittableRandom rnd, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) (rnd.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,243 @@
+package dev.graft.runtime.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The packed, cache-blocked matmul with an explicit register-blocked micro-kernel written against
+ * the incubating Vector API. Compiled apart from the rest of the library (javac's
+ * {@code --release 17} cannot see incubator modules) and loaded by {@link GemmVectorLoader} only
+ * when the JVM runs with {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>Blocking follows Goto/BLIS: a {@code KC×NC} block of {@code B} is packed into
+ * {@code NR}-column panels (each panel, {@code KC×NR}, stays in L1 while it is reused), an
+ * {@code MC×KC} block of {@code A} into {@code MR}-row panels (kept in L2), and the
+ * micro-kernel accumulates an {@code MR×NR} tile of {@code C} in {@code 2·MR} vector registers:
+ * 12×32 floats with 512-bit vectors (24 of the 32 zmm registers), 6×2 vectors otherwise.
+ */
+final class GemmVector implements GemmKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  static final int KC = 384;
+  static final int MC = 192;
+  static final int NC = 2048;
+
+  private static final int LANES = S.length();
+  private static final int NR = 2 * LANES;
+  private static final int MR = LANES >= 16 ? 12 : 6;
+
+  /** Per-thread packing space and the scratch tile for edge tiles. */
+  private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
+      new float[KC * NC], new float[MC * KC], new float[12 * 2 * 16]});
+
+  GemmVector() {
+    if (LANES < 8) {
+      throw new IllegalStateException("GemmVector: vectors of " + LANES
+          + " floats are too short to beat the plain-Java kernel");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector-api " + MR + "x" + NR + " (" + S.vectorBitSize() + "-bit)";
+  }
+
+  @Override
+  public void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b,
+      int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs) {
+    float[][] buf = buffers.get();
+    float[] bp = buf[0];
+    float[] ap = buf[1];
+    float[] tile = buf[2];
+    for (int jc = 0; jc < n; jc += NC) {
+      int nb = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kb = Math.min(KC, k - pc);
+        GemmPack.bPanels(b, bOff + pc * brs + jc * bcs, brs, bcs, kb, nb, NR, bp);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mb = Math.min(MC, m - ic);
+          GemmPack.aPanels(a, aOff + ic * ars + pc * acs, ars, acs, mb, kb, MR, ap);
+          for (int jr = 0; jr < nb; jr += NR) {
+            int cols = Math.min(NR, nb - jr);
+            for (int ir = 0; ir < mb; ir += MR) {
+              int rows = Math.min(MR, mb - ir);
+              int co = cOff + (ic + ir) * crs + (jc + jr) * ccs;
+              if (rows == MR && cols == NR && ccs == 1) {
+                kernel(kb, ap, ir * kb, bp, jr * kb, c, co, crs);
+              } else {
+                java.util.Arrays.fill(tile, 0f);
+                kernel(kb, ap, ir * kb, bp, jr * kb, tile, 0, NR);
+                for (int r = 0; r < rows; r++) {
+                  for (int j = 0; j < cols; j++) {
+                    c[co + r * crs + j * ccs] += tile[r * NR + j];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
+      int ldc) {
+    if (MR == 12) {
+      kernel12(kb, ap, aOff, bp, bOff, c, cOff, ldc);
+    } else {
+      kernel6(kb, ap, aOff, bp, bOff, c, cOff, ldc);
+    }
+  }
+
+  /** 12 rows × 2 vectors of C, kept in registers over the whole packed depth. */
+  private static void kernel12(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
+      int ldc) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S);
+    FloatVector c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S);
+    FloatVector c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S);
+    FloatVector c51 = FloatVector.zero(S);
+    FloatVector c60 = FloatVector.zero(S);
+    FloatVector c61 = FloatVector.zero(S);
+    FloatVector c70 = FloatVector.zero(S);
+    FloatVector c71 = FloatVector.zero(S);
+    FloatVector c80 = FloatVector.zero(S);
+    FloatVector c81 = FloatVector.zero(S);
+    FloatVector c90 = FloatVector.zero(S);
+    FloatVector c91 = FloatVector.zero(S);
+    FloatVector c100 = FloatVector.zero(S);
+    FloatVector c101 = FloatVector.zero(S);
+    FloatVector c110 = FloatVector.zero(S);
+    FloatVector c111 = FloatVector.zero(S);
+    int ao = aOff;
+    int bo = bOff;
+    for (int p = 0; p < kb; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + LANES);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      FloatVector a6 = FloatVector.broadcast(S, ap[ao + 6]);
+      c60 = a6.fma(b0, c60);
+      c61 = a6.fma(b1, c61);
+      FloatVector a7 = FloatVector.broadcast(S, ap[ao + 7]);
+      c70 = a7.fma(b0, c70);
+      c71 = a7.fma(b1, c71);
+      FloatVector a8 = FloatVector.broadcast(S, ap[ao + 8]);
+      c80 = a8.fma(b0, c80);
+      c81 = a8.fma(b1, c81);
+      FloatVector a9 = FloatVector.broadcast(S, ap[ao + 9]);
+      c90 = a9.fma(b0, c90);
+      c91 = a9.fma(b1, c91);
+      FloatVector a10 = FloatVector.broadcast(S, ap[ao + 10]);
+      c100 = a10.fma(b0, c100);
+      c101 = a10.fma(b1, c101);
+      FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
+      c110 = a11.fma(b0, c110);
+      c111 = a11.fma(b1, c111);
+      ao += 12;
+      bo += NR;
+    }
+    c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+    c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
+    c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+    c11.add(FloatVector.fromArray(S, c, cOff + ldc + LANES)).intoArray(c, cOff + ldc + LANES);
+    c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+    c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + LANES)).intoArray(c, cOff + 2 * ldc + LANES);
+    c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+    c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + LANES)).intoArray(c, cOff + 3 * ldc + LANES);
+    c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+    c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + LANES)).intoArray(c, cOff + 4 * ldc + LANES);
+    c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+    c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
+    c60.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)).intoArray(c, cOff + 6 * ldc);
+    c61.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + LANES)).intoArray(c, cOff + 6 * ldc + LANES);
+    c70.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)).intoArray(c, cOff + 7 * ldc);
+    c71.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + LANES)).intoArray(c, cOff + 7 * ldc + LANES);
+    c80.add(FloatVector.fromArray(S, c, cOff + 8 * ldc)).intoArray(c, cOff + 8 * ldc);
+    c81.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + LANES)).intoArray(c, cOff + 8 * ldc + LANES);
+    c90.add(FloatVector.fromArray(S, c, cOff + 9 * ldc)).intoArray(c, cOff + 9 * ldc);
+    c91.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + LANES)).intoArray(c, cOff + 9 * ldc + LANES);
+    c100.add(FloatVector.fromArray(S, c, cOff + 10 * ldc)).intoArray(c, cOff + 10 * ldc);
+    c101.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + LANES)).intoArray(c, cOff + 10 * ldc + LANES);
+    c110.add(FloatVector.fromArray(S, c, cOff + 11 * ldc)).intoArray(c, cOff + 11 * ldc);
+    c111.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + LANES)).intoArray(c, cOff + 11 * ldc + LANES);
+  }
+
+  /** 6 rows × 2 vectors of C, kept in registers over the whole packed depth. */
+  private static void kernel6(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
+      int ldc) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S);
+    FloatVector c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S);
+    FloatVector c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S);
+    FloatVector c51 = FloatVector.zero(S);
+    int ao = aOff;
+    int bo = bOff;
+    for (int p = 0; p < kb; p++) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bo + LANES);
+      FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+      ao += 6;
+      bo += NR;
+    }
+    c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+    c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
+    c10.add(FloatVector.fromArray(S, c, cOff + ldc)).intoArray(c, cOff + ldc);
+    c11.add(FloatVector.fromArray(S, c, cOff + ldc + LANES)).intoArray(c, cOff + ldc + LANES);
+    c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)).intoArray(c, cOff + 2 * ldc);
+    c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + LANES)).intoArray(c, cOff + 2 * ldc + LANES);
+    c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)).intoArray(c, cOff + 3 * ldc);
+    c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + LANES)).intoArray(c, cOff + 3 * ldc + LANES);
+    c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)).intoArray(c, cOff + 4 * ldc);
+    c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + LANES)).intoArray(c, cOff + 4 * ldc + LANES);
+    c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)).intoArray(c, cOff + 5 * ldc);
+    c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
+  }
+
+}
