@@ -55,7 +55,7 @@ public final class Mask {
 
   /** Leaves for which {@code predicate} of (path, leaf) holds. */
   public static Mask where(BiPredicate<Path, Tensor> predicate) {
-    return new Mask(predicate, Set.of(), "where(" + predicate + ")");
+    return new Mask(predicate, Set.of(), "where(predicate)");
   }
 
   /** The given leaves, or all leaves under the given nodes; each path must exist. */

@@ -133,6 +133,20 @@ sealed interface Slot {
     if (Module.class.isAssignableFrom(raw)) {
       return new Node(raw, type);
     }
+    if (raw.isArray() && holdsTreeValues(raw.getComponentType())) {
+      throw new IllegalStateException(where + " is declared as " + name(type)
+          + ": arrays are mutable and cannot be tree nodes; declare it as a List");
+    }
+    if (raw != List.class && raw != Map.class && type instanceof ParameterizedType p
+        && (Iterable.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)
+            || raw == java.util.Optional.class)) {
+      Type[] args = p.getActualTypeArguments();
+      if (holdsTreeValues(raw(upper(args[args.length - 1])))) {
+        throw new IllegalStateException(where + " is declared as " + name(type)
+            + ": tree nodes are java.util.List or java.util.Map<String, ?> (ordered, indexable);"
+            + " declare it as one of those");
+      }
+    }
     if ((raw == List.class || raw == Map.class) && type instanceof ParameterizedType p) {
       Type[] args = p.getActualTypeArguments();
       Type elementType = args[args.length - 1];
@@ -150,6 +164,10 @@ sealed interface Slot {
       return new Dict(element, type);
     }
     return null;
+  }
+
+  private static boolean holdsTreeValues(Class<?> c) {
+    return c == Tensor.class || Module.class.isAssignableFrom(c);
   }
 
   private static Type upper(Type t) {

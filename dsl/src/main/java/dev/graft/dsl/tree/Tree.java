@@ -247,7 +247,10 @@ public final class Tree {
     return Nodes.slotAt(tree, path, "Tree.componentType").declared();
   }
 
-  /** Whether {@link #set}{@code (tree, path, value)} would accept {@code value}'s type. */
+  /**
+   * Whether {@link #set}{@code (tree, path, value)} would accept {@code value}'s type (a path
+   * that does not exist is an error, as for {@code set}).
+   */
   public static boolean accepts(Module tree, Path path, @Nullable Object value) {
     return Nodes.fits(tree, path, value, "Tree.accepts");
   }

@@ -102,6 +102,22 @@ final class TestModules {
     }
   }
 
+  /** Children in an unordered or mutable container are refused, not silently frozen. */
+  record BadContainers(java.util.Set<Module> set) implements Module {
+    @Override
+    public Tensor apply(Tensor x) {
+      return x;
+    }
+  }
+
+  /** An array of tensors is refused. */
+  record BadArray(Tensor[] leaves) implements Module {
+    @Override
+    public Tensor apply(Tensor x) {
+      return x;
+    }
+  }
+
   /** A module that is not a record and brings its own children mechanism. */
   static final class Custom implements Module {
     final Tensor gain;

@@ -148,6 +148,12 @@ class TreeErrorsTest {
         "Opaque", "not a record", "override children()");
     fails(IllegalStateException.class, () -> Tree.paths(new BadKeys(Map.of())),
         "component 'byId' of BadKeys", "String keys");
+    fails(IllegalStateException.class,
+        () -> Tree.paths(new TestModules.BadContainers(java.util.Set.of())),
+        "component 'set' of BadContainers", "Set<Module>", "java.util.List");
+    fails(IllegalStateException.class,
+        () -> Tree.paths(new TestModules.BadArray(new dev.graft.runtime.Tensor[0])),
+        "component 'leaves' of BadArray", "Tensor[]", "declare it as a List");
   }
 
   @Test
