@@ -9,9 +9,11 @@ import java.util.List;
  * A function's output together with its pullback, from {@link Grad#vjp}: {@link
  * #pullback(Tensor)} maps any cotangent of the output to one cotangent per primal, in order.
  *
- * <p>The pullback may be called any number of times, from any thread that is not tracing
- * something else; each call runs under that thread's current interpreter. The recorded tape (and
- * the forward values its rules keep) stays reachable as long as this object does.
+ * <p>The pullback may be called any number of times, from any thread; each call runs the VJP
+ * rules under that thread's current interpreter (eager, or an enclosing trace, which then
+ * differentiates the pullback itself). The recorded tape, and the forward values its rules keep,
+ * stay reachable as long as this object does; {@link Grad#valueAndGrad} instead releases them as
+ * its single backward pass goes.
  */
 public final class Vjp {
   private final Tensor output;
