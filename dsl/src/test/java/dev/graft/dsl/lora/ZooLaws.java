@@ -79,7 +79,7 @@ import org.junit.jupiter.api.DynamicTest;
  * the seed and the case (base, rank, alpha, input shape).
  */
 public final class ZooLaws {
-  /** ZOO.md's trainable count for a base seen as {@code (out, in)} ({@code in = flat_in} for conv). */
+  /** ZOO.md's trainable count for a base seen as {@code (out, in)} ({@code flat_in} for conv). */
   @FunctionalInterface
   public interface Count {
     /** The expected number of trainable parameters. */
@@ -232,7 +232,8 @@ public final class ZooLaws {
   public Stream<DynamicTest> laws() {
     List<DynamicTest> tests = new ArrayList<>();
     String p = factory.name() + " on " + kind.name().toLowerCase() + ": ";
-    tests.add(DynamicTest.dynamicTest(p + "applies only to its bases", this::appliesOnlyToItsBases));
+    tests.add(DynamicTest.dynamicTest(p + "applies only to its bases",
+        this::appliesOnlyToItsBases));
     tests.add(DynamicTest.dynamicTest(p + "identity right after wrapping", this::identityAtInit));
     tests.add(DynamicTest.dynamicTest(p + "merge equals adapted", this::mergeEqualsAdapted));
     tests.add(DynamicTest.dynamicTest(p + "trainable count", this::trainableCount));
@@ -326,7 +327,8 @@ public final class ZooLaws {
       LoraWrapper w = wrap(c);
       long expected = count.expected(c.out(), c.in(), c.config().rank());
       List<String> fields = w.adapterFields();
-      assertEquals(fields.size(), new HashSet<>(fields).size(), "duplicate adapter fields " + fields);
+      assertEquals(fields.size(), new HashSet<>(fields).size(),
+          "duplicate adapter fields " + fields);
       long n = 0;
       List<Path> paths = new ArrayList<>();
       for (String f : fields) {
@@ -388,7 +390,8 @@ public final class ZooLaws {
         Net net = Net.of(model(c.base())).freeze();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> net.lora(spec(bad)), "Net.lora accepted rank " + r + ", " + c);
-        assertMentions(e, bad, "lora: layer '" + LAYER + "' (" + c.base().getClass().getSimpleName(),
+        assertMentions(e, bad,
+            "lora: layer '" + LAYER + "' (" + c.base().getClass().getSimpleName(),
             factory.name(), String.valueOf(r));
         refusals.incrementAndGet();
         break;
