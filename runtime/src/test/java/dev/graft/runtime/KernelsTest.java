@@ -137,6 +137,38 @@ class KernelsTest {
   }
 
   @Test
+  void fullReductionsOfLargeArrays() {
+    int[] xs = {256, 1024};
+    float[] x = random(256 * 1024);
+    x[123_457] = 7f;
+    double want = 0;
+    for (float v : x) {
+      want += v;
+    }
+    assertEquals(want, Reductions.sum(x, xs, new int[] {0, 1})[0], 1e-3);
+    assertEquals(7f, Reductions.max(x, xs, new int[] {0, 1})[0]);
+    float[] rows = Reductions.max(x, new int[] {2, 256 * 512}, new int[] {1});
+    assertEquals(7f, rows[0]);
+    assertTrue(rows[1] < 7f);
+  }
+
+  @Test
+  void tanhMatchesMath() {
+    float[] x = new float[40_001];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i - 20_000) * 1e-3f;
+    }
+    x[20_001] = 1e-30f;
+    x[20_002] = Float.NEGATIVE_INFINITY;
+    float[] y = Elementwise.unary(Primitive.TANH, x);
+    for (int i = 0; i < x.length; i++) {
+      float want = (float) Math.tanh(x[i]);
+      assertEquals(want, y[i], Math.ulp(want), "tanh(" + x[i] + ")");
+    }
+    assertTrue(Float.isNaN(Elementwise.unary(Primitive.TANH, new float[] {Float.NaN})[0]));
+  }
+
+  @Test
   void unaryValues() {
     float[] x = {-3f, -0.5f, 0f, 0.25f, 2f};
     assertArrayEquals(new float[] {3f, 0.5f, -0f, -0.25f, -2f}, Elementwise.unary(Primitive.NEG, x));
@@ -150,8 +182,37 @@ class KernelsTest {
     float[] big = random(100_000);
     float[] e = Elementwise.unary(Primitive.EXP, big);
     for (int i = 0; i < big.length; i += 97) {
-      assertEquals((float) Math.exp(big[i]), e[i], 0f);
+      float want = (float) Math.exp(big[i]);
+      assertEquals(want, e[i], Math.ulp(want));
     }
+  }
+
+  /** Dense sweeps of the float polynomial functions against double-precision Math. */
+  @Test
+  void transcendentalsAreFloatAccurate() {
+    float[] x = new float[200_001];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i - 100_000) * 1e-3f; // [-100, 100]
+    }
+    float[] exp = Elementwise.unary(Primitive.EXP, x);
+    float[] sig = Elementwise.unary(Primitive.SIGMOID, x);
+    float[] gelu = Elementwise.unary(Primitive.GELU, x);
+    for (int i = 0; i < x.length; i++) {
+      double v = x[i];
+      float we = (float) Math.exp(v);
+      assertEquals(we, exp[i], Math.max(Math.ulp(we), Float.MIN_VALUE), "exp " + v);
+      float ws = (float) (1 / (1 + Math.exp(-v)));
+      assertEquals(ws, sig[i], 2 * Math.max(Math.ulp(ws), Float.MIN_NORMAL), "sigmoid " + v);
+      double wg = v * 0.5 * Erf.erfc(-v / Math.sqrt(2));
+      assertEquals(wg, gelu[i], 2e-7 * Math.max(1, Math.abs(v)), "gelu " + v);
+    }
+    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -200f, 200f};
+    assertArrayEquals(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, 0f,
+        Float.POSITIVE_INFINITY}, Elementwise.unary(Primitive.EXP, specials));
+    assertArrayEquals(new float[] {Float.NaN, 1f, 0f, 0f, 1f},
+        Elementwise.unary(Primitive.SIGMOID, specials));
+    assertArrayEquals(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, -0f, 200f},
+        Elementwise.unary(Primitive.GELU, specials));
   }
 
   @Test

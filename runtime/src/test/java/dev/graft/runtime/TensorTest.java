@@ -24,9 +24,16 @@ class TensorTest {
     return v;
   }
 
+  /** Shape exactly; values to {@code 1e-6} relative to {@code max(1, |expected|)}. */
   private static void assertTensor(float[] data, int[] shape, Tensor actual) {
     assertArrayEquals(shape, actual.shape(), () -> "shape of " + actual);
-    assertArrayEquals(data, actual.toArray(), EPS, () -> "data of " + actual);
+    float[] got = actual.toArray();
+    assertEquals(data.length, got.length, () -> "size of " + actual);
+    for (int i = 0; i < data.length; i++) {
+      float tol = EPS * Math.max(1f, Math.abs(data[i]));
+      int at = i;
+      assertEquals(data[i], got[i], tol, () -> "value " + at + " of " + actual);
+    }
   }
 
   private static int[] s(int... shape) {

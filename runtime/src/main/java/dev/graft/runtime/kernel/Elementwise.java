@@ -35,7 +35,7 @@ public final class Elementwise {
         break;
       case EXP:
         for (int i = from; i < to; i++) {
-          out[i] = (float) Math.exp(x[i]);
+          out[i] = FloatMath.exp(x[i]);
         }
         break;
       case LOG:
@@ -55,12 +55,12 @@ public final class Elementwise {
         break;
       case TANH:
         for (int i = from; i < to; i++) {
-          out[i] = (float) Math.tanh(x[i]);
+          out[i] = FloatMath.tanh(x[i]);
         }
         break;
       case SIGMOID:
         for (int i = from; i < to; i++) {
-          out[i] = sigmoid(x[i]);
+          out[i] = FloatMath.sigmoid(x[i]);
         }
         break;
       case RELU:
@@ -90,16 +90,15 @@ public final class Elementwise {
     }
   }
 
-  /** Logistic sigmoid, computed in double. */
-  static float sigmoid(float x) {
-    return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
-  }
-
-  /** Exact GELU {@code x·Φ(x)}, with {@code Φ} through {@link #erfc} to keep the left tail. */
+  /**
+   * Exact GELU {@code x·Φ(x)}, with {@code Φ} through the complementary error function to keep
+   * the left tail accurate; its {@code exp} is the float one, enough for a float result.
+   */
   static float gelu(float x) {
-    double z = x * 0.7071067811865476;
-    double phi = z >= 0 ? 1.0 - 0.5 * erfc(z) : 0.5 * erfc(-z);
-    return (float) (x * phi);
+    double z = Math.abs(x * 0.7071067811865476);
+    double t = 1.0 / (1.0 + 0.5 * z);
+    double halfErfc = 0.5 * t * FloatMath.exp((float) erfcExponent(z, t));
+    return (float) (x * (x >= 0 ? 1.0 - halfErfc : halfErfc));
   }
 
   /**
@@ -131,9 +130,14 @@ public final class Elementwise {
    */
   static double erfc(double z) {
     double t = 1.0 / (1.0 + 0.5 * z);
-    return t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196
-        + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398
-        + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return t * Math.exp(erfcExponent(z, t));
+  }
+
+  /** The exponent in {@code erfc(z) = t·exp(...)} with {@code t = 1 / (1 + z/2)}. */
+  private static double erfcExponent(double z, double t) {
+    return -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+        + t * (-0.82215223 + t * 0.17087277))))))));
   }
 
   /** {@code p} of {@code a} and {@code b} broadcast to {@code out}; a fresh array. */

@@ -96,7 +96,11 @@ public final class Im2col {
                 int src = xo + id * hw + ih * in[2] + offW;
                 int dst = row + od * ohw + oh * out[2];
                 int sw = str[2];
-                if (add) {
+                if (add && sw == 1) {
+                  for (int ow = lo; ow < hi; ow++) {
+                    x[src + ow] += cols[dst + ow];
+                  }
+                } else if (add) {
                   for (int ow = lo; ow < hi; ow++) {
                     x[src + ow * sw] += cols[dst + ow];
                   }

@@ -67,6 +67,27 @@ public final class Reductions {
       return out;
     }
     if (inner == 1) {
+      int parts = rowParts(outer, n);
+      if (parts > 1) {
+        // Few long rows (a full reduction): each row split across threads, partials combined.
+        double[] partial = new double[outer * parts];
+        Parallel.forRange(outer * parts, (long) outer * n, PARALLEL_MIN, (from, to) -> {
+          for (int t = from; t < to; t++) {
+            int p = t / parts;
+            int j0 = (int) ((long) n * (t % parts) / parts);
+            int j1 = (int) ((long) n * (t % parts + 1) / parts);
+            partial[t] = sumRow(x, p * n + j0, j1 - j0);
+          }
+        });
+        for (int p = 0; p < outer; p++) {
+          double acc = 0;
+          for (int k = 0; k < parts; k++) {
+            acc += partial[p * parts + k];
+          }
+          out[p] = (float) acc;
+        }
+        return out;
+      }
       Parallel.forRange(outer, (long) outer * n, PARALLEL_MIN, (from, to) -> {
         for (int p = from; p < to; p++) {
           out[p] = (float) sumRow(x, p * n, n);
@@ -74,13 +95,14 @@ public final class Reductions {
       });
       return out;
     }
-    int blocks = (inner + BLOCK - 1) / BLOCK;
+    int blocks = columnBlocks(outer, inner);
+    int width = (inner + blocks - 1) / blocks;
     Parallel.forRange(outer * blocks, (long) outer * n * inner, PARALLEL_MIN, (from, to) -> {
-      double[] acc = new double[Math.min(BLOCK, inner)];
+      double[] acc = new double[width];
       for (int t = from; t < to; t++) {
         int p = t / blocks;
-        int m0 = (t % blocks) * BLOCK;
-        int w = Math.min(BLOCK, inner - m0);
+        int m0 = (t % blocks) * width;
+        int w = Math.min(width, inner - m0);
         java.util.Arrays.fill(acc, 0.0);
         int base = p * n * inner + m0;
         for (int j = 0; j < n; j++) {
@@ -96,6 +118,25 @@ public final class Reductions {
       }
     });
     return out;
+  }
+
+  /** Pieces to cut each of {@code outer} rows of length {@code n} into, so all threads get work. */
+  private static int rowParts(int outer, int n) {
+    if (outer >= Parallel.THREADS || (long) outer * n < PARALLEL_MIN) {
+      return 1;
+    }
+    return Math.max(1, Math.min((Parallel.THREADS + outer - 1) / outer, n / 4096));
+  }
+
+  /**
+   * Column blocks per outer index for a reduction over a middle axis: enough tasks for every
+   * thread, each at least 64 and at most {@link #BLOCK} columns wide.
+   */
+  private static int columnBlocks(int outer, int inner) {
+    int byThreads = (2 * Parallel.THREADS + outer - 1) / outer;
+    int most = (inner + 63) / 64;
+    int least = (inner + BLOCK - 1) / BLOCK;
+    return Math.max(least, Math.min(most, byThreads));
   }
 
   private static double sumRow(float[] x, int from, int n) {
@@ -124,23 +165,34 @@ public final class Reductions {
     }
     java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
     if (inner == 1) {
-      Parallel.forRange(outer, (long) outer * n, PARALLEL_MIN, (from, to) -> {
-        for (int p = from; p < to; p++) {
+      int parts = rowParts(outer, n);
+      float[] partial = new float[outer * parts];
+      Parallel.forRange(outer * parts, (long) outer * n, PARALLEL_MIN, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          int p = t / parts;
+          int j = p * n + (int) ((long) n * (t % parts) / parts);
+          int e = p * n + (int) ((long) n * (t % parts + 1) / parts);
           float m = Float.NEGATIVE_INFINITY;
-          for (int j = p * n, e = j + n; j < e; j++) {
+          for (; j < e; j++) {
             m = Math.max(m, x[j]);
           }
-          out[p] = m;
+          partial[t] = m;
         }
       });
+      for (int p = 0; p < outer; p++) {
+        for (int k = 0; k < parts; k++) {
+          out[p] = Math.max(out[p], partial[p * parts + k]);
+        }
+      }
       return out;
     }
-    int blocks = (inner + BLOCK - 1) / BLOCK;
+    int blocks = columnBlocks(outer, inner);
+    int width = (inner + blocks - 1) / blocks;
     Parallel.forRange(outer * blocks, (long) outer * n * inner, PARALLEL_MIN, (from, to) -> {
       for (int t = from; t < to; t++) {
         int p = t / blocks;
-        int m0 = (t % blocks) * BLOCK;
-        int w = Math.min(BLOCK, inner - m0);
+        int m0 = (t % blocks) * width;
+        int w = Math.min(width, inner - m0);
         int base = p * n * inner + m0;
         int dst = p * inner + m0;
         for (int j = 0; j < n; j++) {
@@ -172,14 +224,15 @@ public final class Reductions {
       });
       return out;
     }
-    int blocks = (inner + BLOCK - 1) / BLOCK;
+    int blocks = columnBlocks(outer, inner);
+    int width = (inner + blocks - 1) / blocks;
     Parallel.forRange(outer * blocks, work, PARALLEL_MIN, (from, to) -> {
-      float[] mx = new float[Math.min(BLOCK, inner)];
-      double[] sum = new double[mx.length];
+      float[] mx = new float[width];
+      double[] sum = new double[width];
       for (int t = from; t < to; t++) {
         int p = t / blocks;
-        int m0 = (t % blocks) * BLOCK;
-        int w = Math.min(BLOCK, inner - m0);
+        int m0 = (t % blocks) * width;
+        int w = Math.min(width, inner - m0);
         int base = p * n * inner + m0;
         java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(sum, 0.0);
@@ -192,10 +245,10 @@ public final class Reductions {
         for (int j = 0; j < n; j++) {
           int o = base + j * inner;
           for (int m = 0; m < w; m++) {
-            double e = Math.exp(x[o + m] - mx[m]);
+            float e = FloatMath.exp(x[o + m] - mx[m]);
             sum[m] += e;
             if (!log) {
-              out[o + m] = (float) e;
+              out[o + m] = e;
             }
           }
         }
@@ -221,10 +274,10 @@ public final class Reductions {
     }
     double sum = 0;
     for (int i = from; i < end; i++) {
-      double e = Math.exp(x[i] - mx);
+      float e = FloatMath.exp(x[i] - mx);
       sum += e;
       if (!log) {
-        out[i] = (float) e;
+        out[i] = e;
       }
     }
     if (log) {
