@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * dev.graft.runtime.bench.Bench}; {@code bench/compare.sh} runs it beside PyTorch.
  *
  * <p>Flags: {@code --quick} (shorter samples, fewer repeats), {@code --only REGEX} (cases whose
- * name matches), {@code --tsv} (tab-separated {@code name, ms, GFLOP/s} for scripts),
+ * name matches), {@code --tsv} (tab-separated {@code name, what, ms, GFLOP/s} for scripts),
  * {@code --repeats N}.
  */
 public final class Bench {
@@ -35,8 +36,12 @@ public final class Bench {
     this.repeats = repeats;
   }
 
-  /** One benchmark case: a stable name, a human description, its flop count and the work. */
-  record Case(String name, String what, double flops, Runnable op) {}
+  /**
+   * One benchmark case: a stable name (shared with {@code bench/torch_cases.py} and the JMH
+   * benchmarks), a human description, its flop count, and a setup that allocates the operands
+   * and returns the work to time.
+   */
+  public record Case(String name, String what, double flops, Supplier<Runnable> setup) {}
 
   /** Parses the flags, runs the selected cases and prints the table. */
   public static void main(String[] args) {
@@ -77,10 +82,11 @@ public final class Bench {
       System.out.printf(Locale.ROOT, "%-16s %-40s %10s %10s%n", "case", "what", "ms", "GFLOP/s");
     }
     for (Case c : cases) {
-      double seconds = bench.median(c.op());
+      double seconds = bench.median(c.setup().get());
       double gflops = c.flops() / seconds / 1e9;
       if (tsv) {
-        System.out.printf(Locale.ROOT, "%s\t%.4f\t%.2f%n", c.name(), seconds * 1e3, gflops);
+        System.out.printf(Locale.ROOT, "%s\t%s\t%.4f\t%.2f%n", c.name(), c.what(), seconds * 1e3,
+            gflops);
       } else {
         System.out.printf(Locale.ROOT, "%-16s %-40s %10.3f %10.1f%n", c.name(), c.what(),
             seconds * 1e3, gflops);
@@ -88,8 +94,8 @@ public final class Bench {
     }
   }
 
-  /** All cases, in table order. */
-  static List<Case> cases() {
+  /** All cases, in table order; operands are allocated only by each case's setup. */
+  public static List<Case> cases() {
     List<Case> cases = new ArrayList<>();
     for (int n : new int[] {256, 512, 1024, 2048}) {
       cases.add(matmul("mm" + n, n, n, n, false, false));
@@ -109,34 +115,49 @@ public final class Bench {
     return cases;
   }
 
+  /** The case called {@code name}; for the JMH benchmarks. */
+  public static Case named(String name) {
+    for (Case c : cases()) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("Bench: no case named " + name);
+  }
+
   /** {@code op(A)·op(B)} with {@code op(A)} {@code m×k} and {@code op(B)} {@code k×n}. */
   static Case matmul(String name, int m, int n, int k, boolean ta, boolean tb) {
-    SplittableRandom rnd = new SplittableRandom(name.hashCode());
     int[] as = ta ? new int[] {k, m} : new int[] {m, k};
     int[] bs = tb ? new int[] {n, k} : new int[] {k, n};
-    float[] a = random(rnd, m * k);
-    float[] b = random(rnd, k * n);
     int[] out = {m, n};
     String what = String.format(Locale.ROOT, "(%dx%d)%s·(%dx%d)%s", as[0], as[1], ta ? "ᵀ" : "",
         bs[0], bs[1], tb ? "ᵀ" : "");
     return new Case(name, what, 2.0 * m * n * k, () -> {
-      float[] c = Matmul.matmul(a, as, ta, b, bs, tb, out);
-      sink = c[c.length - 1];
+      SplittableRandom rnd = new SplittableRandom(name.hashCode());
+      float[] a = random(rnd, m * k);
+      float[] b = random(rnd, k * n);
+      return () -> {
+        float[] c = Matmul.matmul(a, as, ta, b, bs, tb, out);
+        sink = c[c.length - 1];
+      };
     });
   }
 
   /** A stride-1 convolution with {@code 'same'} padding, through the Tensor API. */
   static Case conv2d(String name, int batch, int channels, int size, int outChannels, int kernel) {
-    SplittableRandom rnd = new SplittableRandom(name.hashCode());
-    Tensor x = Tensor.of(random(rnd, batch * channels * size * size), batch, channels, size, size);
-    Tensor w = Tensor.of(random(rnd, outChannels * channels * kernel * kernel), outChannels,
-        channels, kernel, kernel);
     double flops = 2.0 * batch * outChannels * size * size * channels * kernel * kernel;
     String what = String.format(Locale.ROOT, "conv2d N%d C%d %dx%d k%d pad%d O%d", batch, channels,
         size, size, kernel, kernel / 2, outChannels);
     return new Case(name, what, flops, () -> {
-      Tensor y = Tensor.conv(x, w, 1, kernel / 2, 1, 1);
-      sink = y.shape()[0];
+      SplittableRandom rnd = new SplittableRandom(name.hashCode());
+      Tensor x = Tensor.of(random(rnd, batch * channels * size * size), batch, channels, size,
+          size);
+      Tensor w = Tensor.of(random(rnd, outChannels * channels * kernel * kernel), outChannels,
+          channels, kernel, kernel);
+      return () -> {
+        Tensor y = Tensor.conv(x, w, 1, kernel / 2, 1, 1);
+        sink = y.shape()[0];
+      };
     });
   }
 

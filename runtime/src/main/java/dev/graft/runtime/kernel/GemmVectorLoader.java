@@ -7,6 +7,12 @@ import org.jspecify.annotations.Nullable;
  * {@code --add-modules jdk.incubator.vector} and the separately compiled class is on the class
  * path. Without it, matmul silently uses the plain-Java kernel. {@code -Dgraft.matmul.vector=false}
  * turns the Vector API kernel off.
+ *
+ * <p>Until C2 compiles it, Vector API code runs hundreds of times slower than plain Java (every
+ * vector is a heap object), and C2 only compiles the micro-kernel after thousands of calls. So the
+ * loader drives the kernel on a tiny product until its time per call collapses (typically 0.3–1 s,
+ * once per JVM) instead of letting the first real products crawl for seconds; the warm-up is
+ * synchronous so a product's rounding never depends on timing.
  */
 final class GemmVectorLoader {
   private GemmVectorLoader() {}
@@ -17,11 +23,46 @@ final class GemmVectorLoader {
         || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       return null;
     }
+    GemmKernel kernel;
     try {
-      return (GemmKernel) Class.forName("dev.graft.runtime.kernel.GemmVector")
+      kernel = (GemmKernel) Class.forName("dev.graft.runtime.kernel.GemmVector")
           .getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;
+    }
+    warmUp(kernel);
+    return kernel;
+  }
+
+  /**
+   * Runs a 24×64×32 product (four full micro-tiles) in batches until a batch runs at least 100
+   * times faster per call than the first (the C2-compiled kernel; C1's code is only ~5× faster
+   * than the interpreter), or at most 30 000 calls or 10 s.
+   */
+  private static void warmUp(GemmKernel kernel) {
+    int m = 24;
+    int n = 64;
+    int k = 32;
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    float[] c = new float[m * n];
+    java.util.Arrays.fill(a, 1f);
+    java.util.Arrays.fill(b, 1f);
+    final int batch = 100;
+    long start = System.nanoTime();
+    double first = -1;
+    for (int calls = 0; calls < 30_000 && System.nanoTime() - start < 10_000_000_000L;
+        calls += batch) {
+      long t = System.nanoTime();
+      for (int i = 0; i < batch; i++) {
+        kernel.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, 1);
+      }
+      double perCall = (System.nanoTime() - t) / (double) batch;
+      if (first < 0) {
+        first = perCall;
+      } else if (calls >= 1_000 && perCall * 100 <= first) {
+        return;
+      }
     }
   }
 }
