@@ -1,6 +1,7 @@
 package dev.graft.runtime.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,9 +26,15 @@ final class GemmVector implements GemmKernel {
   private static final int NR = 2 * LANES;
   private static final int MR = LANES >= 16 ? 12 : 6;
 
-  /** Per-thread packing space and the scratch tile for edge tiles. */
+  /** Rows of C below which, when B's columns are contiguous along k, C is computed as dots. */
+  static final int DOT_M = 16;
+
+  /**
+   * Per-thread packing space: B block, A block, the scratch tile for edge tiles, and the small
+   * operand of the dot-product path (grown on demand).
+   */
   private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
-      new float[KC * NC], new float[MC * KC], new float[12 * 2 * 16]});
+      new float[KC * NC], new float[MC * KC], new float[MR * NR], new float[DOT_M * 1024]});
 
   GemmVector() {
     if (LANES < 8) {
@@ -45,6 +52,10 @@ final class GemmVector implements GemmKernel {
   public void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b,
       int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs) {
     float[][] buf = buffers.get();
+    if (m <= DOT_M && brs == 1 && k >= 2 * LANES) {
+      dots(m, n, k, a, aOff, ars, acs, b, bOff, bcs, c, cOff, crs, ccs, buf);
+      return;
+    }
     float[] bp = buf[0];
     float[] ap = buf[1];
     float[] tile = buf[2];
@@ -240,4 +251,163 @@ final class GemmVector implements GemmKernel {
     c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + LANES)).intoArray(c, cOff + 5 * ldc + LANES);
   }
 
+  /**
+   * The skinny products of a LoRA adapter ({@code x·Aᵀ}, {@code g·B} with rank 8, seen here as
+   * their transposes): few rows of C and B's columns contiguous along k. Packing B would cost more
+   * than the arithmetic, so each C element is a vector dot product of a packed row of A with a
+   * column of B read in place, four rows by four columns at a time (16 accumulators, 8 loads per
+   * 16 FMAs).
+   */
+  private static void dots(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b,
+      int bOff, int bcs, float[] c, int cOff, int crs, int ccs, float[][] buf) {
+    if (buf[3].length < m * k) {
+      buf[3] = new float[m * k];
+    }
+    float[] at = buf[3];
+    for (int i = 0; i < m; i++) {
+      int src = aOff + i * ars;
+      if (acs == 1) {
+        System.arraycopy(a, src, at, i * k, k);
+      } else {
+        for (int p = 0; p < k; p++) {
+          at[i * k + p] = a[src + p * acs];
+        }
+      }
+    }
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        dot4x4(k, at, i * k, b, bOff + j * bcs, bcs, c, cOff + i * crs + j * ccs, crs, ccs);
+      }
+      for (; i < m; i++) {
+        for (int jj = j; jj < j + 4; jj++) {
+          c[cOff + i * crs + jj * ccs] += dot(k, at, i * k, b, bOff + jj * bcs);
+        }
+      }
+    }
+    for (; j < n; j++) {
+      for (int i = 0; i < m; i++) {
+        c[cOff + i * crs + j * ccs] += dot(k, at, i * k, b, bOff + j * bcs);
+      }
+    }
+  }
+
+  private static float dot(int k, float[] x, int xo, float[] y, int yo) {
+    FloatVector acc = FloatVector.zero(S);
+    int kv = k - k % LANES;
+    for (int p = 0; p < kv; p += LANES) {
+      acc = FloatVector.fromArray(S, x, xo + p).fma(FloatVector.fromArray(S, y, yo + p), acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (int p = kv; p < k; p++) {
+      s = Math.fma(x[xo + p], y[yo + p], s);
+    }
+    return s;
+  }
+
+  private static void dot4x4(int k, float[] at, int aOff, float[] b, int bOff, int bcs, float[] c,
+      int cOff, int crs, int ccs) {
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = FloatVector.zero(S);
+    FloatVector s02 = FloatVector.zero(S);
+    FloatVector s03 = FloatVector.zero(S);
+    FloatVector s10 = FloatVector.zero(S);
+    FloatVector s11 = FloatVector.zero(S);
+    FloatVector s12 = FloatVector.zero(S);
+    FloatVector s13 = FloatVector.zero(S);
+    FloatVector s20 = FloatVector.zero(S);
+    FloatVector s21 = FloatVector.zero(S);
+    FloatVector s22 = FloatVector.zero(S);
+    FloatVector s23 = FloatVector.zero(S);
+    FloatVector s30 = FloatVector.zero(S);
+    FloatVector s31 = FloatVector.zero(S);
+    FloatVector s32 = FloatVector.zero(S);
+    FloatVector s33 = FloatVector.zero(S);
+    int kv = k - k % LANES;
+    for (int p = 0; p < kv; p += LANES) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bOff + 0 * bcs + p);
+      FloatVector b1 = FloatVector.fromArray(S, b, bOff + 1 * bcs + p);
+      FloatVector b2 = FloatVector.fromArray(S, b, bOff + 2 * bcs + p);
+      FloatVector b3 = FloatVector.fromArray(S, b, bOff + 3 * bcs + p);
+      FloatVector a0 = FloatVector.fromArray(S, at, aOff + 0 * k + p);
+      s00 = a0.fma(b0, s00);
+      s01 = a0.fma(b1, s01);
+      s02 = a0.fma(b2, s02);
+      s03 = a0.fma(b3, s03);
+      FloatVector a1 = FloatVector.fromArray(S, at, aOff + 1 * k + p);
+      s10 = a1.fma(b0, s10);
+      s11 = a1.fma(b1, s11);
+      s12 = a1.fma(b2, s12);
+      s13 = a1.fma(b3, s13);
+      FloatVector a2 = FloatVector.fromArray(S, at, aOff + 2 * k + p);
+      s20 = a2.fma(b0, s20);
+      s21 = a2.fma(b1, s21);
+      s22 = a2.fma(b2, s22);
+      s23 = a2.fma(b3, s23);
+      FloatVector a3 = FloatVector.fromArray(S, at, aOff + 3 * k + p);
+      s30 = a3.fma(b0, s30);
+      s31 = a3.fma(b1, s31);
+      s32 = a3.fma(b2, s32);
+      s33 = a3.fma(b3, s33);
+    }
+    float r00 = s00.reduceLanes(VectorOperators.ADD);
+    float r01 = s01.reduceLanes(VectorOperators.ADD);
+    float r02 = s02.reduceLanes(VectorOperators.ADD);
+    float r03 = s03.reduceLanes(VectorOperators.ADD);
+    float r10 = s10.reduceLanes(VectorOperators.ADD);
+    float r11 = s11.reduceLanes(VectorOperators.ADD);
+    float r12 = s12.reduceLanes(VectorOperators.ADD);
+    float r13 = s13.reduceLanes(VectorOperators.ADD);
+    float r20 = s20.reduceLanes(VectorOperators.ADD);
+    float r21 = s21.reduceLanes(VectorOperators.ADD);
+    float r22 = s22.reduceLanes(VectorOperators.ADD);
+    float r23 = s23.reduceLanes(VectorOperators.ADD);
+    float r30 = s30.reduceLanes(VectorOperators.ADD);
+    float r31 = s31.reduceLanes(VectorOperators.ADD);
+    float r32 = s32.reduceLanes(VectorOperators.ADD);
+    float r33 = s33.reduceLanes(VectorOperators.ADD);
+    for (int p = kv; p < k; p++) {
+      float y0 = b[bOff + 0 * bcs + p];
+      float y1 = b[bOff + 1 * bcs + p];
+      float y2 = b[bOff + 2 * bcs + p];
+      float y3 = b[bOff + 3 * bcs + p];
+      float x0 = at[aOff + 0 * k + p];
+      r00 = Math.fma(x0, y0, r00);
+      r01 = Math.fma(x0, y1, r01);
+      r02 = Math.fma(x0, y2, r02);
+      r03 = Math.fma(x0, y3, r03);
+      float x1 = at[aOff + 1 * k + p];
+      r10 = Math.fma(x1, y0, r10);
+      r11 = Math.fma(x1, y1, r11);
+      r12 = Math.fma(x1, y2, r12);
+      r13 = Math.fma(x1, y3, r13);
+      float x2 = at[aOff + 2 * k + p];
+      r20 = Math.fma(x2, y0, r20);
+      r21 = Math.fma(x2, y1, r21);
+      r22 = Math.fma(x2, y2, r22);
+      r23 = Math.fma(x2, y3, r23);
+      float x3 = at[aOff + 3 * k + p];
+      r30 = Math.fma(x3, y0, r30);
+      r31 = Math.fma(x3, y1, r31);
+      r32 = Math.fma(x3, y2, r32);
+      r33 = Math.fma(x3, y3, r33);
+    }
+    c[cOff + 0 * crs + 0 * ccs] += r00;
+    c[cOff + 0 * crs + 1 * ccs] += r01;
+    c[cOff + 0 * crs + 2 * ccs] += r02;
+    c[cOff + 0 * crs + 3 * ccs] += r03;
+    c[cOff + 1 * crs + 0 * ccs] += r10;
+    c[cOff + 1 * crs + 1 * ccs] += r11;
+    c[cOff + 1 * crs + 2 * ccs] += r12;
+    c[cOff + 1 * crs + 3 * ccs] += r13;
+    c[cOff + 2 * crs + 0 * ccs] += r20;
+    c[cOff + 2 * crs + 1 * ccs] += r21;
+    c[cOff + 2 * crs + 2 * ccs] += r22;
+    c[cOff + 2 * crs + 3 * ccs] += r23;
+    c[cOff + 3 * crs + 0 * ccs] += r30;
+    c[cOff + 3 * crs + 1 * ccs] += r31;
+    c[cOff + 3 * crs + 2 * ccs] += r32;
+    c[cOff + 3 * crs + 3 * ccs] += r33;
+  }
 }
