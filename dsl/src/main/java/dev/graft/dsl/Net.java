@@ -276,7 +276,30 @@ public final class Net {
   }
 
   // ------------------------------------------------------------------ training
-  // (training entry points go here)
+
+  /**
+   * The value of {@code loss} at this net's model and its gradient with respect to every trainable
+   * leaf (the frozen leaves are constants: no gradient is computed for them). {@code loss} applies
+   * the model to a batch it captures: {@code m -> Losses.mse(m.apply(x), y)}. See {@link
+   * dev.graft.dsl.train.Gradients}.
+   */
+  public dev.graft.dsl.train.LossAndGrads valueAndGrad(
+      java.util.function.Function<Module, Tensor> loss) {
+    return dev.graft.dsl.train.Gradients.valueAndGrad(this, loss);
+  }
+
+  /**
+   * This net trained for {@code epochs} passes over {@code batches} with {@code optimizer},
+   * minimizing {@code loss(model, batch)}; only the trainable leaves change. Use {@link
+   * dev.graft.dsl.train.Trainer} for schedules, clipping, dropout keys, evaluation, history and
+   * plots.
+   */
+  public <B> Net fit(List<B> batches,
+      java.util.function.BiFunction<Module, B, Tensor> loss,
+      dev.graft.dsl.optim.Optimizer optimizer, int epochs) {
+    return dev.graft.dsl.train.Trainer.builder().optimizer(optimizer).epochs(epochs).build()
+        .fit(this, batches, loss).net();
+  }
 
   // ------------------------------------------------------------------ checkpoints
   // (checkpoint entry points go here)

@@ -1,0 +1,250 @@
+package dev.graft.dsl.train;
+
+import dev.graft.dsl.Module;
+import dev.graft.dsl.Net;
+import dev.graft.dsl.optim.OptState;
+import dev.graft.dsl.optim.Optimizer;
+import dev.graft.dsl.optim.Schedule;
+import dev.graft.dsl.optim.Step;
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import org.immutables.value.Value;
+
+/**
+ * The training loop and its options: for each epoch, for each batch, the loss and the gradients of
+ * the trainable leaves ({@link Gradients}), then one optimizer step; after each epoch the optional
+ * {@link Evaluation}; at the end the optional PNG loss plot. Returns the trained net, the optimizer
+ * state and a {@link History}.
+ *
+ * <pre>{@code
+ * TrainResult r = Trainer.builder()
+ *     .optimizer(AdamW.of(1e-3))
+ *     .epochs(10)
+ *     .schedule(Schedule.warmupCosine(1e-3, 50, 10 * batches.size()))
+ *     .clipNorm(1.0)
+ *     .evaluation(net -> Map.of("val", Losses.mse(net.apply(xv), yv).item() * 1.0))
+ *     .plotPath(Path.of("loss.png"))
+ *     .build()
+ *     .fit(net, batches, (m, b, key) -> Losses.mse(m.apply(b.inputs(), key), b.targets()));
+ * }</pre>
+ *
+ * <p>Randomness: step {@code s} (counted over the whole run from 0) gets {@code
+ * Key.of(seed).foldIn(s)}, handed to a {@link TrainLoss}, so dropout differs between steps and a
+ * run with the same seed repeats exactly. With {@link #shuffle()}, each epoch visits the batches in
+ * a permutation drawn from the seed and the epoch.
+ *
+ * <p>A step whose loss is NaN or infinite stops the run with a {@link DivergedException} that holds
+ * the history so far.
+ */
+@Value.Immutable
+@Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE,
+    overshadowImplementation = true)
+public abstract class Trainer {
+  /** A new builder; only the optimizer is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The optimizer; its own schedule and clipping apply unless {@link #schedule()} or {@link
+   * #clipNorm()} replace them.
+   */
+  public abstract Optimizer optimizer();
+
+  /** Passes over the batches. Default 1. */
+  @Value.Default
+  public int epochs() {
+    return 1;
+  }
+
+  /** A learning-rate schedule replacing the optimizer's. */
+  public abstract Optional<Schedule> schedule();
+
+  /** A global-norm clip replacing the optimizer's. */
+  public abstract OptionalDouble clipNorm();
+
+  /** Seeds the per-step keys and the shuffling. Default 0. */
+  @Value.Default
+  public long seed() {
+    return 0L;
+  }
+
+  /** Whether each epoch visits the batches in a fresh random order. Default false. */
+  @Value.Default
+  public boolean shuffle() {
+    return false;
+  }
+
+  /**
+   * Whether to draw a progress bar on {@code System.err}. Default: only when the JVM has a
+   * console ({@code System.console() != null}), so CI logs stay clean.
+   */
+  @Value.Default
+  public boolean progressBar() {
+    return System.console() != null;
+  }
+
+  /** Measured after each epoch; its metrics go into the history. */
+  public abstract Optional<Evaluation> evaluation();
+
+  /** Where to write a PNG of the loss curve at the end, if anywhere. */
+  public abstract Optional<java.nio.file.Path> plotPath();
+
+  /** The plot's title. Default {@code "training loss"}. */
+  @Value.Default
+  public String plotTitle() {
+    return "training loss";
+  }
+
+  /** The run's name: the progress bar's label and the history's name. Default {@code "train"}. */
+  @Value.Default
+  public String name() {
+    return "train";
+  }
+
+  @Value.Check
+  void check() {
+    if (epochs() < 0) {
+      throw new IllegalArgumentException("Trainer: epochs must be >= 0, got " + epochs());
+    }
+    if (clipNorm().isPresent() && !(clipNorm().getAsDouble() > 0)) {
+      throw new IllegalArgumentException("Trainer: clipNorm must be > 0, got "
+          + clipNorm().getAsDouble());
+    }
+  }
+
+  /** The optimizer with this trainer's schedule and clip applied. */
+  public Optimizer effectiveOptimizer() {
+    Optimizer opt = optimizer();
+    if (schedule().isPresent()) {
+      opt = opt.withSchedule(schedule().get());
+    }
+    if (clipNorm().isPresent()) {
+      opt = opt.withClipNorm(clipNorm().getAsDouble());
+    }
+    return opt;
+  }
+
+  /** Trains with a loss that needs no randomness: {@code (model, batch) -> scalar}. */
+  public <B> TrainResult fit(Net net, List<B> batches, BiFunction<Module, B, Tensor> loss) {
+    return fit(net, batches, TrainLoss.of(loss));
+  }
+
+  /** Trains with a loss that takes a per-step key: {@code (model, batch, key) -> scalar}. */
+  public <B> TrainResult fit(Net net, List<B> batches, TrainLoss<B> loss) {
+    return fit(net, batches, loss, OptState.empty());
+  }
+
+  /**
+   * Trains from an optimizer state (to resume a run: pass the previous result's state; the
+   * schedule and the keys continue from its step count).
+   */
+  public <B> TrainResult fit(Net net, List<B> batches, TrainLoss<B> loss, OptState start) {
+    if (batches.isEmpty() && epochs() > 0) {
+      throw new IllegalArgumentException("Trainer.fit: no batches to train on");
+    }
+    Optimizer opt = effectiveOptimizer();
+    Key root = Key.of(seed());
+    int n = batches.size();
+    List<Double> stepLosses = new ArrayList<>();
+    List<Double> rates = new ArrayList<>();
+    List<Epoch> done = new ArrayList<>();
+    OptState state = start;
+    Net current = net;
+    try (Progress bar = Progress.open(progressBar(), name(), (long) epochs() * n)) {
+      for (int e = 0; e < epochs(); e++) {
+        int[] order = order(n, e);
+        double sum = 0;
+        long samples = 0;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          B batch = batches.get(order[i]);
+          Key key = root.foldIn((int) state.step());
+          double lr = opt.learningRate(state);
+          LossAndGrads lg = Gradients.valueAndGrad(current,
+              model -> loss.apply(model, batch, key));
+          double l = lg.item();
+          if (!Double.isFinite(l)) {
+            throw new DivergedException("Trainer '" + name() + "': the loss is " + l
+                + " at epoch " + e + ", step " + i + " of the epoch (step " + state.step()
+                + " overall, learning rate " + lr + "); lower the learning rate or clip"
+                + " gradients", new History(name(), stepLosses, rates, done), current);
+          }
+          Step s = opt.step(current, lg.grads(), state);
+          current = s.net();
+          state = s.state();
+          stepLosses.add(l);
+          rates.add(lr);
+          sum += l;
+          samples += sizeOf(batch);
+          if (progressBar()) {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            bar.step(message(e, sum / (i + 1), i + 1, samples, secs));
+          }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> metrics = evaluation().isPresent()
+            ? evaluation().get().evaluate(current) : Map.of();
+        done.add(new Epoch(e, n, samples, n == 0 ? Double.NaN : sum / n, seconds, metrics));
+      }
+    }
+    History history = new History(name(), stepLosses, rates, done);
+    if (plotPath().isPresent() && history.steps() > 0) {
+      history.plot(plotPath().get(), plotTitle());
+    }
+    return new TrainResult(current, history, state);
+  }
+
+  private String message(int epoch, double meanLoss, int steps, long samples, double secs) {
+    String rate = samples > 0
+        ? String.format("%.0f samples/s", samples / secs)
+        : String.format("%.1f steps/s", steps / secs);
+    return String.format("epoch %d/%d loss %.4g %s", epoch + 1, epochs(), meanLoss, rate);
+  }
+
+  /** The visiting order of epoch {@code epoch}: 0..n-1, or a seeded permutation. */
+  private int[] order(int n, int epoch) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (shuffle()) {
+      SplittableRandom random = new SplittableRandom(seed() * 0x9E3779B97F4A7C15L + epoch);
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
+  }
+
+  /** The number of samples in a batch when its type tells it; 0 otherwise. */
+  static long sizeOf(Object batch) {
+    if (batch instanceof Batch b) {
+      return b.size();
+    }
+    if (batch instanceof LabeledBatch b) {
+      return b.size();
+    }
+    if (batch instanceof Tensor t) {
+      return t.ndim() == 0 ? 1 : t.dim(0);
+    }
+    if (batch instanceof Collection<?> c) {
+      return c.size();
+    }
+    return 0;
+  }
+
+  /** Builds {@link Trainer}s. */
+  public static final class Builder extends ImmutableTrainer.Builder {}
+}
