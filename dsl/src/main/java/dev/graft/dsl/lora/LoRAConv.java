@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * LoRA on a {@link ConvLayer} (Conv1d/2d/3d): the kernel seen as {@code W_f (out, flat_in)} gets
@@ -20,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankConvAdapter {
 
   /** Builds LoRA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAConv",
@@ -37,26 +33,5 @@ public record LoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale,
     LowRank.Factors f = LowRank.init("LoRAConv", base.outChannels(), ConvLowRank.flatIn(base),
         config);
     return new LoRAConv(base, f.a(), f.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key),
-        loraA, loraB, scale));
-  }
-
-  @Override
-  public Module merge() {
-    return ConvLowRank.mergeDelta(base, LowRank.product(loraB, loraA, scale));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

@@ -1,11 +1,8 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * LoRA-FA (arXiv 2308.03303) on a {@link ConvLayer} (Conv1d/2d/3d): the kernel seen as {@code W_f
@@ -20,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAFAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankConvAdapter {
 
   /** Builds LoRA-FA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAFAConv",
@@ -38,22 +35,6 @@ public record LoRAFAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scal
     LowRank.Factors f = LowRank.init("LoRAFAConv", base.outChannels(), ConvLowRank.flatIn(base),
         config);
     return new LoRAFAConv(base, f.a(), f.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key),
-        loraA, loraB, scale));
-  }
-
-  @Override
-  public Module merge() {
-    return ConvLowRank.mergeDelta(base, LowRank.product(loraB, loraA, scale));
   }
 
   /** Only {@code loraB}: {@code A} stays frozen. */

@@ -1,11 +1,8 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * LoRA-FA (arXiv 2308.03303) on a {@link Linear}: LoRA whose down projection {@code A} is frozen
@@ -21,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAFALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankLinearAdapter {
 
   /** Builds LoRA-FA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAFALinear",
@@ -38,22 +35,6 @@ public record LoRAFALinear(Linear base, Tensor loraA, Tensor loraB, double scale
     LowRank.Factors f = LowRank.init("LoRAFALinear", base.outFeatures(), base.inFeatures(),
         config);
     return new LoRAFALinear(base, f.a(), f.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB,
-        scale));
-  }
-
-  @Override
-  public Module merge() {
-    return base.withWeight(base.weight().plus(LowRank.product(loraB, loraA, scale)));
   }
 
   /** Only {@code loraB}: {@code A} stays frozen. */

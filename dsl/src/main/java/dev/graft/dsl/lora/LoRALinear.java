@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * LoRA (arXiv 2106.09685) on a {@link Linear}: {@code y = x Wᵀ + b + s·(x Aᵀ) Bᵀ} with {@code s =
@@ -20,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankLinearAdapter {
 
   /** Builds LoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRALinear",
@@ -36,26 +32,5 @@ public record LoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale, 
   public static LoRALinear create(Linear base, AdapterConfig config) {
     LowRank.Factors f = LowRank.init("LoRALinear", base.outFeatures(), base.inFeatures(), config);
     return new LoRALinear(base, f.a(), f.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB,
-        scale));
-  }
-
-  @Override
-  public Module merge() {
-    return base.withWeight(base.weight().plus(LowRank.product(loraB, loraA, scale)));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * MiLoRA (arXiv 2406.09044) on a {@link ConvLayer} (Conv1d/2d/3d): {@link PiSSAConv} with the
@@ -23,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record MiLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankConvAdapter {
 
   /** Builds MiLoRA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("MiLoRAConv",
@@ -42,26 +38,5 @@ public record MiLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scal
         SvdInit.bottom("MiLoRAConv", w, config.rank()), config.scale());
     return new MiLoRAConv(base.withWeight(ConvLowRank.asKernel(base, split.residual())), split.a(),
         split.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key),
-        loraA, loraB, scale));
-  }
-
-  @Override
-  public Module merge() {
-    return ConvLowRank.mergeDelta(base, LowRank.product(loraB, loraA, scale));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

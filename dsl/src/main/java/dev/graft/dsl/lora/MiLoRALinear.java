@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * MiLoRA (arXiv 2406.09044) on a {@link Linear}: PiSSA with the minor singular directions, so
@@ -24,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record MiLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankLinearAdapter {
 
   /** Builds MiLoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("MiLoRALinear",
@@ -43,26 +39,5 @@ public record MiLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale
         SvdInit.bottom("MiLoRALinear", w, config.rank()), config.scale());
     return new MiLoRALinear(base.withWeight(split.residual()), split.a(), split.b(),
         config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB,
-        scale));
-  }
-
-  @Override
-  public Module merge() {
-    return base.withWeight(base.weight().plus(LowRank.product(loraB, loraA, scale)));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

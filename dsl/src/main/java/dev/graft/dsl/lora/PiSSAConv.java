@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * PiSSA (arXiv 2404.02948) on a {@link ConvLayer} (Conv1d/2d/3d): the kernel seen as {@code W_f
@@ -24,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record PiSSAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankConvAdapter {
 
   /** Builds PiSSA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("PiSSAConv",
@@ -43,26 +39,5 @@ public record PiSSAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale
         SvdInit.top("PiSSAConv", w, config.rank()), config.scale());
     return new PiSSAConv(base.withWeight(ConvLowRank.asKernel(base, split.residual())), split.a(),
         split.b(), config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key),
-        loraA, loraB, scale));
-  }
-
-  @Override
-  public Module merge() {
-    return ConvLowRank.mergeDelta(base, LowRank.product(loraB, loraA, scale));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

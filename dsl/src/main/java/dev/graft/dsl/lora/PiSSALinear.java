@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * PiSSA (arXiv 2404.02948) on a {@link Linear}: the adapter starts from the weight's principal
@@ -23,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record PiSSALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankLinearAdapter {
 
   /** Builds PiSSA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("PiSSALinear",
@@ -42,26 +38,5 @@ public record PiSSALinear(Linear base, Tensor loraA, Tensor loraB, double scale,
         SvdInit.top("PiSSALinear", w, config.rank()), config.scale());
     return new PiSSALinear(base.withWeight(split.residual()), split.a(), split.b(),
         config.scale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB,
-        scale));
-  }
-
-  @Override
-  public Module merge() {
-    return base.withWeight(base.weight().plus(LowRank.product(loraB, loraA, scale)));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

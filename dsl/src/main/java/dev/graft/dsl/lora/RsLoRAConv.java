@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Rank-stabilized LoRA (arXiv 2312.03732) on a {@link ConvLayer} (Conv1d/2d/3d): the kernel seen
@@ -21,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record RsLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankConvAdapter {
 
   /** Builds rsLoRA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("RsLoRAConv",
@@ -39,26 +35,5 @@ public record RsLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scal
     LowRank.Factors f = LowRank.init("RsLoRAConv", base.outChannels(), ConvLowRank.flatIn(base),
         config);
     return new RsLoRAConv(base, f.a(), f.b(), config.rsScale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key),
-        loraA, loraB, scale));
-  }
-
-  @Override
-  public Module merge() {
-    return ConvLowRank.mergeDelta(base, LowRank.product(loraB, loraA, scale));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }

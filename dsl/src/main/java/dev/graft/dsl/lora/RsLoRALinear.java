@@ -1,11 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Rank-stabilized LoRA (arXiv 2312.03732) on a {@link Linear}: LoRA with the scale {@code s =
@@ -21,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record RsLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LoraWrapper {
+    implements LowRankLinearAdapter {
 
   /** Builds rsLoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("RsLoRALinear",
@@ -38,26 +34,5 @@ public record RsLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale
     LowRank.Factors f = LowRank.init("RsLoRALinear", base.outFeatures(), base.inFeatures(),
         config);
     return new RsLoRALinear(base, f.a(), f.b(), config.rsScale(), config.dropout());
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
-  @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return base.apply(x).plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB,
-        scale));
-  }
-
-  @Override
-  public Module merge() {
-    return base.withWeight(base.weight().plus(LowRank.product(loraB, loraA, scale)));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return List.of("loraA", "loraB");
   }
 }
