@@ -302,6 +302,46 @@ public final class Net {
   }
 
   // ------------------------------------------------------------------ checkpoints
+
+  /**
+   * Writes every leaf and the trainable paths to a safetensors {@code file}; see {@link
+   * dev.graft.dsl.io.Checkpoints#save}.
+   */
+  public void save(java.nio.file.Path file) {
+    dev.graft.dsl.io.Checkpoints.save(this, file);
+  }
+
+  /**
+   * A net over {@code tree} with every leaf read from {@code file} (slash or dotted keys), all or
+   * nothing; see {@link dev.graft.dsl.io.Checkpoints#load}.
+   */
+  public static Net load(java.nio.file.Path file, Module tree) {
+    return dev.graft.dsl.io.Checkpoints.load(file, tree);
+  }
+
+  /**
+   * This net with its base weights read from a checkpoint saved before adapters were added; see
+   * {@link dev.graft.dsl.io.Checkpoints#loadBase}.
+   */
+  public Net loadBase(java.nio.file.Path file) {
+    return dev.graft.dsl.io.Checkpoints.loadBase(this, file);
+  }
+
+  /**
+   * Writes the adapters in Hugging Face PEFT's layout to {@code dir}; see {@link
+   * dev.graft.dsl.io.PeftAdapters#save}.
+   */
+  public void saveAdapter(java.nio.file.Path dir) {
+    dev.graft.dsl.io.PeftAdapters.save(this, dir);
+  }
+
+  /**
+   * This net with its adapter tensors read from a PEFT-layout {@code dir} onto the same adapters;
+   * see {@link dev.graft.dsl.io.PeftAdapters#load}.
+   */
+  public Net loadAdapter(java.nio.file.Path dir) {
+    return dev.graft.dsl.io.PeftAdapters.load(this, dir);
+  }
   // (checkpoint entry points go here)
 
   // ------------------------------------------------------------------ forward

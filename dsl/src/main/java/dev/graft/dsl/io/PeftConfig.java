@@ -1,0 +1,454 @@
+package dev.graft.dsl.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.dsl.Module;
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code adapter_config.json}: written with PEFT's field names for the adapters' method, plus a
+ * {@code "graft"} object that pins down every adapted layer exactly; read back and checked against
+ * the adapted tree it is loaded onto. Without the {@code "graft"} object (a file written by PEFT)
+ * the PEFT fields are checked instead: {@code peft_type}, {@code r} / {@code rank_pattern}, the
+ * scale from {@code lora_alpha} / {@code alpha_pattern} and {@code use_rslora}, {@code use_dora},
+ * VeRA's {@code projection_prng_key}, OFT's {@code oft_block_size}.
+ */
+final class PeftConfig {
+  /** The {@code peft_type} values this code reads. */
+  static final List<String> KNOWN_TYPES = List.of(AdapterKinds.LORA, AdapterKinds.IA3,
+      AdapterKinds.VERA, AdapterKinds.LOKR, AdapterKinds.OFT, AdapterKinds.GRAFT);
+
+  private static final double TOLERANCE = 1e-6;
+
+  private PeftConfig() {}
+
+  /**
+   * The PEFT method all of {@code wrappers} share; {@code GRAFT} when they are of several methods
+   * (or LoRA variants a single PEFT config cannot express), or of one PEFT does not have.
+   */
+  static String peftType(Map<Path, LoraWrapper> wrappers) {
+    String type = null;
+    String variant = null;
+    for (LoraWrapper w : wrappers.values()) {
+      AdapterKinds k = AdapterKinds.of(w);
+      if (type == null) {
+        type = k.peftType();
+        variant = k.variant();
+      } else if (!type.equals(k.peftType()) || !variant.equals(k.variant())) {
+        return AdapterKinds.GRAFT;
+      }
+    }
+    return type == null ? AdapterKinds.GRAFT : type;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /** The config for {@code wrappers} (non-empty) and the extra trainable modules. */
+  static Map<String, Object> build(Map<Path, LoraWrapper> wrappers,
+      List<Path> modulesToSave) {
+    String type = peftType(wrappers);
+    LoraWrapper first = wrappers.values().iterator().next();
+    AdapterKinds k0 = AdapterKinds.of(first);
+    int r0 = AdapterKinds.rank(first);
+    Double a0 = k0.alpha(first);
+    Map<String, Object> c = new TreeMap<>(); // values may be null: JSON null
+    c.put("peft_type", type);
+    c.put("task_type", null);
+    c.put("base_model_name_or_path", null);
+    c.put("revision", null);
+    c.put("inference_mode", true);
+    c.put("bias", "none");
+    c.put("fan_in_fan_out", false);
+    Set<String> targets = new TreeSet<>();
+    for (Path p : wrappers.keySet()) {
+      targets.add(ModuleNames.dotted(p));
+    }
+    c.put("target_modules", List.copyOf(targets));
+    List<String> mods = new ArrayList<>();
+    for (Path p : modulesToSave) {
+      mods.add(ModuleNames.dotted(p));
+    }
+    c.put("modules_to_save", mods.isEmpty() ? null : mods);
+    Map<String, Object> rankPattern = new TreeMap<>();
+    Map<String, Object> alphaPattern = new TreeMap<>();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      String name = ModuleNames.dotted(e.getKey());
+      int r = AdapterKinds.rank(e.getValue());
+      Double a = AdapterKinds.of(e.getValue()).alpha(e.getValue());
+      if (r != r0) {
+        rankPattern.put(name, r);
+      }
+      if (a != null && !a.equals(a0)) {
+        alphaPattern.put(name, a);
+      }
+    }
+    switch (type) {
+      case AdapterKinds.LORA -> {
+        c.put("r", r0);
+        c.put("lora_alpha", a0);
+        c.put("lora_dropout", AdapterKinds.dropout(first));
+        c.put("use_rslora", k0.variant().equals("rslora"));
+        c.put("use_dora", k0.variant().equals("dora"));
+        c.put("init_lora_weights", k0.variant().equals("pissa") ? "pissa"
+            : k0.variant().equals("milora") ? "milora" : true);
+        c.put("rank_pattern", rankPattern);
+        c.put("alpha_pattern", alphaPattern);
+      }
+      case AdapterKinds.IA3 -> {
+        c.put("feedforward_modules", List.of());
+        c.put("init_ia3_weights", true);
+      }
+      case AdapterKinds.VERA -> {
+        c.put("r", r0);
+        c.put("projection_prng_key", AdapterKinds.seed(first));
+        c.put("save_projection", false);
+        c.put("vera_dropout", AdapterKinds.dropout(first));
+        c.put("d_initial", 0.1);
+      }
+      case AdapterKinds.LOKR -> {
+        c.put("r", r0);
+        c.put("alpha", a0);
+        c.put("rank_pattern", rankPattern);
+        c.put("alpha_pattern", alphaPattern);
+        c.put("rank_dropout", 0.0);
+        c.put("module_dropout", 0.0);
+        c.put("decompose_both", false);
+        c.put("decompose_factor", -1);
+        c.put("init_weights", true);
+      }
+      case AdapterKinds.OFT -> {
+        c.put("r", 0);
+        c.put("oft_block_size", r0);
+        c.put("module_dropout", 0.0);
+        c.put("coft", false);
+        c.put("block_share", false);
+        c.put("use_cayley_neumann", false);
+        c.put("init_weights", true);
+      }
+      default -> {
+        c.put("r", r0);
+        c.put("lora_alpha", a0);
+        c.put("lora_dropout", AdapterKinds.dropout(first));
+      }
+    }
+    Map<String, Object> layers = new TreeMap<>();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      LoraWrapper w = e.getValue();
+      Map<String, Object> layer = new TreeMap<>();
+      layer.put("class", w.getClass().getName());
+      layer.put("rank", AdapterKinds.rank(w));
+      Double s = AdapterKinds.scale(w);
+      if (s != null) {
+        layer.put("scale", s);
+      }
+      Long seed = AdapterKinds.seed(w);
+      if (seed != null) {
+        layer.put("seed", seed);
+      }
+      layer.put("adapter_fields", w.adapterFields());
+      layers.put(e.getKey().toString(), layer);
+    }
+    Map<String, Object> graft = new TreeMap<>();
+    graft.put("format_version", Checkpoints.FORMAT_VERSION);
+    graft.put("layers", layers);
+    List<String> modPaths = new ArrayList<>();
+    for (Path p : modulesToSave) {
+      modPaths.add(p.toString());
+    }
+    graft.put("modules_to_save", modPaths);
+    c.put("graft", graft);
+    return c;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /**
+   * Checks {@code config} (from {@code file}) against the adapted layers {@code wrappers} of
+   * {@code tree}; returns the extra modules whose leaves the weights file also holds.
+   */
+  static List<Path> check(java.nio.file.Path file, JsonNode config, Module tree,
+      Map<Path, LoraWrapper> wrappers) {
+    JsonNode typeNode = config.get("peft_type");
+    if (typeNode == null || !typeNode.isTextual()) {
+      throw bad(file, "has no \"peft_type\" string");
+    }
+    String type = typeNode.textValue();
+    if (!KNOWN_TYPES.contains(type)) {
+      throw bad(file, "\"peft_type\" is '" + type + "', which Graft does not read; known: "
+          + KNOWN_TYPES);
+    }
+    JsonNode graft = config.get("graft");
+    if (graft != null && !graft.isNull()) {
+      return checkGraft(file, type, graft, tree, wrappers);
+    }
+    if (type.equals(AdapterKinds.GRAFT)) {
+      throw bad(file, "\"peft_type\" GRAFT needs the \"graft\" object that describes each layer");
+    }
+    checkPeft(file, type, config, wrappers);
+    return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
+  }
+
+  private static List<Path> checkGraft(java.nio.file.Path file, String type, JsonNode graft,
+      Module tree, Map<Path, LoraWrapper> wrappers) {
+    if (!graft.isObject()) {
+      throw bad(file, "\"graft\" is not an object but " + graft.getNodeType());
+    }
+    JsonNode version = graft.get("format_version");
+    if (version != null && !(version.isInt() && version.intValue() == Checkpoints.FORMAT_VERSION)) {
+      throw bad(file, "\"graft\".\"format_version\" is " + version + "; this Graft reads "
+          + Checkpoints.FORMAT_VERSION);
+    }
+    String expected = peftType(wrappers);
+    if (!type.equals(expected)) {
+      throw bad(file, "\"peft_type\" is " + type + " but the tree's adapters are " + expected
+          + " (" + describe(wrappers) + ")");
+    }
+    JsonNode layers = graft.get("layers");
+    if (layers == null || !layers.isObject()) {
+      throw bad(file, "\"graft\" has no \"layers\" object");
+    }
+    Set<String> described = new LinkedHashSet<>();
+    for (Iterator<String> it = layers.fieldNames(); it.hasNext(); ) {
+      described.add(it.next());
+    }
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      String name = e.getKey().toString();
+      LoraWrapper w = e.getValue();
+      JsonNode layer = layers.get(name);
+      if (layer == null) {
+        throw bad(file, "describes no adapter at '" + name + "', where the tree holds a "
+            + w.getClass().getSimpleName() + "; it describes " + KeyMatch.quoted(
+                List.copyOf(described)));
+      }
+      described.remove(name);
+      if (!layer.isObject()) {
+        throw bad(file, "layer '" + name + "' is not an object");
+      }
+      JsonNode cls = layer.get("class");
+      if (cls == null || !cls.isTextual() || !cls.textValue().equals(w.getClass().getName())) {
+        throw bad(file, "layer '" + name + "' is a " + (cls == null ? "missing class" : cls)
+            + " but the tree holds a " + w.getClass().getName());
+      }
+      int rank = AdapterKinds.rank(w);
+      JsonNode r = layer.get("rank");
+      if (r == null || !r.isInt() || r.intValue() != rank) {
+        throw bad(file, "layer '" + name + "' has rank " + r + " but the tree's "
+            + w.getClass().getSimpleName() + " has rank " + rank);
+      }
+      Double scale = AdapterKinds.scale(w);
+      JsonNode s = layer.get("scale");
+      if (scale != null && (s == null || !s.isNumber() || s.doubleValue() != scale)) {
+        throw bad(file, "layer '" + name + "' has scale " + s + " but the tree's "
+            + w.getClass().getSimpleName() + " has scale " + scale);
+      }
+      Long seed = AdapterKinds.seed(w);
+      JsonNode sd = layer.get("seed");
+      if (seed != null && (sd == null || !sd.canConvertToLong() || !sd.isIntegralNumber()
+          || sd.longValue() != seed)) {
+        throw bad(file, "layer '" + name + "' has seed " + sd + " but the tree's "
+            + w.getClass().getSimpleName() + " was drawn from seed " + seed);
+      }
+    }
+    if (!described.isEmpty()) {
+      throw bad(file, "describes adapters at " + KeyMatch.quoted(List.copyOf(described))
+          + ", which are not adapted layers of the tree (" + describe(wrappers) + ")");
+    }
+    return modules(file, "graft.modules_to_save", graft.get("modules_to_save"), tree, wrappers,
+        false);
+  }
+
+  private static void checkPeft(java.nio.file.Path file, String type, JsonNode config,
+      Map<Path, LoraWrapper> wrappers) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      AdapterKinds k = AdapterKinds.of(e.getValue());
+      if (!k.peftType().equals(type)) {
+        throw bad(file, "\"peft_type\" is " + type + " but '" + ModuleNames.dotted(e.getKey())
+            + "' holds a " + e.getValue().getClass().getSimpleName() + " (" + k.peftType() + ")");
+      }
+    }
+    switch (type) {
+      case AdapterKinds.LORA -> checkLora(file, config, wrappers);
+      case AdapterKinds.LOKR -> checkRanksAndScales(file, config, wrappers, "alpha", false);
+      case AdapterKinds.VERA -> {
+        checkRanksAndScales(file, config, wrappers, null, false);
+        JsonNode key = config.get("projection_prng_key");
+        if (key != null && !key.isNull()) {
+          for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+            Long seed = AdapterKinds.seed(e.getValue());
+            if (!key.isIntegralNumber() || !key.canConvertToLong() || seed == null
+                || key.longValue() != seed) {
+              throw bad(file, "\"projection_prng_key\" is " + key + " but the VeRA projections at '"
+                  + ModuleNames.dotted(e.getKey()) + "' were drawn from seed " + seed);
+            }
+          }
+        }
+      }
+      case AdapterKinds.OFT -> {
+        JsonNode b = config.get("oft_block_size");
+        if (b != null && !b.isNull() && !(b.isInt() && b.intValue() == 0)) {
+          for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+            int rank = AdapterKinds.rank(e.getValue());
+            if (!b.isInt() || b.intValue() != rank) {
+              throw bad(file, "\"oft_block_size\" is " + b + " but the OFT at '"
+                  + ModuleNames.dotted(e.getKey()) + "' has blocks of " + rank);
+            }
+          }
+        }
+      }
+      default -> {
+        // IA3: nothing beyond the tensors' shapes.
+      }
+    }
+  }
+
+  private static void checkLora(java.nio.file.Path file, JsonNode config,
+      Map<Path, LoraWrapper> wrappers) {
+    boolean dora = flag(file, config, "use_dora");
+    boolean rs = flag(file, config, "use_rslora");
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      String variant = AdapterKinds.of(e.getValue()).variant();
+      if (dora != variant.equals("dora") || rs != variant.equals("rslora")) {
+        throw bad(file, "\"use_dora\" is " + dora + " and \"use_rslora\" " + rs + " but '"
+            + ModuleNames.dotted(e.getKey()) + "' holds a "
+            + e.getValue().getClass().getSimpleName());
+      }
+    }
+    checkRanksAndScales(file, config, wrappers, "lora_alpha", rs);
+  }
+
+  /**
+   * Each layer's rank against {@code r} / {@code rank_pattern}, and (when {@code alphaField} is
+   * given) its scale against the {@code α} of {@code alphaField} / {@code alpha_pattern}.
+   */
+  private static void checkRanksAndScales(java.nio.file.Path file, JsonNode config,
+      Map<Path, LoraWrapper> wrappers, @Nullable String alphaField, boolean rs) {
+    JsonNode r = config.get("r");
+    if (r == null || !r.isInt() || r.intValue() < 1) {
+      throw bad(file, "\"r\" is " + r + ", not a positive integer");
+    }
+    Map<Pattern, JsonNode> rankPattern = patterns(file, config, "rank_pattern");
+    Map<Pattern, JsonNode> alphaPattern = patterns(file, config, "alpha_pattern");
+    JsonNode alpha = alphaField == null ? null : config.get(alphaField);
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      String name = ModuleNames.dotted(e.getKey());
+      LoraWrapper w = e.getValue();
+      JsonNode want = lookup(rankPattern, name, r);
+      int rank = AdapterKinds.rank(w);
+      if (!want.isInt() || want.intValue() != rank) {
+        throw bad(file, "gives '" + name + "' rank " + want + " (\"r\" or \"rank_pattern\") but"
+            + " the tree's " + w.getClass().getSimpleName() + " there has rank " + rank);
+      }
+      Double scale = AdapterKinds.scale(w);
+      if (alphaField == null || scale == null) {
+        continue;
+      }
+      JsonNode a = alpha == null || alpha.isNull() ? null : lookup(alphaPattern, name, alpha);
+      if (a == null || !a.isNumber()) {
+        throw bad(file, "\"" + alphaField + "\" is " + a + ", not a number");
+      }
+      double expected = rs ? a.doubleValue() / Math.sqrt(rank) : a.doubleValue() / rank;
+      if (Math.abs(expected - scale) > TOLERANCE * Math.max(1, Math.abs(scale))) {
+        throw bad(file, "\"" + alphaField + "\" " + a + " with rank " + rank + " gives '" + name
+            + "' the scale " + expected + " but the tree's " + w.getClass().getSimpleName()
+            + " there has scale " + scale);
+      }
+    }
+  }
+
+  private static boolean flag(java.nio.file.Path file, JsonNode config, String field) {
+    JsonNode n = config.get(field);
+    if (n == null || n.isNull()) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw bad(file, "\"" + field + "\" is " + n + ", not true or false");
+    }
+    return n.booleanValue();
+  }
+
+  /** PEFT's pattern dictionaries: a key matches a module name ending in it, as a regex. */
+  private static Map<Pattern, JsonNode> patterns(java.nio.file.Path file, JsonNode config,
+      String field) {
+    JsonNode n = config.get(field);
+    Map<Pattern, JsonNode> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw bad(file, "\"" + field + "\" is not an object but " + n.getNodeType());
+    }
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      try {
+        out.put(Pattern.compile("(.*\\.)?" + e.getKey() + "$"), e.getValue());
+      } catch (PatternSyntaxException | StackOverflowError ex) {
+        throw bad(file, "\"" + field + "\" key '" + e.getKey() + "' is not a valid pattern");
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode lookup(Map<Pattern, JsonNode> patterns, String name, JsonNode fallback) {
+    for (Map.Entry<Pattern, JsonNode> e : patterns.entrySet()) {
+      if (e.getKey().matcher(name).matches()) {
+        return e.getValue();
+      }
+    }
+    return fallback;
+  }
+
+  /** Module paths from a JSON list (dotted names or slash paths); null or absent is none. */
+  private static List<Path> modules(java.nio.file.Path file, String field, @Nullable JsonNode n,
+      Module tree, Map<Path, LoraWrapper> wrappers, boolean dotted) {
+    List<Path> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isArray()) {
+      throw bad(file, "\"" + field + "\" is not a list but " + n.getNodeType());
+    }
+    Set<Path> nodes = new LinkedHashSet<>(Tree.nodes(tree));
+    for (JsonNode m : n) {
+      if (!m.isTextual()) {
+        throw bad(file, "\"" + field + "\" holds " + m + ", not a module name");
+      }
+      Path p;
+      try {
+        p = dotted ? ModuleNames.fromDotted(m.textValue()) : Path.of(m.textValue());
+      } catch (IllegalArgumentException e) {
+        throw bad(file, "\"" + field + "\" holds '" + m.textValue() + "', not a module name");
+      }
+      if (!nodes.contains(p) || PeftAdapters.insideWrapper(p, wrappers)) {
+        throw bad(file, "\"" + field + "\" names '" + m.textValue() + "', which is not a module"
+            + " of the tree outside its adapters");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static String describe(Map<Path, LoraWrapper> wrappers) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      parts.add(e.getValue().getClass().getSimpleName() + " at '" + e.getKey() + "'");
+    }
+    return parts.size() <= 6 ? String.join(", ", parts)
+        : String.join(", ", parts.subList(0, 6)) + ", and " + (parts.size() - 6) + " more";
+  }
+
+  private static CheckpointException bad(java.nio.file.Path file, String problem) {
+    return new CheckpointException(file, null, problem);
+  }
+}
