@@ -105,9 +105,14 @@ public final class Checkpoints {
    *
    * <p>Refused when an adapter's initialization read the base weight (DoRA's magnitude, PiSSA's
    * and MiLoRA's residual base, LoRA-XS's factors): a new base would not fit it. Load the base into
-   * the plain model first ({@link #load}), then add those adapters.
+   * the plain model first ({@link #load}), then add those adapters. A net whose adapters are
+   * merged or disabled is refused too (its parked adapters keep the old base).
    */
   public static Net loadBase(Net net, java.nio.file.Path file) {
+    if (adaptersParked(net)) {
+      throw new IllegalStateException("loadBase: the net's adapters are merged or disabled, so"
+          + " they hold their own copy of the base; call unmerge() or enableAdapters() first");
+    }
     Module tree = net.module();
     Map<Path, LoraWrapper> wrappers = net.adapters();
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
@@ -130,6 +135,23 @@ public final class Checkpoints {
       checkVersion(file, reader.metadata());
       Map<Path, String> keys = KeyMatch.match(file, reader.keys(), names, "");
       return net.withModule(readInto(reader, tree, keys));
+    }
+  }
+
+  /**
+   * Whether {@code net} holds adapters set aside by {@code merge()} or {@code disableAdapters()}.
+   * {@code Net} says so only for merging; {@code enableAdapters()} succeeds exactly when they are
+   * disabled, and it changes nothing (nets are immutable).
+   */
+  private static boolean adaptersParked(Net net) {
+    if (net.isMerged()) {
+      return true;
+    }
+    try {
+      net.enableAdapters();
+      return true;
+    } catch (IllegalStateException notDisabled) {
+      return false;
     }
   }
 

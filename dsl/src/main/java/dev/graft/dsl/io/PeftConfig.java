@@ -326,6 +326,20 @@ final class PeftConfig {
             + e.getValue().getClass().getSimpleName());
       }
     }
+    JsonNode init = config.get("init_lora_weights");
+    String svd = init != null && init.isTextual() && init.textValue().startsWith("pissa") ? "pissa"
+        : init != null && init.isTextual() && init.textValue().startsWith("milora") ? "milora"
+        : "";
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      String variant = AdapterKinds.of(e.getValue()).variant();
+      boolean treeSvd = variant.equals("pissa") || variant.equals("milora");
+      if (treeSvd ? !variant.equals(svd) : !svd.isEmpty()) {
+        throw bad(file, "\"init_lora_weights\" is " + init + " but '"
+            + ModuleNames.dotted(e.getKey()) + "' holds a "
+            + e.getValue().getClass().getSimpleName() + (treeSvd ? ", whose base is the residual"
+                + " of an SVD split" : ", whose base is the original weight"));
+      }
+    }
     checkRanksAndScales(file, config, wrappers, "lora_alpha", rs);
   }
 

@@ -129,6 +129,18 @@ class BaseCheckpointTest {
     assertTrue(Tree.equals(before, adapted.module()));
   }
 
+  @Test
+  void mergedOrDisabledNetsAreRefused() {
+    Net.of(mlp(1)).save(file());
+    Net adapted = adapted(mlp(2), LoRALinear.FACTORY, 2, 4.0);
+    for (Net parked : new Net[] {adapted.merge(), adapted.disableAdapters()}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> parked.loadBase(file()));
+      assertTrue(e.getMessage().contains("merged or disabled"), e.getMessage());
+    }
+    adapted.loadBase(file()); // the active net itself is fine
+  }
+
   static Stream<Zoo> weightDerived() {
     return CheckpointFixtures.zoo().stream().filter(z -> z.name().equals("DoRA")
         || z.name().equals("PiSSA") || z.name().equals("MiLoRA") || z.name().equals("LoRAXS"));

@@ -125,6 +125,15 @@ class PeftAdapterErrorsTest {
   }
 
   @Test
+  void pissaConfigOntoPlainLora() throws IOException {
+    String cfg = config("LORA", 1, 2.0, false).replace("\"bias\"",
+        "\"init_lora_weights\": \"pissa_niter_4\", \"bias\"");
+    java.nio.file.Path d = write(cfg, good());
+    refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG),
+        "init_lora_weights", "original weight");
+  }
+
+  @Test
   void anotherMethodsConfig() throws IOException {
     java.nio.file.Path d = write(config("IA3", 1, 2.0, false), good());
     refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG), "IA3",
