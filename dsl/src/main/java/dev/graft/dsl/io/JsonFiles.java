@@ -31,6 +31,9 @@ final class JsonFiles {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
+  /** One-line JSON, for safetensors metadata values. */
+  private static final ObjectMapper COMPACT = JsonMapper.builder().build();
+
   private JsonFiles() {}
 
   /** Replaces {@code file} with {@code value} (maps, lists, strings, numbers, null) as JSON. */
@@ -87,10 +90,10 @@ final class JsonFiles {
     return node;
   }
 
-  /** A JSON array of strings encoded in one line, for safetensors metadata values. */
+  /** {@code value} as one line of JSON, for safetensors metadata values. */
   static String compact(Object value) {
     try {
-      return JsonMapper.builder().build().writeValueAsString(value);
+      return COMPACT.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value, e);
     }
