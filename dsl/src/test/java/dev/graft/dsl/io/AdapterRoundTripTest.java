@@ -141,6 +141,34 @@ class AdapterRoundTripTest {
   }
 
   @Test
+  void mixedMethodsAndGroupedLayersRoundTripAsGraftsOwnType() throws IOException {
+    Module model = dev.graft.dsl.nn.Sequential.of(
+        dev.graft.dsl.nn.GroupedLinear.create(3, 4, 5, true, dev.graft.runtime.Key.of(1)),
+        dev.graft.dsl.nn.Linear.create(5, 4, dev.graft.runtime.Key.of(2)),
+        dev.graft.dsl.nn.Linear.create(4, 2, dev.graft.runtime.Key.of(3)));
+    Net fresh = Net.of(model).freeze().lora(
+        dev.graft.dsl.lora.LoraSpec.builder().rank(2).alpha(3.0).target("layers/[01]")
+            .wrappers(java.util.List.of(dev.graft.dsl.lora.LoRAGroupedLinear.FACTORY,
+                dev.graft.dsl.lora.LoRALinear.FACTORY)).build(),
+        dev.graft.dsl.lora.LoraSpec.builder().target("layers/2")
+            .wrappers(java.util.List.of(dev.graft.dsl.lora.IA3Linear.FACTORY)).build());
+    Net trained = perturbed(fresh, 8);
+    java.nio.file.Path adapter = dir.resolve("mixed");
+    trained.saveAdapter(adapter);
+    assertTrue(Tree.equals(trained.module(), fresh.loadAdapter(adapter).module()));
+    JsonNode config = new ObjectMapper().readTree(
+        Files.readString(adapter.resolve(PeftAdapters.CONFIG)));
+    assertEquals("GRAFT", config.get("peft_type").textValue());
+    assertEquals(Set.of("base_model.model.layers.0.lora_A.weight",
+        "base_model.model.layers.0.lora_B.weight", "base_model.model.layers.1.lora_A.weight",
+        "base_model.model.layers.1.lora_B.weight", "base_model.model.layers.2.ia3_l"),
+        Safetensors.read(adapter.resolve(PeftAdapters.WEIGHTS)).tensors().keySet());
+    java.nio.file.Path whole = dir.resolve("mixed.safetensors");
+    trained.save(whole);
+    assertTrue(Tree.equals(trained.module(), Net.load(whole, fresh.module()).module()));
+  }
+
+  @Test
   void veraProjectionsAreOneSharedTensorAgainAfterALoad() {
     Net trained = perturbed(adapted(mlp(3), VeRALinear.FACTORY, 2, 2.0), 5);
     java.nio.file.Path whole = dir.resolve("m.safetensors");
