@@ -202,6 +202,11 @@ public final class Net {
     return parking == Parking.MERGED;
   }
 
+  /** Whether this net holds adapters set aside by {@link #disableAdapters()}. */
+  public boolean isDisabled() {
+    return parking == Parking.DISABLED;
+  }
+
   /** The wrappers in the tree, by layer path. */
   public Map<Path, LoraWrapper> adapters() {
     Map<Path, LoraWrapper> out = new LinkedHashMap<>();

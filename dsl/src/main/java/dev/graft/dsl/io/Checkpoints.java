@@ -138,21 +138,9 @@ public final class Checkpoints {
     }
   }
 
-  /**
-   * Whether {@code net} holds adapters set aside by {@code merge()} or {@code disableAdapters()}.
-   * {@code Net} says so only for merging; {@code enableAdapters()} succeeds exactly when they are
-   * disabled, and it changes nothing (nets are immutable).
-   */
+  /** Whether {@code net} holds adapters set aside by {@code merge()} or {@code disableAdapters()}. */
   private static boolean adaptersParked(Net net) {
-    if (net.isMerged()) {
-      return true;
-    }
-    try {
-      net.enableAdapters();
-      return true;
-    } catch (IllegalStateException notDisabled) {
-      return false;
-    }
+    return net.isMerged() || net.isDisabled();
   }
 
   /** Leaves outside every wrapper, or under a wrapper's base component. */
