@@ -1,9 +1,13 @@
 package dev.graft.dsl;
 
-import dev.graft.dsl.lora.AdapterConfig;
-import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.io.Checkpoints;
+import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.optim.Optimizer;
+import dev.graft.dsl.train.Gradients;
+import dev.graft.dsl.train.LossAndGrads;
+import dev.graft.dsl.train.Trainer;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -17,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -286,23 +292,23 @@ public final class Net {
    * The value of {@code loss} at this net's model and its gradient with respect to every trainable
    * leaf (the frozen leaves are constants: no gradient is computed for them). {@code loss} applies
    * the model to a batch it captures: {@code m -> Losses.mse(m.apply(x), y)}. See {@link
-   * dev.graft.dsl.train.Gradients}.
+   * Gradients}.
    */
-  public dev.graft.dsl.train.LossAndGrads valueAndGrad(
-      java.util.function.Function<Module, Tensor> loss) {
-    return dev.graft.dsl.train.Gradients.valueAndGrad(this, loss);
+  public LossAndGrads valueAndGrad(
+      Function<Module, Tensor> loss) {
+    return Gradients.valueAndGrad(this, loss);
   }
 
   /**
    * This net trained for {@code epochs} passes over {@code batches} with {@code optimizer},
    * minimizing {@code loss(model, batch)}; only the trainable leaves change. Use {@link
-   * dev.graft.dsl.train.Trainer} for schedules, clipping, dropout keys, evaluation, history and
+   * Trainer} for schedules, clipping, dropout keys, evaluation, history and
    * plots.
    */
   public <B> Net fit(List<B> batches,
-      java.util.function.BiFunction<Module, B, Tensor> loss,
-      dev.graft.dsl.optim.Optimizer optimizer, int epochs) {
-    return dev.graft.dsl.train.Trainer.builder().optimizer(optimizer).epochs(epochs).build()
+      BiFunction<Module, B, Tensor> loss,
+      Optimizer optimizer, int epochs) {
+    return Trainer.builder().optimizer(optimizer).epochs(epochs).build()
         .fit(this, batches, loss).net();
   }
 
@@ -310,44 +316,43 @@ public final class Net {
 
   /**
    * Writes every leaf and the trainable paths to a safetensors {@code file}; see {@link
-   * dev.graft.dsl.io.Checkpoints#save}.
+   * Checkpoints#save}.
    */
   public void save(java.nio.file.Path file) {
-    dev.graft.dsl.io.Checkpoints.save(this, file);
+    Checkpoints.save(this, file);
   }
 
   /**
    * A net over {@code tree} with every leaf read from {@code file} (slash or dotted keys), all or
-   * nothing; see {@link dev.graft.dsl.io.Checkpoints#load}.
+   * nothing; see {@link Checkpoints#load}.
    */
   public static Net load(java.nio.file.Path file, Module tree) {
-    return dev.graft.dsl.io.Checkpoints.load(file, tree);
+    return Checkpoints.load(file, tree);
   }
 
   /**
    * This net with its base weights read from a checkpoint saved before adapters were added; see
-   * {@link dev.graft.dsl.io.Checkpoints#loadBase}.
+   * {@link Checkpoints#loadBase}.
    */
   public Net loadBase(java.nio.file.Path file) {
-    return dev.graft.dsl.io.Checkpoints.loadBase(this, file);
+    return Checkpoints.loadBase(this, file);
   }
 
   /**
    * Writes the adapters in Hugging Face PEFT's layout to {@code dir}; see {@link
-   * dev.graft.dsl.io.PeftAdapters#save}.
+   * PeftAdapters#save}.
    */
   public void saveAdapter(java.nio.file.Path dir) {
-    dev.graft.dsl.io.PeftAdapters.save(this, dir);
+    PeftAdapters.save(this, dir);
   }
 
   /**
    * This net with its adapter tensors read from a PEFT-layout {@code dir} onto the same adapters;
-   * see {@link dev.graft.dsl.io.PeftAdapters#load}.
+   * see {@link PeftAdapters#load}.
    */
   public Net loadAdapter(java.nio.file.Path dir) {
-    return dev.graft.dsl.io.PeftAdapters.load(this, dir);
+    return PeftAdapters.load(this, dir);
   }
-  // (checkpoint entry points go here)
 
   // ------------------------------------------------------------------ forward
 
