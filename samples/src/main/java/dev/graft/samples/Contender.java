@@ -1,0 +1,150 @@
+package dev.graft.samples;
+
+import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.DoRAConv;
+import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.IA3Conv;
+import dev.graft.dsl.lora.IA3Linear;
+import dev.graft.dsl.lora.LoKrConv;
+import dev.graft.dsl.lora.LoKrLinear;
+import dev.graft.dsl.lora.LoRAConv;
+import dev.graft.dsl.lora.LoRAFAConv;
+import dev.graft.dsl.lora.LoRAFALinear;
+import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAXSConv;
+import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.LoraSpec;
+import dev.graft.dsl.lora.MiLoRAConv;
+import dev.graft.dsl.lora.MiLoRALinear;
+import dev.graft.dsl.lora.OFTConv;
+import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.PiSSAConv;
+import dev.graft.dsl.lora.PiSSALinear;
+import dev.graft.dsl.lora.RsLoRAConv;
+import dev.graft.dsl.lora.RsLoRALinear;
+import dev.graft.dsl.lora.VeRAConv;
+import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.tree.Mask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One row of the shoot-out: how the pretrained network is made trainable for the new task. Full
+ * fine-tuning trains every leaf; head-only trains the new head alone (a linear probe); every other
+ * contender freezes the backbone, wraps its Linear and Conv layers with one zoo adapter (its
+ * {@code Linear} and {@code Conv} factories, in that order) and trains the adapters and the head.
+ *
+ * @param name the name printed in the table and on the plot
+ * @param id the name {@code --adapters} accepts (lower case)
+ * @param wrappers the adapter factories; empty for full fine-tuning and head-only
+ * @param full whether every leaf trains (full fine-tuning)
+ */
+public record Contender(String name, String id, List<AdapterFactory> wrappers, boolean full) {
+  /** Every leaf trains: the reference. */
+  public static final Contender FULL = new Contender("full FT", "full", List.of(), true);
+  /** Only the new head trains: what the frozen features give on their own. */
+  public static final Contender HEAD = new Contender("head only", "head", List.of(), false);
+
+  /** Every contender, in table order: full fine-tuning, head-only, then the zoo. */
+  public static final List<Contender> ALL = List.of(
+      FULL,
+      HEAD,
+      adapter("LoRA", "lora", LoRALinear.FACTORY, LoRAConv.FACTORY),
+      adapter("rsLoRA", "rslora", RsLoRALinear.FACTORY, RsLoRAConv.FACTORY),
+      adapter("LoRA-FA", "lora-fa", LoRAFALinear.FACTORY, LoRAFAConv.FACTORY),
+      adapter("DoRA", "dora", DoRALinear.FACTORY, DoRAConv.FACTORY),
+      adapter("PiSSA", "pissa", PiSSALinear.FACTORY, PiSSAConv.FACTORY),
+      adapter("MiLoRA", "milora", MiLoRALinear.FACTORY, MiLoRAConv.FACTORY),
+      adapter("LoRA-XS", "lora-xs", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY),
+      adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY),
+      adapter("IA3", "ia3", IA3Linear.FACTORY, IA3Conv.FACTORY),
+      adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY),
+      adapter("OFT", "oft", OFTLinear.FACTORY, OFTConv.FACTORY));
+
+  /** Copies the factory list. */
+  public Contender {
+    wrappers = List.copyOf(wrappers);
+  }
+
+  private static Contender adapter(String name, String id, AdapterFactory linear,
+      AdapterFactory conv) {
+    return new Contender(name, id, List.of(linear, conv), false);
+  }
+
+  /** Whether this contender grafts adapters (neither full fine-tuning nor head-only). */
+  public boolean adapts() {
+    return !wrappers.isEmpty();
+  }
+
+  /**
+   * {@code base} made trainable the way this contender says. For an adapter: every leaf frozen,
+   * every layer but {@code head} wrapped (the mask keeps the head out), then the head unfrozen.
+   */
+  public Net prepare(Net base, int rank, double alpha, long seed) {
+    if (full) {
+      return base.unfreeze();
+    }
+    Mask head = Mask.of("head");
+    if (!adapts()) {
+      return base.freeze().unfreeze(head);
+    }
+    LoraSpec spec = LoraSpec.builder().rank(rank).alpha(alpha).seed(seed).wrappers(wrappers)
+        .build();
+    return base.freeze().mask(head.not()).lora(spec).unfreeze(head);
+  }
+
+  /**
+   * The contenders named in {@code list}, a comma-separated list of ids or names (case and dashes
+   * ignored, e.g. {@code lora,DoRA,loraxs}); {@code all} means every one.
+   */
+  public static List<Contender> parseList(String list) {
+    List<Contender> out = new ArrayList<>();
+    for (String raw : list.split(",")) {
+      String want = normalize(raw);
+      if (want.isEmpty()) {
+        continue;
+      }
+      if (want.equals("all")) {
+        for (Contender c : ALL) {
+          if (!out.contains(c)) {
+            out.add(c);
+          }
+        }
+        continue;
+      }
+      Contender found = null;
+      for (Contender c : ALL) {
+        if (normalize(c.id).equals(want) || normalize(c.name).equals(want)) {
+          found = c;
+        }
+      }
+      if (found == null) {
+        throw new IllegalArgumentException("unknown adapter '" + raw.trim() + "'; choose from "
+            + ids() + " or all");
+      }
+      if (!out.contains(found)) {
+        out.add(found);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--adapters names no adapter; choose from " + ids()
+          + " or all");
+    }
+    return List.copyOf(out);
+  }
+
+  /** The ids {@code --adapters} accepts, comma-joined. */
+  public static String ids() {
+    List<String> ids = new ArrayList<>();
+    for (Contender c : ALL) {
+      ids.add(c.id);
+    }
+    return String.join(",", ids);
+  }
+
+  private static String normalize(String s) {
+    return s.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(" ", "");
+  }
+}
