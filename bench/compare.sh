@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Graft's kernel Bench beside PyTorch on this machine, in one invocation, same thread count.
 #
-#   bench/compare.sh [--quick] [--rounds N] [--threads N] [--only REGEX] [--no-build]
+#   bench/compare.sh [--quick] [--rounds N] [--threads N] [--only REGEX] [--no-build] [--cpu-time]
+#
+# --cpu-time: one thread on each side, timed by that thread's CPU time (Java ThreadMXBean, Python
+# time.thread_time). On a shared machine whose load average exceeds its cores, wall time measures
+# the scheduler; CPU time still measures the kernels (the shared torch_lora.py sgemm is skipped).
 #
 # Each round runs, back to back: PyTorch on Graft's cases (bench/torch_cases.py), Graft with the
 # Vector API kernel (--add-modules jdk.incubator.vector), Graft without any JVM flag (plain-Java
@@ -27,6 +31,7 @@ ROUNDS=3
 THREADS=2
 ONLY=".*"
 BUILD=1
+CPU=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK="--quick"; ROUNDS=1 ;;
@@ -34,11 +39,15 @@ while [ $# -gt 0 ]; do
     --threads) THREADS="$2"; shift ;;
     --only) ONLY="$2"; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --cpu-time) CPU="--cpu-time" ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown flag $1" >&2; exit 2 ;;
   esac
   shift
 done
+if [ -n "$CPU" ]; then
+  THREADS=1
+fi
 
 if [ -z "${OPENBLAS_CORETYPE+x}" ] && grep -qw avx512f /proc/cpuinfo; then
   export OPENBLAS_CORETYPE=SkylakeX
@@ -58,23 +67,25 @@ done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/graft-compare.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) cpus; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "threads: $THREADS (Graft -Dgraft.threads, PyTorch torch.set_num_threads / OPENBLAS_NUM_THREADS); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}"
-echo "rounds: $ROUNDS${QUICK:+ (quick)}"
+if [ -n "$CPU" ]; then TIMING="thread CPU time, 1 thread"; else TIMING="wall time"; fi
+echo "rounds: $ROUNDS${QUICK:+ (quick)}; timing: $TIMING"
 for r in $(seq 1 "$ROUNDS"); do
   echo "round $r/$ROUNDS ..." >&2
-  "$PYTHON" "$ROOT/bench/torch_cases.py" --threads "$THREADS" $QUICK --only "$ONLY" > "$WORK/torch.$r.tsv"
+  "$PYTHON" "$ROOT/bench/torch_cases.py" --threads "$THREADS" $QUICK $CPU --only "$ONLY" > "$WORK/torch.$r.tsv"
   "$JAVA" --add-modules jdk.incubator.vector -Dgraft.threads="$THREADS" -cp "$CP" \
-      dev.graft.runtime.bench.Bench --tsv $QUICK --only "$ONLY" > "$WORK/vector.$r.tsv" 2> "$WORK/vector.$r.err"
+      dev.graft.runtime.bench.Bench --tsv $QUICK $CPU --only "$ONLY" > "$WORK/vector.$r.tsv" 2> "$WORK/vector.$r.err"
   "$JAVA" -Dgraft.threads="$THREADS" -cp "$CP" \
-      dev.graft.runtime.bench.Bench --tsv $QUICK --only "$ONLY" > "$WORK/plain.$r.tsv"
-  if [ -f "$TORCH_LORA" ] && [[ "mm256 mm512 mm1024 mm2048" =~ $ONLY || "$ONLY" = ".*" ]]; then
+      dev.graft.runtime.bench.Bench --tsv $QUICK $CPU --only "$ONLY" > "$WORK/plain.$r.tsv"
+  if [ -z "$CPU" ] && [ -f "$TORCH_LORA" ] && [ "$ONLY" = ".*" ]; then
     "$PYTHON" "$TORCH_LORA" --sections sgemm $QUICK --json "$WORK/sgemm.$r.json" > "$WORK/sgemm.$r.log" 2>&1 || true
   fi
 done
-"$JAVA" --add-modules jdk.incubator.vector -cp "$CP" -XshowSettings:none \
-    -Dgraft.threads="$THREADS" dev.graft.runtime.bench.Bench --only '^$' 2>/dev/null | head -1 | sed 's/^/graft (vector run): /'
-"$JAVA" -cp "$CP" -Dgraft.threads="$THREADS" dev.graft.runtime.bench.Bench --only '^$' | head -1 | sed 's/^/graft (plain run):  /'
+"$JAVA" --add-modules jdk.incubator.vector -cp "$CP" -Dgraft.threads="$THREADS" \
+    dev.graft.runtime.bench.Bench --only '^$' $CPU 2>/dev/null | head -1 | sed 's/^/graft (vector run): /'
+"$JAVA" -cp "$CP" -Dgraft.threads="$THREADS" dev.graft.runtime.bench.Bench --only '^$' $CPU \
+    | head -1 | sed 's/^/graft (plain run):  /'
 grep -h "^openblas:" "$WORK"/sgemm.*.log 2>/dev/null | head -1 | sed 's/^/torch_lora.py /' || true
 
 "$PYTHON" - "$WORK" "$ROUNDS" <<'PY'

@@ -5,7 +5,7 @@ Same case names, same shapes and orientations (a transposed operand is a transpo
 torch passes a transpose flag to sgemm instead of copying), same method: warm-up, samples sized to
 a fixed wall time, median. Output is tab-separated `name ms GFLOP/s`, one line per case.
 
-    /usr/bin/python3 bench/torch_cases.py [--threads 2] [--quick] [--only REGEX]
+    /usr/bin/python3 bench/torch_cases.py [--threads 2] [--quick] [--only REGEX] [--cpu-time]
 """
 import argparse
 import math
@@ -20,6 +20,8 @@ ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--quick", action="store_true")
 ap.add_argument("--only", default=".*")
 ap.add_argument("--repeats", type=int, default=0)
+ap.add_argument("--cpu-time", action="store_true",
+                help="time this thread's CPU time (needs --threads 1); robust on a loaded machine")
 args = ap.parse_args()
 
 # Before torch loads its BLAS / OpenMP runtime.
@@ -31,6 +33,9 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(args.threads)
+if args.cpu_time and args.threads != 1:
+    sys.exit("torch_cases.py: --cpu-time needs --threads 1")
+clock = time.thread_time if args.cpu_time else time.perf_counter
 torch.manual_seed(0)
 
 
@@ -45,10 +50,10 @@ def median_seconds(fn):
     inner = max(1, math.ceil(sample_s / ((time.perf_counter() - t0) / n)))
     samples = []
     for _ in range(repeats):
-        s = time.perf_counter()
+        s = clock()
         for _ in range(inner):
             fn()
-        samples.append((time.perf_counter() - s) / inner)
+        samples.append((clock() - s) / inner)
     return statistics.median(samples)
 
 

@@ -2,6 +2,9 @@ package dev.graft.runtime.bench;
 
 import dev.graft.runtime.Tensor;
 import dev.graft.runtime.kernel.Matmul;
+import dev.graft.runtime.kernel.Parallel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,17 +26,23 @@ import java.util.regex.Pattern;
  *
  * <p>Flags: {@code --quick} (shorter samples, fewer repeats), {@code --only REGEX} (cases whose
  * name matches), {@code --tsv} (tab-separated {@code name, what, ms, GFLOP/s} for scripts),
- * {@code --repeats N}.
+ * {@code --repeats N}, {@code --cpu-time} (time this thread's CPU time instead of wall time;
+ * needs {@code -Dgraft.threads=1}; on a shared, loaded machine it still measures the kernel's own
+ * speed, where wall time measures the scheduler).
  */
 public final class Bench {
   private static volatile float sink;
 
+  private static final ThreadMXBean THREAD_TIME = ManagementFactory.getThreadMXBean();
+
   private final boolean quick;
   private final int repeats;
+  private final boolean cpuTime;
 
-  private Bench(boolean quick, int repeats) {
+  private Bench(boolean quick, int repeats, boolean cpuTime) {
     this.quick = quick;
     this.repeats = repeats;
+    this.cpuTime = cpuTime;
   }
 
   /**
@@ -47,6 +56,7 @@ public final class Bench {
   public static void main(String[] args) {
     boolean quick = false;
     boolean tsv = false;
+    boolean cpuTime = false;
     int repeats = -1;
     Pattern only = Pattern.compile(".*");
     for (int i = 0; i < args.length; i++) {
@@ -57,6 +67,9 @@ public final class Bench {
         case "--tsv":
           tsv = true;
           break;
+        case "--cpu-time":
+          cpuTime = true;
+          break;
         case "--only":
           only = Pattern.compile(args[++i]);
           break;
@@ -65,10 +78,14 @@ public final class Bench {
           break;
         default:
           throw new IllegalArgumentException("Bench: unknown flag " + args[i]
-              + " (known: --quick, --tsv, --only REGEX, --repeats N)");
+              + " (known: --quick, --tsv, --cpu-time, --only REGEX, --repeats N)");
       }
     }
-    Bench bench = new Bench(quick, repeats > 0 ? repeats : quick ? 5 : 9);
+    if (cpuTime && Parallel.THREADS != 1) {
+      throw new IllegalArgumentException("Bench: --cpu-time times this thread only, so it needs "
+          + "-Dgraft.threads=1 (kernels would run on " + Parallel.THREADS + " threads)");
+    }
+    Bench bench = new Bench(quick, repeats > 0 ? repeats : quick ? 5 : 9, cpuTime);
     List<Case> cases = new ArrayList<>();
     for (Case c : cases()) {
       if (only.matcher(c.name()).find()) {
@@ -76,9 +93,10 @@ public final class Bench {
       }
     }
     if (!tsv) {
-      System.out.printf(Locale.ROOT, "Graft kernel benchmark: %s; Java %s; median of %d samples%s%n",
+      System.out.printf(Locale.ROOT,
+          "Graft kernel benchmark: %s; Java %s; median of %d samples of %s%s%n",
           Matmul.kernelName(), System.getProperty("java.version"), bench.repeats,
-          quick ? " (quick)" : "");
+          cpuTime ? "thread CPU time" : "wall time", quick ? " (quick)" : "");
       System.out.printf(Locale.ROOT, "%-16s %-40s %10s %10s%n", "case", "what", "ms", "GFLOP/s");
     }
     for (Case c : cases) {
@@ -178,14 +196,19 @@ public final class Bench {
     int reps = (int) Math.max(1, Math.ceil(sampleSeconds / perRun));
     double[] samples = new double[repeats];
     for (int s = 0; s < repeats; s++) {
-      long t = System.nanoTime();
+      long t = now();
       for (int r = 0; r < reps; r++) {
         op.run();
       }
-      samples[s] = (System.nanoTime() - t) / 1e9 / reps;
+      samples[s] = (now() - t) / 1e9 / reps;
     }
     Arrays.sort(samples);
     return samples[repeats / 2];
+  }
+
+  /** Nanoseconds of wall time, or of this thread's CPU time with {@code --cpu-time}. */
+  private long now() {
+    return cpuTime ? THREAD_TIME.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   private static float[] random(SplittableRandom rnd, int size) {

@@ -51,9 +51,10 @@ class MatmulKernelTest {
 
   @Test
   void everyKernelAgreesAcrossBlockEdges() {
-    // Sizes straddling the packed kernels' block sizes (KC 256/384, NC 512/2048, MC 192, tiles).
-    int[][] mnk = {{193, 33, 385}, {13, 513, 257}, {25, 65, 769}, {4, 2049, 3}, {197, 31, 9},
-        {12, 32, 384}, {5, 7, 1000}};
+    // Sizes straddling the packed kernels' blocks (KC 256, NC 512 and 2048, MC 96, 12x32 and
+    // 4-row tiles) and the dot-product path (m <= 16, B's columns contiguous).
+    int[][] mnk = {{193, 33, 385}, {97, 40, 257}, {13, 513, 257}, {25, 65, 769}, {4, 2049, 3},
+        {197, 31, 9}, {12, 32, 384}, {5, 7, 1000}};
     for (int[] s : mnk) {
       for (GemmKernel kernel : kernels()) {
         for (int t = 0; t < 8; t++) {

@@ -18,9 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class GemmVector implements GemmKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  static final int KC = 384;
-  static final int MC = 192;
-  static final int NC = 2048;
+  /** Depth of a packed block; {@code -Dgraft.matmul.kc} overrides it (tuning only). */
+  static final int KC = Integer.getInteger("graft.matmul.kc", 256);
+  /** Rows of a packed A block (a multiple of 12); {@code -Dgraft.matmul.mc} overrides it. */
+  static final int MC = Integer.getInteger("graft.matmul.mc", 96);
+  /** Columns of a packed B block (a multiple of 32); {@code -Dgraft.matmul.nc} overrides it. */
+  static final int NC = Integer.getInteger("graft.matmul.nc", 2048);
 
   private static final int LANES = S.length();
   private static final int NR = 2 * LANES;
