@@ -11,7 +11,6 @@ import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,11 +24,11 @@ public final class Quickstart {
 
   /** Prints what each step does. */
   public static void main(String[] args) {
-    run(System.out);
+    run();
   }
 
-  /** The example, printing to {@code out}; returns the trained net (adapters in place). */
-  public static Net run(PrintStream out) {
+  /** The example, printing to {@code System.out}; returns the trained net (adapters in place). */
+  public static Net run() {
     Key[] k = Key.of(42).split(5);
     // A model is a tree of records: Linear layers with ReLUs between them.
     Sequential model = Sequential.of(Linear.create(16, 128, k[0]), new Relu(),
@@ -41,18 +40,18 @@ public final class Quickstart {
 
     // Freeze every weight, then wrap each Linear in LoRA (rank 4, alpha 8): only A and B train.
     Net net = Net.of(model).freeze().lora(4, 8.0);
-    out.println(net);
-    out.print(net.summary());
+    System.out.println(net);
+    System.out.print(net.summary());
 
     Net trained = net.fit(batches, (m, b) -> Losses.mse(m.apply(b.inputs()), b.targets()),
         AdamW.of(1e-2), 50);
-    out.printf(Locale.ROOT, "mse %.4f -> %.4f%n", Losses.mse(net.apply(x), y).item(),
+    System.out.printf(Locale.ROOT, "mse %.4f -> %.4f%n", Losses.mse(net.apply(x), y).item(),
         Losses.mse(trained.apply(x), y).item());
 
     // Fold the adapters into the weights: plain Linear layers again, the same outputs.
     Net merged = trained.merge();
-    out.println(merged + " " + Tree.paths(merged.module()));
-    out.printf(Locale.ROOT, "max |merged - adapted| = %.1e%n",
+    System.out.println(merged + " " + Tree.paths(merged.module()));
+    System.out.printf(Locale.ROOT, "max |merged - adapted| = %.1e%n",
         merged.apply(x).maxAbsDiff(trained.apply(x)));
     return trained;
   }

@@ -12,7 +12,6 @@ import dev.graft.dsl.tree.Tree
 import dev.graft.runtime.Key
 import dev.graft.runtime.Random
 import dev.graft.runtime.Tensor
-import java.io.PrintStream
 import java.util.Locale
 
 /**
@@ -46,8 +45,8 @@ object KotlinQuickstart {
         return Encoder(listOf(block(k[0], k[1]), block(k[2], k[3])), Linear.create(WIDTH, 1, k[4]))
     }
 
-    /** Runs the example, printing to [out]; returns the trained net (adapters in place). */
-    fun run(out: PrintStream): Net {
+    /** Runs the example, printing to standard output; returns the trained net (adapters in place). */
+    fun run(): Net {
         val k = Key.of(4).split(2)
         val x = Random.normal(k[0], 256, WIDTH)
         val y = -(x.matmul(Random.normal(k[1], WIDTH, 1))).tanh()         // unary minus
@@ -55,27 +54,27 @@ object KotlinQuickstart {
         // Tree.at with a lambda: a copy whose first gate is halved; everything else is shared.
         val base = model()
         val model = Tree.at(base, { (it.blocks[0] as Residual).gate }, Tensor.full(0.5f, WIDTH))
-        out.println("gate 0: ${(model.blocks[0] as Residual).gate[0].item()}, readout shared: ${model.readout === base.readout}")
+        println("gate 0: ${(model.blocks[0] as Residual).gate[0].item()}, readout shared: ${model.readout === base.readout}")
 
         // Freeze everything, pick the blocks with a mask, graft LoRA there: the read-out stays as it is.
         val net = Net.of(model).freeze().mask(Mask.regex("blocks/.*")).lora(4, 8.0)
-        out.println(net)
-        out.println(net.adapters().keys)
+        println(net)
+        println(net.adapters().keys)
 
         val trained = net.fit(Batch.split(x, y, 32), { m, b -> Losses.mse(m(b.inputs()), b.targets()) }, AdamW.of(1e-2), 30)
-        out.println(String.format(Locale.ROOT, "mse %.4f -> %.4f", Losses.mse(net(x), y).item(), Losses.mse(trained(x), y).item()))
+        println(String.format(Locale.ROOT, "mse %.4f -> %.4f", Losses.mse(net(x), y).item(), Losses.mse(trained(x), y).item()))
 
         val merged = trained.merge()
         val row = trained(x)[0]                                            // t[i]: the first prediction
-        out.println(String.format(Locale.ROOT, "first prediction %.4f (target %.4f), merged %.4f",
+        println(String.format(Locale.ROOT, "first prediction %.4f (target %.4f), merged %.4f",
             row.item(), y[0].item(), merged(x)[0].item()))
-        out.println(String.format(Locale.ROOT, "max |merged - adapted| = %.1e", merged(x).maxAbsDiff(trained(x))))
+        println(String.format(Locale.ROOT, "max |merged - adapted| = %.1e", merged(x).maxAbsDiff(trained(x))))
         return trained
     }
 
     /** Prints the example to standard output. */
     @JvmStatic
     fun main(args: Array<String>) {
-        run(System.out)
+        run()
     }
 }

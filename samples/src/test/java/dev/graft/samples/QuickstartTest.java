@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +11,9 @@ import org.junit.jupiter.api.Test;
 class QuickstartTest {
   @Test
   void quickstartTrainsTheAdaptersAndMergesThemAway() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Net trained = Quickstart.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    StdoutCapture.Captured<Net> run = StdoutCapture.run(Quickstart::run);
+    Net trained = run.value();
+    List<String> lines = run.lines();
 
     assertEquals("Net[Sequential, trainable 2116 of 20933]", lines.get(0));
     assertEquals(4 * (16 + 128) + 4 * (128 + 128) + 4 * (128 + 1), trained.trainableCount());

@@ -60,7 +60,8 @@ class ShootOutSmokeTest {
     assertEquals("3,461", lora[1], "LoRA r(in+out) over conv1, conv2, fc plus the 325-weight head");
     assertEquals("DoRA", dora[0]);
     assertEquals("3,573", dora[1], "DoRA adds one magnitude per output: 16 + 32 + 64");
-    assertTrue(lines.get(header + 3).startsWith("trainable counts include the new head"));
+    assertTrue(lines.get(header + 3).startsWith("trainable: includes the new head (325)"));
+    assertTrue(lines.get(header + 4).endsWith("largest |logit|: yes"), lines.get(header + 4));
     for (String[] row : List.of(lora, dora)) {
       double gap = Double.parseDouble(row[row.length - 1]);
       assertTrue(gap < 1e-4, Arrays.toString(row));

@@ -1,6 +1,7 @@
 package dev.graft.samples
 
 import dev.graft.dsl.Module
+import dev.graft.dsl.Net
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.tree.Path
@@ -13,9 +14,15 @@ import java.io.PrintStream
 
 /** The README's Kotlin example runs: LoRA only inside the mask, the loss falls, the merge keeps outputs. */
 class KotlinQuickstartTest {
-    private fun runQuickstart(): Pair<dev.graft.dsl.Net, List<String>> {
+    private fun runQuickstart(): Pair<Net, List<String>> {
+        val original = System.out
         val bytes = ByteArrayOutputStream()
-        val net = KotlinQuickstart.run(PrintStream(bytes, true, Charsets.UTF_8))
+        val net = try {
+            System.setOut(PrintStream(bytes, true, Charsets.UTF_8))
+            KotlinQuickstart.run()
+        } finally {
+            System.setOut(original)
+        }
         return net to bytes.toString(Charsets.UTF_8).lines()
     }
 
