@@ -2,13 +2,12 @@ package dev.graft.dsl.nn;
 
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A 1-d convolution in PyTorch's layout: input {@code (N, C, L)} (or unbatched without
  * {@code N}), weight {@code (out, in/groups, k)}, bias {@code (out,)} or absent. The
- * integer arrays are static configuration, copied on the way in and out.
+ * geometry is static configuration.
  *
  * <p>Initialization ({@link #create}) follows {@code torch.nn.Conv1d}: the weight is
  * {@code kaiming_uniform_(a=√5)} with {@code fanIn = in/groups·prod(kernel)}, i.e.
@@ -20,22 +19,22 @@ import org.jspecify.annotations.Nullable;
  *
  * @param weight the kernel {@code (out, in/groups, k)}
  * @param bias the {@code (out,)} bias, or {@code null}
- * @param stride step per spatial axis (one value is used on every axis)
- * @param padding zero padding on both sides per spatial axis (one value for every axis)
- * @param dilation spacing between kernel taps per spatial axis (one value for every axis)
- * @param groups number of channel groups
+ * @param geometry stride, padding (zero padding on both sides) and dilation per spatial axis
+ *     (one value is used on every axis), and the number of channel groups; no output padding
  */
-public record Conv1d(Tensor weight, @Nullable Tensor bias, int[] stride, int[] padding,
-    int[] dilation, int groups) implements ConvLayer {
-  private static final String NAME = "Conv1d";
-  private static final int DIMS = 1;
+public record Conv1d(Tensor weight, @Nullable Tensor bias, ConvGeometry geometry)
+    implements ConvLayer {
+  private static final ConvKind KIND = ConvKind.conv("Conv1d", 1);
 
-  /** Validates shapes and geometry; copies the arrays (a single value fills every axis). */
+  /** Validates shapes and geometry; a single value of a setting fills every axis. */
   public Conv1d {
-    stride = Convs.axes(NAME, "stride", stride, DIMS, 1);
-    padding = Convs.axes(NAME, "padding", padding, DIMS, 0);
-    dilation = Convs.axes(NAME, "dilation", dilation, DIMS, 1);
-    Convs.checkConv(NAME, DIMS, weight, bias, groups);
+    geometry = KIND.check(weight, bias, geometry);
+  }
+
+  /** A layer with the given settings, each one value for every axis or one per axis. */
+  public Conv1d(Tensor weight, @Nullable Tensor bias, int[] stride, int[] padding,
+      int[] dilation, int groups) {
+    this(weight, bias, ConvGeometry.of(stride, padding, dilation, groups));
   }
 
   /** A convolution with one {@code kernel} size on every axis, PyTorch's defaults and init. */
@@ -53,40 +52,12 @@ public record Conv1d(Tensor weight, @Nullable Tensor bias, int[] stride, int[] p
    * axis or one per axis, initialized as {@code torch.nn.Conv1d}.
    */
   public static Conv1d create(int in, int out, int[] kernel, ConvOptions options, Key key) {
-    Convs.noOutputPadding(NAME, options, DIMS);
-    Convs.Parts p = Convs.init(NAME, DIMS, in, out, kernel, options, false, key);
-    return new Conv1d(p.weight(), p.bias(), options.strideFor(DIMS), options.paddingFor(DIMS),
-        options.dilationFor(DIMS), options.groups());
-  }
-
-  @Override
-  public int[] stride() {
-    return stride.clone();
-  }
-
-  @Override
-  public int[] padding() {
-    return padding.clone();
-  }
-
-  @Override
-  public int[] dilation() {
-    return dilation.clone();
-  }
-
-  @Override
-  public int spatialDims() {
-    return DIMS;
-  }
-
-  @Override
-  public Tensor convolve(Tensor x, Tensor kernel) {
-    return Convs.conv(NAME, DIMS, x, kernel, null, stride, padding, dilation, groups);
+    return KIND.create(in, out, kernel, options, key, Conv1d::new);
   }
 
   @Override
   public Conv1d withParams(Tensor newWeight, @Nullable Tensor newBias) {
-    return new Conv1d(newWeight, newBias, stride, padding, dilation, groups);
+    return new Conv1d(newWeight, newBias, geometry);
   }
 
   @Override
@@ -94,29 +65,8 @@ public record Conv1d(Tensor weight, @Nullable Tensor bias, int[] stride, int[] p
     return withParams(newWeight, bias);
   }
 
-  /** The convolution of {@code x} plus the bias. */
-  @Override
-  public Tensor apply(Tensor x) {
-    return Convs.conv(NAME, DIMS, x, weight, bias, stride, padding, dilation, groups);
-  }
-
-  private Object[] parts() {
-    return new Object[] {weight, bias, stride, padding, dilation, groups};
-  }
-
-  @Override
-  public boolean equals(@Nullable Object o) {
-    return o instanceof Conv1d c && Arrays.deepEquals(parts(), c.parts());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.deepHashCode(parts());
-  }
-
   @Override
   public String toString() {
-    return Convs.describe(NAME, inChannels(), outChannels(), kernelSize(), stride, padding, null,
-        dilation, groups, bias != null);
+    return KIND.describe(this);
   }
 }

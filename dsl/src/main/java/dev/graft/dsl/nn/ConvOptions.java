@@ -1,6 +1,5 @@
 package dev.graft.dsl.nn;
 
-import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,22 +17,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConvOptions {
   private static final ConvOptions DEFAULTS =
-      new ConvOptions(new int[] {1}, new int[] {0}, new int[] {0}, new int[] {1}, 1, true);
+      new ConvOptions(ConvGeometry.of(new int[] {1}, new int[] {0}, new int[] {1}, 1), true);
 
-  private final int[] stride;
-  private final int[] padding;
-  private final int[] outputPadding;
-  private final int[] dilation;
-  private final int groups;
+  private final ConvGeometry geometry;
   private final boolean bias;
 
-  private ConvOptions(int[] stride, int[] padding, int[] outputPadding, int[] dilation,
-      int groups, boolean bias) {
-    this.stride = stride;
-    this.padding = padding;
-    this.outputPadding = outputPadding;
-    this.dilation = dilation;
-    this.groups = groups;
+  private ConvOptions(ConvGeometry geometry, boolean bias) {
+    this.geometry = geometry;
     this.bias = bias;
   }
 
@@ -44,14 +34,16 @@ public final class ConvOptions {
 
   /** Step between patches: one value for every axis, or one per spatial axis. */
   public ConvOptions stride(int... values) {
-    return new ConvOptions(check("stride", values), padding, outputPadding, dilation, groups,
-        bias);
+    ConvGeometry g = geometry;
+    return with(new ConvGeometry(check("stride", values), g.padding(), g.outputPadding(),
+        g.dilation(), g.groups()));
   }
 
   /** Zero padding on both sides: one value for every axis, or one per spatial axis. */
   public ConvOptions padding(int... values) {
-    return new ConvOptions(stride, check("padding", values), outputPadding, dilation, groups,
-        bias);
+    ConvGeometry g = geometry;
+    return with(new ConvGeometry(g.stride(), check("padding", values), g.outputPadding(),
+        g.dilation(), g.groups()));
   }
 
   /**
@@ -59,14 +51,16 @@ public final class ConvOptions {
    * axis, or one per spatial axis. Plain convolutions refuse a non-zero value.
    */
   public ConvOptions outputPadding(int... values) {
-    return new ConvOptions(stride, padding, check("outputPadding", values), dilation, groups,
-        bias);
+    ConvGeometry g = geometry;
+    return with(new ConvGeometry(g.stride(), g.padding(), check("outputPadding", values),
+        g.dilation(), g.groups()));
   }
 
   /** Spacing between kernel taps: one value for every axis, or one per spatial axis. */
   public ConvOptions dilation(int... values) {
-    return new ConvOptions(stride, padding, outputPadding, check("dilation", values), groups,
-        bias);
+    ConvGeometry g = geometry;
+    return with(new ConvGeometry(g.stride(), g.padding(), g.outputPadding(),
+        check("dilation", values), g.groups()));
   }
 
   /** Number of blocked connections from input to output channels. */
@@ -74,17 +68,19 @@ public final class ConvOptions {
     if (value < 1) {
       throw new IllegalArgumentException("ConvOptions: groups must be at least 1, got " + value);
     }
-    return new ConvOptions(stride, padding, outputPadding, dilation, value, bias);
+    ConvGeometry g = geometry;
+    return with(new ConvGeometry(g.stride(), g.padding(), g.outputPadding(), g.dilation(),
+        value));
   }
 
   /** Whether the layer has a bias. */
   public ConvOptions bias(boolean value) {
-    return new ConvOptions(stride, padding, outputPadding, dilation, groups, value);
+    return new ConvOptions(geometry, value);
   }
 
   /** The number of groups. */
   public int groups() {
-    return groups;
+    return geometry.groups();
   }
 
   /** Whether the layer gets a bias. */
@@ -92,47 +88,34 @@ public final class ConvOptions {
     return bias;
   }
 
-  int[] strideFor(int dims) {
-    return Convs.expand("ConvOptions", "stride", stride, dims);
+  /** The geometry settings as given: one value for every axis or one per axis. */
+  ConvGeometry geometry() {
+    return geometry;
   }
 
-  int[] paddingFor(int dims) {
-    return Convs.expand("ConvOptions", "padding", padding, dims);
-  }
-
-  int[] outputPaddingFor(int dims) {
-    return Convs.expand("ConvOptions", "outputPadding", outputPadding, dims);
-  }
-
-  int[] dilationFor(int dims) {
-    return Convs.expand("ConvOptions", "dilation", dilation, dims);
+  private ConvOptions with(ConvGeometry g) {
+    return new ConvOptions(g, bias);
   }
 
   private static int[] check(String what, int[] values) {
     if (values.length == 0) {
       throw new IllegalArgumentException("ConvOptions: " + what + " needs at least one value");
     }
-    return values.clone();
+    return values;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof ConvOptions c && Arrays.equals(stride, c.stride)
-        && Arrays.equals(padding, c.padding) && Arrays.equals(outputPadding, c.outputPadding)
-        && Arrays.equals(dilation, c.dilation) && groups == c.groups && bias == c.bias;
+    return o instanceof ConvOptions c && geometry.equals(c.geometry) && bias == c.bias;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.deepHashCode(new Object[] {stride, padding, outputPadding, dilation, groups,
-        bias});
+    return 31 * geometry.hashCode() + Boolean.hashCode(bias);
   }
 
   @Override
   public String toString() {
-    return "ConvOptions[stride=" + Arrays.toString(stride) + ", padding="
-        + Arrays.toString(padding) + ", outputPadding=" + Arrays.toString(outputPadding)
-        + ", dilation=" + Arrays.toString(dilation) + ", groups=" + groups + ", bias=" + bias
-        + "]";
+    return "ConvOptions[" + geometry.fields() + ", bias=" + bias + "]";
   }
 }
