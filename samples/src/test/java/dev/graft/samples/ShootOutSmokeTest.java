@@ -79,6 +79,23 @@ class ShootOutSmokeTest {
   }
 
   @Test
+  void theSameSeedGivesTheSameTableApartFromTheTimes(@TempDir Path dir) {
+    String[] args = {"--epochs", "1", "--pretrain-epochs", "1", "--adapters", "vera,oft",
+        "--seed", "5", "--out", dir.toString(), "--no-progress"};
+    List<String> first = withoutTimes(main(args).out());
+    List<String> again = withoutTimes(main(args).out());
+    assertEquals(first, again);
+    assertEquals(2, first.stream().filter(l -> l.matches("(VeRA|OFT) .*")).count(), first::toString);
+    args[7] = "6";
+    assertTrue(!first.equals(withoutTimes(main(args).out())), "another seed, another table");
+  }
+
+  /** The printed lines with every duration ("1.2 s") blanked out. */
+  private static List<String> withoutTimes(String out) {
+    return out.lines().map(l -> l.replaceAll("\\d+\\.\\d s\\b", "#")).toList();
+  }
+
+  @Test
   void helpNamesEveryOptionAndTheDataAttribution() {
     Run run = main("--help");
     assertEquals(0, run.status());
