@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
@@ -40,9 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every code example of {@code docs/GUIDE.md}, compiled and run: the guide's snippets are copied
- * from the blocks between {@code // guide:} markers here, and the assertions show that what the
- * guide says they print or do is what they print or do.
+ * Every Java example of {@code docs/GUIDE.md} (and the one in {@code docs/ZOO.md}), compiled and
+ * run: the docs' snippets are copied from the blocks between {@code // guide:} markers here, and
+ * the assertions show that what the docs say they print or do is what they print or do.
  */
 class GuideExamplesTest {
   // guide: model
@@ -144,6 +145,20 @@ class GuideExamplesTest {
     assertEquals("lora: no adaptable layer matched target 'decoder'; layers the wrappers could"
         + " adapt: 'encoder/layers/0' (Linear (8, 4)), 'encoder/layers/2' (Linear (8, 8)),"
         + " 'head' (Linear (3, 8))", e.getMessage());
+  }
+
+  @Test
+  void zooSpecFromZooMd() {
+    Classifier model = model();
+    // guide: zoo
+    LoraSpec spec = LoraSpec.builder().rank(4).alpha(8.0)
+        .wrappers(List.of(DoRALinear.FACTORY, DoRAConv.FACTORY))
+        .build();
+    Net net = Net.of(model).freeze().lora(spec);
+    // end
+    assertEquals(3, net.adapters().size());
+    assertTrue(net.adapters().values().stream().allMatch(a -> a instanceof DoRALinear));
+    assertEquals(4 * (4 + 8) + 8 + 4 * (8 + 8) + 8 + 4 * (8 + 3) + 3, net.trainableCount());
   }
 
   // guide: adapted
