@@ -64,8 +64,14 @@ public final class ShootOut {
         + " adapt to 5-9 (%d train / %d test)%n", all.size(), source.train().size(),
         source.test().size(), target.train().size(), target.test().size());
 
+    // Fail before pretraining if a contender cannot take a layer at this rank (OFT, PiSSA, ...).
+    DigitsCnn fresh = DigitsCnn.create(5, keys[0]);
+    for (Contender c : o.contenders()) {
+      c.prepare(Net.of(fresh), o.rank(), o.effectiveAlpha(), o.seed());
+    }
+
     long t0 = System.nanoTime();
-    Net pretrained = train(Net.of(DigitsCnn.create(5, keys[0])), source.train(),
+    Net pretrained = train(Net.of(fresh), source.train(),
         o.pretrainEpochs(), "pretrain").net();
     double pretrainAccuracy = accuracy(pretrained.module(), source.test());
     log.printf(Locale.ROOT, "pretrained %d epochs in %.1f s: digits 0-4 test accuracy %.1f%%%n",

@@ -120,10 +120,11 @@ class ShootOutSmokeTest {
 
   @Test
   void aRankSomeLayerCannotTakeIsAnErrorNamingTheLayer(@TempDir Path dir) {
-    Run run = main("--epochs", "1", "--pretrain-epochs", "1", "--adapters", "oft", "--rank", "5",
+    Run run = main("--adapters", "lora,oft", "--rank", "5",
         "--out", dir.toString(), "--no-progress");
     assertEquals(2, run.status());
     assertTrue(run.err().contains("conv1"), run.err());
     assertTrue(run.err().contains("rank 5"), run.err());
+    assertTrue(!run.out().contains("pretrained"), "refused before pretraining: " + run.out());
   }
 }
