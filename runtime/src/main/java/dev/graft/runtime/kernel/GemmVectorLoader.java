@@ -35,19 +35,25 @@ final class GemmVectorLoader {
   }
 
   /**
-   * Runs a 24×64×32 product (four full micro-tiles) in batches until a batch runs at least 100
-   * times faster per call than the first (the C2-compiled kernel; C1's code is only ~5× faster
-   * than the interpreter), or at most 30 000 calls or 10 s.
+   * Drives both code paths of the kernel until each is C2-compiled: a 24×64×32 product (four full
+   * micro-tiles of the packed path) and a 5×66×32 product with a transposed B (the dot-product
+   * path, with its edge rows and columns). Each runs in batches until a batch is at least 100 times
+   * faster per call than its first (C1's code is only ~5× faster than the interpreter), or at most
+   * 30 000 calls or 10 s.
    */
   private static void warmUp(GemmKernel kernel) {
-    int m = 24;
-    int n = 64;
-    int k = 32;
+    warmUp(kernel, 24, 64, 32, false);
+    warmUp(kernel, 5, 66, 32, true);
+  }
+
+  private static void warmUp(GemmKernel kernel, int m, int n, int k, boolean transposeB) {
     float[] a = new float[m * k];
     float[] b = new float[k * n];
     float[] c = new float[m * n];
     java.util.Arrays.fill(a, 1f);
     java.util.Arrays.fill(b, 1f);
+    int brs = transposeB ? 1 : n;
+    int bcs = transposeB ? k : 1;
     final int batch = 100;
     long start = System.nanoTime();
     double first = -1;
@@ -55,7 +61,7 @@ final class GemmVectorLoader {
         calls += batch) {
       long t = System.nanoTime();
       for (int i = 0; i < batch; i++) {
-        kernel.gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, 1);
+        kernel.gemm(m, n, k, a, 0, k, 1, b, 0, brs, bcs, c, 0, n, 1);
       }
       double perCall = (System.nanoTime() - t) / (double) batch;
       if (first < 0) {
