@@ -35,14 +35,15 @@ final class GemmVectorLoader {
   }
 
   /**
-   * Drives both code paths of the kernel until each is C2-compiled: a 24×64×32 product (four full
-   * micro-tiles of the packed path) and a 5×66×32 product with a transposed B (the dot-product
-   * path, with its edge rows and columns). Each runs in batches until a batch is at least 100 times
+   * Drives both code paths of the kernel until each is C2-compiled: a 25×70×32 product (full and
+   * edge micro-tiles of the packed path, so the micro-kernel is profiled writing both C and the
+   * scratch tile) and a 5×66×32 product with a transposed B (the dot-product path, with its edge
+   * rows and columns). Each runs in batches until a batch is at least 100 times
    * faster per call than its first (C1's code is only ~5× faster than the interpreter), or at most
    * 30 000 calls or 10 s.
    */
   private static void warmUp(GemmKernel kernel) {
-    warmUp(kernel, 24, 64, 32, false);
+    warmUp(kernel, 25, 70, 32, false);
     warmUp(kernel, 5, 66, 32, true);
   }
 
