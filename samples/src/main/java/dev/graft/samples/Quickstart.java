@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * The README's Java example: build a model, freeze it, graft LoRA onto its Linear layers, train
  * the adapters, merge them back into plain weights. Run it with {@code mvn -B -q -pl samples -am
- * compile exec:java -Dexec.mainClass=dev.graft.samples.Quickstart}.
+ * test-compile exec:java -Dexec.mainClass=dev.graft.samples.Quickstart}.
  */
 public final class Quickstart {
   private Quickstart() {}

@@ -33,7 +33,7 @@ data class Encoder(val blocks: List<Module>, val readout: Module) : Module {
 /**
  * The README's Kotlin example: a model of Kotlin records, a change made with `Tree.at` and a lambda,
  * LoRA on the blocks only (`freeze().mask(...).lora(...)`), training, and merging. Run it with
- * `mvn -B -q -pl samples -am compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinQuickstart`.
+ * `mvn -B -q -pl samples -am test-compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinQuickstart`.
  */
 object KotlinQuickstart {
     private const val WIDTH = 16
