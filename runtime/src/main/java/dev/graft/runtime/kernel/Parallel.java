@@ -1,11 +1,17 @@
 package dev.graft.runtime.kernel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits index ranges across the kernel thread pool (one worker per available core). Work below
  * a grain runs on the calling thread, so small tensors pay no scheduling cost.
+ *
+ * <p>The calling thread takes part: it wakes helpers for the other chunks, then claims chunks
+ * itself until none is left, and waits only for chunks a helper has already started. So a helper
+ * that is slow to be scheduled (a busy machine) delays nothing: the caller runs its chunk too.
  */
 public final class Parallel {
   /** Number of worker threads kernels split across. */
@@ -32,45 +38,78 @@ public final class Parallel {
   /**
    * Runs {@code body} over {@code [0, n)} in up to {@link #THREADS} contiguous chunks when the
    * total {@code work} (any unit, e.g. flops or elements) reaches {@code minWork}; otherwise runs
-   * it on this thread. Chunks never overlap, so bodies may write disjoint output ranges.
+   * it on this thread. Chunks never overlap, so bodies may write disjoint output ranges; chunk
+   * {@code c} of {@code k} is {@code [n·c/k, n·(c+1)/k)} whichever thread runs it. An exception
+   * thrown by the body is rethrown here once every started chunk has finished.
    */
   public static void forRange(int n, long work, long minWork, RangeBody body) {
     if (n <= 0) {
       return;
     }
     int chunks = (int) Math.min(n, THREADS);
-    if (POOL == null || chunks <= 1 || work < minWork || java.util.concurrent.ForkJoinTask.getPool() == POOL) {
+    if (POOL == null || chunks <= 1 || work < minWork || ForkJoinTask.getPool() == POOL) {
       body.run(0, n);
       return;
     }
-    POOL.invoke(new Split(body, n, chunks, 0, chunks));
+    Job job = new Job(body, n, chunks, Thread.currentThread());
+    for (int c = 1; c < chunks; c++) {
+      POOL.execute(job);
+    }
+    job.run();
+    job.await();
   }
 
-  private static final class Split extends RecursiveAction {
+  /** One split range: chunks are claimed by number, by the caller and the helpers alike. */
+  private static final class Job implements Runnable {
     private final RangeBody body;
     private final int n;
     private final int chunks;
-    private final int lo;
-    private final int hi;
+    private final Thread caller;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger unfinished;
+    private volatile Throwable error;
 
-    Split(RangeBody body, int n, int chunks, int lo, int hi) {
+    Job(RangeBody body, int n, int chunks, Thread caller) {
       this.body = body;
       this.n = n;
       this.chunks = chunks;
-      this.lo = lo;
-      this.hi = hi;
+      this.caller = caller;
+      this.unfinished = new AtomicInteger(chunks);
     }
 
+    /** Claims and runs chunks until none is left. */
     @Override
-    protected void compute() {
-      if (hi - lo == 1) {
-        long from = (long) n * lo / chunks;
-        long to = (long) n * (lo + 1) / chunks;
-        body.run((int) from, (int) to);
-        return;
+    public void run() {
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        try {
+          body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+        } catch (Throwable t) {
+          if (error == null) {
+            error = t;
+          }
+        } finally {
+          if (unfinished.decrementAndGet() == 0 && Thread.currentThread() != caller) {
+            LockSupport.unpark(caller);
+          }
+        }
       }
-      int mid = (lo + hi) >>> 1;
-      invokeAll(new Split(body, n, chunks, lo, mid), new Split(body, n, chunks, mid, hi));
+    }
+
+    /** Waits (parked, not spinning) for the chunks helpers started, then rethrows any error. */
+    void await() {
+      while (unfinished.get() > 0) {
+        LockSupport.park(this);
+      }
+      Throwable t = error;
+      if (t instanceof RuntimeException e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 }
