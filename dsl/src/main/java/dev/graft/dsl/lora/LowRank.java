@@ -39,15 +39,29 @@ public final class LowRank {
     }
   }
 
-  /** {@code s·(x Aᵀ) Bᵀ}, never forming {@code B A}. */
+  /**
+   * {@code s·(x Aᵀ) Bᵀ}, never forming {@code B A}. The scale multiplies the narrower of the two
+   * products ({@code x Aᵀ} has {@code r} columns, the result {@code out}), which saves a pass
+   * over the full-width output in the forward and the backward pass.
+   */
   public static Tensor delta(Tensor x, Tensor a, Tensor b, double scale) {
-    Tensor h = x.matmul(a, false, true).matmul(b, false, true);
-    return scale == 1.0 ? h : h.times((float) scale);
+    Tensor h = x.matmul(a, false, true);
+    if (scale == 1.0) {
+      return h.matmul(b, false, true);
+    }
+    return a.dim(0) <= b.dim(0) ? h.times((float) scale).matmul(b, false, true)
+        : h.matmul(b, false, true).times((float) scale);
   }
 
-  /** {@code s·B A}, the dense update a merge folds into the weight. */
+  /**
+   * {@code s·B A}, the dense update a merge folds into the weight. The scale multiplies the
+   * smaller factor, not the dense product.
+   */
   public static Tensor product(Tensor b, Tensor a, double scale) {
-    Tensor p = b.matmul(a);
-    return scale == 1.0 ? p : p.times((float) scale);
+    if (scale == 1.0) {
+      return b.matmul(a);
+    }
+    return b.size() <= a.size() ? b.times((float) scale).matmul(a)
+        : b.matmul(a.times((float) scale));
   }
 }
