@@ -1,5 +1,7 @@
 package dev.graft.runtime.kernel;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Chooses how one float32 matrix product {@code C = op(A) · op(B)} is computed: the direct loops
  * for small products, otherwise the packed kernel (the Vector API one when the
@@ -19,6 +21,15 @@ final class Gemm {
   static final long THREAD_MIN = Long.getLong("graft.matmul.threadMin", 1L << 21);
   /** Columns below which a product with more rows is computed transposed (as Bᵀ·Aᵀ). */
   static final int SWAP_N = 32;
+  /** Slices of C are whole multiples of this many rows or columns (a micro-tile's width). */
+  private static final int UNIT = 32;
+  /** Slices per thread: more than one, to rebalance around a thread the OS stalled. */
+  private static final int CHUNKS_PER_THREAD = 4;
+  /**
+   * Narrowest slice, in units, unless that leaves fewer slices than threads: each slice packs the
+   * whole other operand, which costs about 30/width of its arithmetic at vector speed.
+   */
+  private static final int MIN_CHUNK_UNITS = 8;
 
   static final GemmKernel DIRECT = new GemmDirect();
   static final GemmKernel PLAIN = new GemmPlain();
@@ -60,29 +71,41 @@ final class Gemm {
     }
   }
 
-  /** Runs the kernel on disjoint column (or, for narrow products, row) slices of C. */
+  /**
+   * Runs the kernel on disjoint column (or, for narrow products, row) slices of C. There are up to
+   * {@link #CHUNKS_PER_THREAD} slices per thread, handed out one at a time, so a thread the OS
+   * descheduled (a shared machine) delays only its slice, not half the product; slices are at
+   * least {@link #MIN_CHUNK_UNITS} units wide since each packs its own operands.
+   */
   private static void split(GemmKernel kernel, int threads, int m, int n, int k, float[] a,
       int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs, float[] c, int cOff,
       int crs, int ccs) {
-    final int unit = 32;
-    int nUnits = (n + unit - 1) / unit;
-    int mUnits = (m + unit - 1) / unit;
+    int nUnits = (n + UNIT - 1) / UNIT;
+    int mUnits = (m + UNIT - 1) / UNIT;
     if (threads <= 1 || Math.max(nUnits, mUnits) < 2) {
       kernel.gemm(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs);
-    } else if (nUnits >= 2 * threads || nUnits >= mUnits) {
-      Parallel.forRange(nUnits, Long.MAX_VALUE, 0, (from, to) -> {
-        int j0 = from * unit;
-        int j1 = Math.min(n, to * unit);
-        kernel.gemm(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs, c,
-            cOff + j0 * ccs, crs, ccs);
-      });
-    } else {
-      Parallel.forRange(mUnits, Long.MAX_VALUE, 0, (from, to) -> {
-        int i0 = from * unit;
-        int i1 = Math.min(m, to * unit);
-        kernel.gemm(i1 - i0, n, k, a, aOff + i0 * ars, ars, acs, b, bOff, brs, bcs, c,
-            cOff + i0 * crs, crs, ccs);
-      });
+      return;
     }
+    boolean byColumns = nUnits >= 2 * threads || nUnits >= mUnits;
+    int units = byColumns ? nUnits : mUnits;
+    int chunks = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, units / MIN_CHUNK_UNITS));
+    AtomicInteger next = new AtomicInteger();
+    Parallel.forRange(threads, Long.MAX_VALUE, 0, (from, to) -> {
+      for (int t = next.getAndIncrement(); t < chunks; t = next.getAndIncrement()) {
+        int u0 = (int) ((long) units * t / chunks);
+        int u1 = (int) ((long) units * (t + 1) / chunks);
+        if (byColumns) {
+          int j0 = u0 * UNIT;
+          int j1 = Math.min(n, u1 * UNIT);
+          kernel.gemm(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0 * bcs, brs, bcs, c,
+              cOff + j0 * ccs, crs, ccs);
+        } else {
+          int i0 = u0 * UNIT;
+          int i1 = Math.min(m, u1 * UNIT);
+          kernel.gemm(i1 - i0, n, k, a, aOff + i0 * ars, ars, acs, b, bOff, brs, bcs, c,
+              cOff + i0 * crs, crs, ccs);
+        }
+      }
+    });
   }
 }

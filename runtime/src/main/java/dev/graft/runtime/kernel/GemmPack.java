@@ -93,9 +93,15 @@ final class GemmPack {
    * {@code t} holds {@code bp[t*nr*kb + p*nr + j] = B(p, t*nr + j)}.
    */
   static void bPanels(float[] b, int off, int rs, int cs, int kb, int nb, int nr, float[] bp) {
+    bPanels(b, off, rs, cs, kb, nb, nr, bp, 0);
+  }
+
+  /** As {@link #bPanels(float[], int, int, int, int, int, int, float[])}, from {@code bp[dst]}. */
+  static void bPanels(float[] b, int off, int rs, int cs, int kb, int nb, int nr, float[] bp,
+      int dst) {
     for (int t = 0; t * nr < nb; t++) {
       int cols = Math.min(nr, nb - t * nr);
-      int base = t * nr * kb;
+      int base = dst + t * nr * kb;
       int src = off + t * nr * cs;
       if (cs == 1) {
         for (int p = 0; p < kb; p++) {

@@ -30,8 +30,7 @@ final class GemmVectorLoader {
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;
     }
-    warmUp(kernel);
-    return kernel;
+    return warmUp(kernel) ? kernel : null;
   }
 
   /**
@@ -40,14 +39,15 @@ final class GemmVectorLoader {
    * scratch tile) and a 5×66×32 product with a transposed B (the dot-product path, with its edge
    * rows and columns). Each runs in batches until a batch is at least 100 times
    * faster per call than its first (C1's code is only ~5× faster than the interpreter), or at most
-   * 30 000 calls or 10 s.
+   * 30 000 calls or 10 s. If either path never gets fast (the JIT refused the method, as C1 does
+   * when a micro-kernel outgrows its register allocator), the Vector API kernel is not used.
    */
-  private static void warmUp(GemmKernel kernel) {
-    warmUp(kernel, 25, 70, 32, false);
-    warmUp(kernel, 5, 66, 32, true);
+  private static boolean warmUp(GemmKernel kernel) {
+    return warmUp(kernel, 25, 70, 32, false) && warmUp(kernel, 5, 66, 32, true);
   }
 
-  private static void warmUp(GemmKernel kernel, int m, int n, int k, boolean transposeB) {
+  /** Whether the path got fast; if not (the JIT gave up on it), the plain kernel is safer. */
+  private static boolean warmUp(GemmKernel kernel, int m, int n, int k, boolean transposeB) {
     float[] a = new float[m * k];
     float[] b = new float[k * n];
     float[] c = new float[m * n];
@@ -68,8 +68,9 @@ final class GemmVectorLoader {
       if (first < 0) {
         first = perCall;
       } else if (calls >= 1_000 && perCall * 100 <= first) {
-        return;
+        return true;
       }
     }
+    return false;
   }
 }

@@ -62,24 +62,45 @@ final class GemmVector implements GemmKernel {
     float[] bp = buf[0];
     float[] ap = buf[1];
     float[] tile = buf[2];
+    // With one or two rows of tiles, each packed B element would serve at most 2·MR FMAs: cheaper
+    // to let the micro-kernel read whole panels of a row-major B where they lie.
+    boolean inPlace = bcs == 1 && m <= 2 * MR;
     for (int jc = 0; jc < n; jc += NC) {
       int nb = Math.min(NC, n - jc);
+      int full = nb - nb % NR;
       for (int pc = 0; pc < k; pc += KC) {
         int kb = Math.min(KC, k - pc);
-        GemmPack.bPanels(b, bOff + pc * brs + jc * bcs, brs, bcs, kb, nb, NR, bp);
+        int bBlock = bOff + pc * brs + jc * bcs;
+        if (!inPlace) {
+          packB(b, bBlock, brs, bcs, kb, nb, bp);
+        } else if (full < nb) {
+          GemmPack.bPanels(b, bBlock + full, brs, bcs, kb, nb - full, NR, bp);
+        }
         for (int ic = 0; ic < m; ic += MC) {
           int mb = Math.min(MC, m - ic);
           GemmPack.aPanels(a, aOff + ic * ars + pc * acs, ars, acs, mb, kb, MR, ap);
           for (int jr = 0; jr < nb; jr += NR) {
             int cols = Math.min(NR, nb - jr);
+            float[] bSrc = bp;
+            int bo = jr * kb;
+            int ldb = NR;
+            if (inPlace) {
+              if (cols == NR) {
+                bSrc = b;
+                bo = bBlock + jr;
+                ldb = brs;
+              } else {
+                bo = 0;
+              }
+            }
             for (int ir = 0; ir < mb; ir += MR) {
               int rows = Math.min(MR, mb - ir);
               int co = cOff + (ic + ir) * crs + (jc + jr) * ccs;
               if (rows == MR && cols == NR && ccs == 1) {
-                kernel(kb, ap, ir * kb, bp, jr * kb, c, co, crs);
+                kernel(kb, ap, ir * kb, bSrc, bo, ldb, c, co, crs);
               } else {
                 java.util.Arrays.fill(tile, 0f);
-                kernel(kb, ap, ir * kb, bp, jr * kb, tile, 0, NR);
+                kernel(kb, ap, ir * kb, bSrc, bo, ldb, tile, 0, NR);
                 for (int r = 0; r < rows; r++) {
                   for (int j = 0; j < cols; j++) {
                     c[co + r * crs + j * ccs] += tile[r * NR + j];
@@ -93,18 +114,49 @@ final class GemmVector implements GemmKernel {
     }
   }
 
-  private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
-      int ldc) {
+  /**
+   * Packs a {@code kb×nb} block of B into zero-padded NR-column panels (see
+   * {@link GemmPack#bPanels}); a row-major B is copied two vectors at a time, row by row, which
+   * beats a {@code System.arraycopy} call per 32 floats.
+   */
+  private static void packB(float[] b, int off, int rs, int cs, int kb, int nb, float[] bp) {
+    int full = nb - nb % NR;
+    if (cs != 1 || full == 0) {
+      GemmPack.bPanels(b, off, rs, cs, kb, nb, NR, bp);
+      return;
+    }
+    int panelSize = NR * kb;
+    for (int p = 0; p < kb; p++) {
+      int src = off + p * rs;
+      int dst = p * NR;
+      for (int j = 0; j < full; j += NR) {
+        FloatVector.fromArray(S, b, src + j).intoArray(bp, dst);
+        FloatVector.fromArray(S, b, src + j + LANES).intoArray(bp, dst + LANES);
+        dst += panelSize;
+      }
+    }
+    if (full < nb) {
+      GemmPack.bPanels(b, off + full, rs, cs, kb, nb - full, NR, bp, full * kb);
+    }
+  }
+
+  /**
+   * Adds an MR×NR tile over depth {@code kb}, from packed A and B panels ({@code ldb} apart row to
+   * row), into C ({@code ldc} apart). One code path only: with a second (storing) epilogue the
+   * method outgrows C1's register allocator and is never compiled at all.
+   */
+  private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
     if (MR == 12) {
-      kernel12(kb, ap, aOff, bp, bOff, c, cOff, ldc);
+      kernel12(kb, ap, aOff, bp, bOff, ldb, c, cOff, ldc);
     } else {
-      kernel6(kb, ap, aOff, bp, bOff, c, cOff, ldc);
+      kernel6(kb, ap, aOff, bp, bOff, ldb, c, cOff, ldc);
     }
   }
 
   /** 12 rows × 2 vectors of C, kept in registers over the whole packed depth. */
-  private static void kernel12(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
-      int ldc) {
+  private static void kernel12(int kb, float[] ap, int aOff, float[] bp, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -171,7 +223,7 @@ final class GemmVector implements GemmKernel {
       c110 = a11.fma(b0, c110);
       c111 = a11.fma(b1, c111);
       ao += 12;
-      bo += NR;
+      bo += ldb;
     }
     c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
     c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
@@ -200,8 +252,8 @@ final class GemmVector implements GemmKernel {
   }
 
   /** 6 rows × 2 vectors of C, kept in registers over the whole packed depth. */
-  private static void kernel6(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff,
-      int ldc) {
+  private static void kernel6(int kb, float[] ap, int aOff, float[] bp, int bOff, int ldb,
+      float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -238,7 +290,7 @@ final class GemmVector implements GemmKernel {
       c50 = a5.fma(b0, c50);
       c51 = a5.fma(b1, c51);
       ao += 6;
-      bo += NR;
+      bo += ldb;
     }
     c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
     c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
