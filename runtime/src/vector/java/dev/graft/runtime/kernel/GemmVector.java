@@ -181,9 +181,9 @@ final class GemmVector implements GemmKernel {
     FloatVector c101 = FloatVector.zero(S);
     FloatVector c110 = FloatVector.zero(S);
     FloatVector c111 = FloatVector.zero(S);
-    int ao = aOff;
-    int bo = bOff;
     for (int p = 0; p < kb; p++) {
+      int ao = aOff + p * 12;
+      int bo = bOff + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + LANES);
       FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
@@ -222,8 +222,6 @@ final class GemmVector implements GemmKernel {
       FloatVector a11 = FloatVector.broadcast(S, ap[ao + 11]);
       c110 = a11.fma(b0, c110);
       c111 = a11.fma(b1, c111);
-      ao += 12;
-      bo += ldb;
     }
     c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
     c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
@@ -266,9 +264,9 @@ final class GemmVector implements GemmKernel {
     FloatVector c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S);
     FloatVector c51 = FloatVector.zero(S);
-    int ao = aOff;
-    int bo = bOff;
     for (int p = 0; p < kb; p++) {
+      int ao = aOff + p * 6;
+      int bo = bOff + p * ldb;
       FloatVector b0 = FloatVector.fromArray(S, bp, bo);
       FloatVector b1 = FloatVector.fromArray(S, bp, bo + LANES);
       FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
@@ -289,8 +287,6 @@ final class GemmVector implements GemmKernel {
       FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
       c50 = a5.fma(b0, c50);
       c51 = a5.fma(b1, c51);
-      ao += 6;
-      bo += ldb;
     }
     c00.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
     c01.add(FloatVector.fromArray(S, c, cOff + LANES)).intoArray(c, cOff + LANES);
