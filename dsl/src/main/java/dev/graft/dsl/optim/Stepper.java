@@ -7,6 +7,7 @@ import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Dispatch;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
+import dev.graft.runtime.kernel.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,9 @@ import java.util.Set;
  * its state slots, and puts the results back into the tree and the state.
  */
 final class Stepper {
+  /** Parameters from which a step's leaves are split across the kernel threads. */
+  private static final long PARALLEL_MIN = 1 << 16;
+
   private Stepper() {}
 
   /** One optimizer's per-leaf update, done in place on arrays the stepper owns. */
@@ -58,57 +62,76 @@ final class Stepper {
           + " at step " + state.step() + "; it must be finite and >= 0");
     }
 
-    // Copies of the gradients (ours to scale in place), then the global norm if clipping.
-    List<float[]> g = new ArrayList<>(params.size());
-    double sumSq = 0;
-    for (Path p : params.keySet()) {
-      float[] a = grads.get(p).toArray();
-      g.add(a);
-      if (clipNorm != Double.POSITIVE_INFINITY) {
-        sumSq += Clip.sumOfSquares(a);
-      }
-    }
-    if (clipNorm != Double.POSITIVE_INFINITY) {
-      float scale = (float) Clip.scale(Math.sqrt(sumSq), clipNorm);
-      if (scale != 1f) {
-        for (float[] a : g) {
-          for (int i = 0; i < a.length; i++) {
-            a[i] *= scale;
-          }
+    List<Path> paths = new ArrayList<>(params.keySet());
+    List<String> slotNames = rule.slots();
+    int leaves = paths.size();
+    // The state's shapes are checked first, so the parallel part below cannot fail half-way.
+    Tensor[][] oldSlots = new Tensor[leaves][slotNames.size()];
+    long elements = 0;
+    for (int k = 0; k < leaves; k++) {
+      Path path = paths.get(k);
+      int[] shape = params.get(path).shape();
+      elements += params.get(path).size();
+      for (int s = 0; s < slotNames.size(); s++) {
+        Tensor old = state.get(slotNames.get(s), path);
+        if (old != null && !Arrays.equals(old.shape(), shape)) {
+          throw new IllegalArgumentException(op + ".step: state slot '" + slotNames.get(s)
+              + "' of '" + path + "' has shape " + Shapes.format(old.shape()) + " but the leaf has "
+              + Shapes.format(shape) + "; was the state made for another net?");
         }
+        oldSlots[k][s] = old;
       }
     }
 
-    List<String> slotNames = rule.slots();
+    // Copies of the gradients (ours to scale in place); with clipping, the global norm first.
+    float[][] g = new float[leaves][];
+    float scale = 1f;
+    if (clipNorm != Double.POSITIVE_INFINITY) {
+      double sumSq = 0;
+      for (int k = 0; k < leaves; k++) {
+        g[k] = grads.get(paths.get(k)).toArray();
+        sumSq += Clip.sumOfSquares(g[k]);
+      }
+      scale = (float) Clip.scale(Math.sqrt(sumSq), clipNorm);
+    }
+
+    // Leaves are independent: they are updated on the kernel threads, copies included (a full
+    // fine-tuning step moves several times the model's size through memory).
+    long t = state.step() + 1;
+    float gradScale = scale;
+    float[][] newP = new float[leaves][];
+    float[][][] newS = new float[leaves][][];
+    Parallel.forRange(leaves, elements, PARALLEL_MIN, (from, to) -> {
+      for (int k = from; k < to; k++) {
+        Path path = paths.get(k);
+        float[] gk = g[k] != null ? g[k] : grads.get(path).toArray();
+        if (gradScale != 1f) {
+          for (int i = 0; i < gk.length; i++) {
+            gk[i] *= gradScale;
+          }
+        }
+        float[] p = params.get(path).toArray();
+        float[][] slots = new float[slotNames.size()][];
+        for (int s = 0; s < slots.length; s++) {
+          slots[s] = oldSlots[k][s] == null ? new float[p.length] : oldSlots[k][s].toArray();
+        }
+        rule.update(p, gk, slots, t, lr);
+        newP[k] = p;
+        newS[k] = slots;
+      }
+    });
+
     Map<Path, Tensor> newParams = new LinkedHashMap<>();
     Map<String, Map<Path, Tensor>> newSlots = new LinkedHashMap<>();
     for (String s : slotNames) {
       newSlots.put(s, new LinkedHashMap<>());
     }
-    long t = state.step() + 1;
-    int k = 0;
-    for (Map.Entry<Path, Tensor> e : params.entrySet()) {
-      Path path = e.getKey();
-      Tensor param = e.getValue();
-      int[] shape = param.shape();
-      float[] p = param.toArray();
-      float[][] slots = new float[slotNames.size()][];
-      for (int s = 0; s < slots.length; s++) {
-        Tensor old = state.get(slotNames.get(s), path);
-        if (old == null) {
-          slots[s] = new float[p.length];
-        } else if (!Arrays.equals(old.shape(), shape)) {
-          throw new IllegalArgumentException(op + ".step: state slot '" + slotNames.get(s)
-              + "' of '" + path + "' has shape " + Shapes.format(old.shape()) + " but the leaf has "
-              + Shapes.format(shape) + "; was the state made for another net?");
-        } else {
-          slots[s] = old.toArray();
-        }
-      }
-      rule.update(p, g.get(k++), slots, t, lr);
-      newParams.put(path, Tensor.adopt(p, shape));
-      for (int s = 0; s < slots.length; s++) {
-        newSlots.get(slotNames.get(s)).put(path, Tensor.adopt(slots[s], shape));
+    for (int k = 0; k < leaves; k++) {
+      Path path = paths.get(k);
+      int[] shape = params.get(path).shape();
+      newParams.put(path, Tensor.adopt(newP[k], shape));
+      for (int s = 0; s < slotNames.size(); s++) {
+        newSlots.get(slotNames.get(s)).put(path, Tensor.adopt(newS[k][s], shape));
       }
     }
     Net next = net.withModule(Tree.combine(module, newParams));
