@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
  * small product, and one conv2d (N=8, C=64, 32×32, 3×3, pad 1, O=64). Every figure is the median
  * over several timed samples taken after a warm-up.
  *
- * <p>Run it with {@code mvn -q -pl runtime -am compile exec:java} (plain-Java kernel) or, for the
- * Vector API kernel, {@code java --add-modules jdk.incubator.vector -cp runtime/target/classes
- * dev.graft.runtime.bench.Bench}; {@code bench/compare.sh} runs it beside PyTorch.
+ * <p>Run it with {@code mvn -q -pl runtime compile exec:java -Dexec.skip=false} (plain-Java
+ * kernel; add {@code MAVEN_OPTS="--add-modules jdk.incubator.vector"} for the Vector API kernel)
+ * or {@code java --add-modules jdk.incubator.vector -cp runtime/target/classes
+ * dev.graft.runtime.bench.Bench}; {@code bench/compare.sh} runs it beside PyTorch and
+ * {@code docs/PERFORMANCE.md} reports the figures.
  *
  * <p>Flags: {@code --quick} (shorter samples, fewer repeats), {@code --only REGEX} (cases whose
  * name matches), {@code --tsv} (tab-separated {@code name, what, ms, GFLOP/s} for scripts),
