@@ -98,6 +98,10 @@ public final class TrainBench {
       b.child(opt.get("child"));
       return;
     }
+    if (opt.containsKey("serve")) {
+      serve(opt.containsKey("quick"));
+      return;
+    }
     if (opt.containsKey("spin")) {
       b.spin(opt.get("spin"), Double.parseDouble(opt.getOrDefault("seconds", "20")));
       return;
@@ -174,6 +178,148 @@ public final class TrainBench {
       this.net = net;
     }
   }
+
+  // ------------------------------------------------------------------ server mode
+
+  /** The loops and closures built so far, by workload name; built once, reused by every window. */
+  private final Map<String, Supplier<?>> workloads = new LinkedHashMap<>();
+  /** Workloads whose JIT warm-up has run. */
+  private final java.util.Set<String> warm = new java.util.HashSet<>();
+
+  /**
+   * The named workload, e.g. {@code lora.step} or {@code merge.merged_fwd}: {@code
+   * VARIANT.fwd|fwd_bwd|step|optim} for {@code lora}, {@code full}, {@code dora}, and {@code
+   * merge.unmerged_fwd|merged_fwd|base_fwd|merge}.
+   */
+  Supplier<?> workload(String name) {
+    Supplier<?> w = workloads.get(name);
+    if (w != null) {
+      return w;
+    }
+    String[] f = name.split("\\.");
+    if (f.length != 2) {
+      throw new IllegalArgumentException("TrainBench: workload names are VARIANT.WHAT, got " + name);
+    }
+    if (f[0].equals("merge")) {
+      buildMerge();
+    } else {
+      buildTrain(f[0]);
+    }
+    w = workloads.get(name);
+    if (w == null) {
+      throw new IllegalArgumentException("TrainBench: unknown workload " + name);
+    }
+    return w;
+  }
+
+  private void buildTrain(String variant) {
+    Tensor[] xy = data();
+    Tensor x = xy[0];
+    Tensor y = xy[1];
+    AdamW opt = AdamW.of(LR);
+    Loop loop = new Loop(net(variant));
+    workloads.put(variant + ".fwd", () -> Losses.mse(loop.net.module().apply(x), y).item());
+    workloads.put(variant + ".fwd_bwd",
+        () -> loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y)));
+    workloads.put(variant + ".step", () -> {
+      LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
+      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      loop.net = s.net();
+      loop.state = s.state();
+      return s;
+    });
+    // The update alone, from the net and state of one step in (as torch re-steps with the
+    // gradients its last backward left).
+    Loop once = new Loop(loop.net);
+    LossAndGrads lg0 = once.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
+    Step s1 = opt.step(once.net, lg0.grads(), once.state);
+    LossAndGrads lg1 = s1.net().valueAndGrad(m -> Losses.mse(m.apply(x), y));
+    workloads.put(variant + ".optim", () -> opt.step(s1.net(), lg1.grads(), s1.state()));
+  }
+
+  private void buildMerge() {
+    Tensor x = data()[0];
+    Net adapted = net("lora");
+    // Non-trivial adapters, as torch_lora.py: B ~ N(0, 0.02).
+    Key key = Key.of(5);
+    Net withB = adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
+        (p, t) -> p.toString().endsWith("loraB")
+            ? Random.normal(key.foldIn(p.toString().hashCode()), t.shape()).times(0.02f) : t));
+    Module adaptedModel = withB.module();
+    Module merged = withB.merge().module();
+    Module plain = base();
+    workloads.put("merge.unmerged_fwd", () -> adaptedModel.apply(x));
+    workloads.put("merge.merged_fwd", () -> merged.apply(x));
+    workloads.put("merge.base_fwd", () -> plain.apply(x));
+    workloads.put("merge.merge", withB::merge);
+    put("merge.maxabs", adaptedModel.apply(x).maxAbsDiff(merged.apply(x)));
+  }
+
+  /**
+   * Median milliseconds per call of a workload over a window of about {@code seconds}: samples
+   * of at least 20 ms of calls each (at least 3 samples). The first window of a workload is
+   * preceded by a JIT warm-up of at least 2 s and 5 calls.
+   */
+  double window(String name, double seconds) {
+    Supplier<?> fn = workload(name);
+    Object sink = null;
+    if (warm.add(name)) {
+      long t0 = System.nanoTime();
+      for (int n = 0; n < 5 || System.nanoTime() - t0 < 2_000_000_000L; n++) {
+        sink = fn.get();
+      }
+    }
+    long t0 = System.nanoTime();
+    sink = fn.get();
+    double one = Math.max((System.nanoTime() - t0) / 1e9, 1e-7);
+    int inner = (int) Math.max(1, Math.ceil(0.02 / one));
+    List<Double> samples = new ArrayList<>();
+    long start = System.nanoTime();
+    while (samples.size() < 3 || (System.nanoTime() - start) / 1e9 < seconds) {
+      long s = System.nanoTime();
+      for (int i = 0; i < inner; i++) {
+        sink = fn.get();
+      }
+      samples.add((System.nanoTime() - s) / 1e6 / inner);
+    }
+    if (sink == null) {
+      throw new IllegalStateException("no result");
+    }
+    return median(samples);
+  }
+
+  /**
+   * Server mode for {@code bench/train_compare.py}: reads lines {@code WIDTH BATCH WORKLOAD
+   * SECONDS} from standard input and answers each with {@code OK MEDIAN_MS} (or {@code ERR
+   * message}), so the driver can alternate short windows of PyTorch and Graft on the same
+   * workload and both see the same machine load.
+   */
+  private static void serve(boolean quick) throws java.io.IOException {
+    Map<String, TrainBench> benches = new LinkedHashMap<>();
+    java.io.BufferedReader in = new java.io.BufferedReader(
+        new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    System.out.println("READY " + Matmul.kernelName());
+    System.out.flush();
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 1 && f[0].equals("quit")) {
+        break;
+      }
+      try {
+        int w = Integer.parseInt(f[0]);
+        int b = Integer.parseInt(f[1]);
+        TrainBench bench = benches.computeIfAbsent(w + "x" + b,
+            k -> new TrainBench(w, b, 4, 8, 16, quick));
+        double ms = bench.window(f[2], Double.parseDouble(f[3]));
+        System.out.printf(Locale.ROOT, "OK %.6f%n", ms);
+      } catch (RuntimeException e) {
+        System.out.println("ERR " + e);
+      }
+      System.out.flush();
+    }
+  }
+
+  // ------------------------------------------------------------------ sections
 
   private void train(String variant) {
     Tensor[] xy = data();
@@ -492,7 +638,7 @@ public final class TrainBench {
         throw new IllegalArgumentException("TrainBench: unexpected argument " + args[i]);
       }
       String k = args[i].substring(2);
-      if (List.of("quick", "tsv").contains(k)) {
+      if (List.of("quick", "tsv", "serve").contains(k)) {
         m.put(k, "");
       } else if (i + 1 < args.length) {
         m.put(k, args[++i]);
