@@ -23,9 +23,24 @@ public final class DoRAMagnitude {
    */
   public static Tensor factor(Tensor magnitude, Tensor flatWeight, Tensor a, Tensor b,
       double scale) {
-    Tensor combined = flatWeight.plus(
-        LowRank.product(b.stopGradient(), a.stopGradient(), scale));
-    return magnitude.div(rowNorms(combined).stopGradient());
+    Tensor norms = rowNormsOfSum(flatWeight, a.stopGradient(), b.stopGradient(), scale);
+    return magnitude.div(norms.stopGradient());
+  }
+
+  /**
+   * {@code ‖W_f + s·B A‖} per row without forming the {@code (out, in)} sum: {@code ‖W_i‖² +
+   * 2s·W_i·(B A)_i + s²·‖(B A)_i‖²}, where {@code W_i·(B A)_i = B_i·(W Aᵀ)_i} and {@code ‖(B
+   * A)_i‖² = B_i (A Aᵀ) B_iᵀ} need only {@code (out, r)} and {@code (r, r)} products. One pass
+   * over {@code W} (its squares) instead of three dense {@code (out, in)} temporaries per call;
+   * the squared norm is clamped at zero against rounding.
+   */
+  public static Tensor rowNormsOfSum(Tensor flatWeight, Tensor a, Tensor b, double scale) {
+    int[] rows = {1};
+    Tensor ww = flatWeight.square().sum(rows, false);
+    Tensor cross = b.times(flatWeight.matmul(a, false, true)).sum(rows, false);
+    Tensor quad = b.matmul(a.matmul(a, false, true)).times(b).sum(rows, false);
+    return ww.plus(cross.times((float) (2 * scale))).plus(quad.times((float) (scale * scale)))
+        .maximum(0f).sqrt();
   }
 
   /** The merged {@code W_f' = m ⊙ (W_f + s·B A) / ‖W_f + s·B A‖}, row-wise. */
