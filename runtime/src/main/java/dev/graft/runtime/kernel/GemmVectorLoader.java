@@ -39,16 +39,19 @@ final class GemmVectorLoader {
   }
 
   /**
-   * Drives both code paths of the kernel until each is C2-compiled: a 25×70×32 product (full and
+   * Drives the code paths of the kernel until each is C2-compiled: a 25×70×80 product (full and
    * edge micro-tiles of the packed path, so the micro-kernel is profiled writing both C and the
-   * scratch tile) and a 5×66×32 product with a transposed B (the dot-product path, with its edge
-   * rows and columns). Each runs in batches until a batch is at least 30 times faster per call
-   * than its first (C2's code is 100–200× faster, C1's only ~5×), or at most 100 000 calls or
-   * 30 s. If either path never gets fast (the JIT refused the method, as C1 does
-   * when a micro-kernel outgrows its register allocator), the Vector API kernel is not used.
+   * scratch tile; big enough not to take the small-product path), a 5×66×96 product with a
+   * transposed B (the dot-product path, with its edge rows and columns; deeper than 64, where
+   * small products leave it), and a 21×83×24 product with a transposed B (the small-product path:
+   * its transposing copy, 4-row tiles, one-vector and scalar columns and left-over rows). Each runs in batches until a batch is at least 30
+   * times faster per call than its first (C2's code is 100–200× faster, C1's only ~5×), or at
+   * most 100 000 calls or 30 s. If any path never gets fast (the JIT refused the method, as C1
+   * does when a micro-kernel outgrows its register allocator), the Vector API kernel is not used.
    */
   private static boolean warmUp(GemmKernel kernel) {
-    return warmUp(kernel, 25, 70, 32, false) && warmUp(kernel, 5, 66, 32, true);
+    return warmUp(kernel, 25, 70, 80, false) && warmUp(kernel, 5, 66, 96, true)
+        && warmUp(kernel, 21, 83, 24, true);
   }
 
   /** Whether the path got fast; if not (the JIT gave up on it), the plain kernel is safer. */

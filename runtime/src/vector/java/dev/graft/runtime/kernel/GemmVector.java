@@ -55,7 +55,14 @@ final class GemmVector implements GemmKernel {
   public void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b,
       int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs) {
     float[][] buf = buffers.get();
-    if (m <= DOT_M && brs == 1 && k >= 2 * LANES) {
+    boolean dots = m <= DOT_M && brs == 1 && k >= 2 * LANES;
+    // Small products skip packing; the dot path stays faster once k is deep (measured: equal at
+    // 8×256×64, 2.6× faster at 8×64×256).
+    if (GemmVectorSmall.suits(m, n, k) && (!dots || k <= 64)) {
+      GemmVectorSmall.gemm(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs);
+      return;
+    }
+    if (dots) {
       dots(m, n, k, a, aOff, ars, acs, b, bOff, bcs, c, cOff, crs, ccs, buf);
       return;
     }
