@@ -47,16 +47,6 @@ final class Gemm {
   static void gemm(int m, int n, int k, float[] a, int aOff, boolean ta, float[] b, int bOff,
       boolean tb, float[] c, int cOff) {
     long madds = (long) m * n * k;
-    if (tb && m > 16 && madds > DIRECT_MAX) {
-      // A transposed B that recurs (a frozen weight in x·Wᵀ) is used from a row-major copy;
-      // with at most 16 rows the Vector kernel's dot path reads it in place instead.
-      float[] rowMajor = TransposeCache.rowMajor(b, bOff, k, n);
-      if (rowMajor != null) {
-        b = rowMajor;
-        bOff = 0;
-        tb = false;
-      }
-    }
     gemm(kernelFor(madds), madds >= THREAD_MIN ? Parallel.THREADS : 1, m, n, k, a, aOff, ta, b,
         bOff, tb, c, cOff);
   }
