@@ -9,7 +9,7 @@
 #
 # Each round runs, back to back: PyTorch on Graft's cases (bench/torch_cases.py), Graft with the
 # Vector API kernel (--add-modules jdk.incubator.vector), Graft without any JVM flag (plain-Java
-# kernel), and the shared reference's sgemm section (/work/shared/bench/torch_lora.py, or
+# kernel), and the shared reference's sgemm section (bench/torch_lora.py, or
 # $TORCH_LORA). The table shows, per case, the median over rounds of each side's own median.
 #
 # Environment: GRAFT_OUT (Maven build folder, default target), JAVA (default java),
@@ -25,7 +25,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${GRAFT_OUT:-target}
 JAVA=${JAVA:-java}
 PYTHON=${PYTHON:-/usr/bin/python3}
-TORCH_LORA=${TORCH_LORA:-/work/shared/bench/torch_lora.py}
+TORCH_LORA=${TORCH_LORA:-$ROOT/bench/torch_lora.py}
 QUICK=""
 ROUNDS=3
 THREADS=2

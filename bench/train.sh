@@ -6,7 +6,7 @@
 #                  [--only w1,w2] [--no-memory] [--no-build] [--keep DIR]
 #
 # Workloads (same shapes, init distributions, loss and optimizer on both sides; see
-# /work/shared/bench/torch_lora.py and dsl/.../bench/TrainBench.java): an MLP of 4 Linear(w, w)
+# bench/torch_lora.py and dsl/.../bench/TrainBench.java): an MLP of 4 Linear(w, w)
 # layers with bias and ReLU between them, batch b, MSE loss, AdamW(lr 1e-3) over
 #   lora  LoRA r=8, alpha=16 on every layer, base frozen;   full  every weight trainable;
 #   dora  DoRA r=8, alpha=16 on every layer, base frozen.
@@ -20,7 +20,7 @@
 # median of the per-pair ratios.
 #
 # Environment: GRAFT_OUT (Maven build folder, default target), JAVA (default java), PYTHON
-# (default /usr/bin/python3), TORCH_LORA (default /work/shared/bench/torch_lora.py),
+# (default /usr/bin/python3), TORCH_LORA (default bench/torch_lora.py),
 # OPENBLAS_CORETYPE (see bench/compare.sh: set to SkylakeX on AVX-512 machines unless given),
 # GRAFT_JVM_OPTS (extra JVM flags).
 set -euo pipefail
@@ -29,7 +29,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${GRAFT_OUT:-target}
 JAVA=${JAVA:-java}
 PYTHON=${PYTHON:-/usr/bin/python3}
-TORCH_LORA=${TORCH_LORA:-/work/shared/bench/torch_lora.py}
+TORCH_LORA=${TORCH_LORA:-$ROOT/bench/torch_lora.py}
 QUICK=""
 ROUNDS=5
 WINDOW=1.0

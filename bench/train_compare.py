@@ -21,7 +21,7 @@ import sys
 import time
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--torch-lora", default="/work/shared/bench/torch_lora.py")
+ap.add_argument("--torch-lora", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_lora.py"))
 ap.add_argument("--java", required=True,
                 help="the JVM command line up to and including the main class (one string)")
 ap.add_argument("--sizes", default="1024x256,256x64,64x32")

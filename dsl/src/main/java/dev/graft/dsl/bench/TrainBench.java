@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The training benchmark that runs the workloads of {@code /work/shared/bench/torch_lora.py} on
+ * The training benchmark that runs the workloads of {@code bench/torch_lora.py} on
  * Graft, with the same shapes, initialization distributions and optimizer: an MLP of {@code
  * layers} {@code Linear(width, width)} layers with bias and ReLU between them, LoRA of rank {@code
  * r} and scale {@code α/r} on every layer with the base frozen, MSE loss against a random target,
