@@ -5,6 +5,7 @@ import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -109,7 +110,7 @@ public final class GradCheck {
 
     @Override
     public String toString() {
-      return String.format("worst relative error %.3g at argument %d index %s (analytic %.6g,"
+      return String.format(Locale.ROOT, "worst relative error %.3g at argument %d index %s (analytic %.6g,"
           + " numeric %.6g; %d elements checked)", worstRelativeError, argument,
           Arrays.toString(index), analytic, numeric, checked);
     }

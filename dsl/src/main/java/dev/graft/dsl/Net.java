@@ -19,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -380,6 +381,6 @@ public final class Net {
   @Override
   public String toString() {
     return "Net[" + module.getClass().getSimpleName() + ", trainable " + trainableCount() + " of "
-        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase()) + "]";
+        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase(Locale.ROOT)) + "]";
   }
 }

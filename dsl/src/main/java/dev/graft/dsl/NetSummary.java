@@ -6,6 +6,7 @@ import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** Renders {@link Net#summary()}: one row per leaf with its shape, trainable flag and count. */
@@ -22,16 +23,16 @@ final class NetSummary {
     }
     StringBuilder sb = new StringBuilder();
     String fmt = "%-" + w + "s  %-18s  %-9s  %,12d%n";
-    sb.append(String.format("%-" + w + "s  %-18s  %-9s  %12s%n", "path", "shape", "trainable",
+    sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-18s  %-9s  %12s%n", "path", "shape", "trainable",
         "params"));
     for (Path p : paths) {
       Tensor t = (Tensor) Tree.get(m, p);
-      sb.append(String.format(fmt, p, Shapes.format(t.shape()),
+      sb.append(String.format(Locale.ROOT, fmt, p, Shapes.format(t.shape()),
           trainable.contains(p) ? "yes" : "-", t.size()));
     }
     long tr = net.trainableCount();
     long total = net.totalCount();
-    sb.append(String.format("trainable %,d of %,d parameters (%.4f%%)%n", tr, total,
+    sb.append(String.format(Locale.ROOT, "trainable %,d of %,d parameters (%.4f%%)%n", tr, total,
         total == 0 ? 0.0 : 100.0 * tr / total));
     return sb.toString();
   }

@@ -1,5 +1,7 @@
 package dev.graft.runtime;
 
+import java.util.Locale;
+
 /**
  * A splittable, counter-based random key (JAX style). The same key always yields the same
  * numbers, on any thread count; {@link #split(int)} and {@link #foldIn(int)} derive independent
@@ -80,6 +82,6 @@ public final class Key {
   /** For example {@code Key[0x00000000, 0x0000002a]} for {@code Key.of(42)}. */
   @Override
   public String toString() {
-    return String.format("Key[0x%08x, 0x%08x]", k0, k1);
+    return String.format(Locale.ROOT, "Key[0x%08x, 0x%08x]", k0, k1);
   }
 }

@@ -3,6 +3,7 @@ package dev.graft.dsl.train;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The record of one training run: the loss and learning rate of every step and a summary of every
@@ -97,7 +98,7 @@ public record History(String name, List<Double> stepLosses, List<Double> learnin
   @Override
   public String toString() {
     return "History[" + name + ", " + steps() + " steps, " + epochs.size() + " epochs"
-        + (stepLosses.isEmpty() ? "" : String.format(", loss %.4g -> %.4g", firstLoss(),
+        + (stepLosses.isEmpty() ? "" : String.format(Locale.ROOT, ", loss %.4g -> %.4g", firstLoss(),
             lastLoss())) + "]";
   }
 }

@@ -11,6 +11,7 @@ import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -205,9 +206,9 @@ public abstract class Trainer {
 
   private String message(int epoch, double meanLoss, int steps, long samples, double secs) {
     String rate = samples > 0
-        ? String.format("%.0f samples/s", samples / secs)
-        : String.format("%.1f steps/s", steps / secs);
-    return String.format("epoch %d/%d loss %.4g %s", epoch + 1, epochs(), meanLoss, rate);
+        ? String.format(Locale.ROOT, "%.0f samples/s", samples / secs)
+        : String.format(Locale.ROOT, "%.1f steps/s", steps / secs);
+    return String.format(Locale.ROOT, "epoch %d/%d loss %.4g %s", epoch + 1, epochs(), meanLoss, rate);
   }
 
   /** The visiting order of epoch {@code epoch}: 0..n-1, or a seeded permutation. */
