@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the Vector API matmul kernel at run time: present only when the JVM was started with
  * {@code --add-modules jdk.incubator.vector} and the separately compiled class is on the class
- * path. Without it, matmul silently uses the plain-Java kernel. {@code -Dgraft.matmul.vector=false}
- * turns the Vector API kernel off.
+ * path. Without it, matmul uses the plain-Java kernel and says so once, at level INFO, through the
+ * {@code System.Logger} named {@code dev.graft.runtime} (the application decides whether it shows).
+ * {@code -Dgraft.matmul.vector=false} turns the Vector API kernel off without that note.
  *
  * <p>Until C2 compiles it, Vector API code runs hundreds of times slower than plain Java (every
  * vector is a heap object), and C2 only compiles the micro-kernel after thousands of calls. So the
@@ -15,12 +16,18 @@ import org.jspecify.annotations.Nullable;
  * synchronous so a product's rounding never depends on timing.
  */
 final class GemmVectorLoader {
+  private static final System.Logger LOG = System.getLogger("dev.graft.runtime");
+
   private GemmVectorLoader() {}
 
   /** The Vector API kernel, or null when it cannot be used in this JVM. */
   static @Nullable GemmKernel load() {
-    if (!Boolean.parseBoolean(System.getProperty("graft.matmul.vector", "true"))
-        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+    if (!Boolean.parseBoolean(System.getProperty("graft.matmul.vector", "true"))) {
+      return null;
+    }
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      LOG.log(System.Logger.Level.INFO, "graft: matmul uses its plain-Java kernel; start the JVM"
+          + " with --add-modules jdk.incubator.vector for the Vector API kernel (about 3x faster)");
       return null;
     }
     GemmKernel kernel;
@@ -31,8 +38,8 @@ final class GemmVectorLoader {
       return null;
     }
     if (!warmUp(kernel)) {
-      System.err.println("graft: the Vector API matmul kernel did not get JIT-compiled during its"
-          + " warm-up; matmul uses the plain-Java kernel in this JVM");
+      LOG.log(System.Logger.Level.WARNING, "graft: the Vector API matmul kernel did not get"
+          + " JIT-compiled during its warm-up; matmul uses the plain-Java kernel in this JVM");
       return null;
     }
     return kernel;
