@@ -227,6 +227,17 @@ public final class Net {
   }
 
   /**
+   * This net with every PiSSA and MiLoRA adapter replaced by the plain LoRA of rank {@code 2r}
+   * that gives the same update relative to the original weights ({@code A' = [A; A₀]}, {@code
+   * B' = [B, −B₀]}), read from {@code initial}, the net as it was before training (PEFT's {@code
+   * path_initial_model_for_weight_conversion}); save it with {@link #saveAdapter} to load it into
+   * any LoRA runtime on the original model.
+   */
+  public Net toPlainLora(Net initial) {
+    return ResidualConversion.toPlainLora(this, initial);
+  }
+
+  /**
    * The adapted net saved in {@code dir} by {@link #saveAdapter}, built on {@code base} without
    * a prior {@code lora} call (PEFT's {@code PeftModel.from_pretrained}): the adapter at the root
    * is {@code "default"}, each subfolder holding one is the adapter of that name (in name order
