@@ -126,6 +126,26 @@ class PretrainedRoundTripTest {
             kind + ": adapter '" + name + "' at '" + e.getKey() + "'");
       }
     }
+    // Tensors shared across layers (VeRA's projections) are shared again.
+    int shared = 0;
+    for (String name : want.keySet()) {
+      List<Map.Entry<Path, LoraWrapper>> w = List.copyOf(want.get(name).entrySet());
+      for (int i = 0; i < w.size(); i++) {
+        for (int j = i + 1; j < w.size(); j++) {
+          Map<Path, Tensor> a = Tree.leavesByPath(w.get(i).getValue());
+          Map<Path, Tensor> b = Tree.leavesByPath(w.get(j).getValue());
+          Map<Path, Tensor> ga = Tree.leavesByPath(got.get(name).get(w.get(i).getKey()));
+          Map<Path, Tensor> gb = Tree.leavesByPath(got.get(name).get(w.get(j).getKey()));
+          for (Path p : a.keySet()) {
+            if (!p.segment(0).equals("base") && a.get(p) == b.get(p)) {
+              assertSame(ga.get(p), gb.get(p), kind + ": '" + name + "' shares " + p);
+              shared++;
+            }
+          }
+        }
+      }
+    }
+    assertEquals(kind.name().equals("VeRA"), shared > 0, "shared tensors: " + shared);
     // The bases are the model's own tensors.
     for (Map.Entry<Path, LoraWrapper> e : back.adapters().entrySet()) {
       Module base = ((AdapterSet) e.getValue()).base();
