@@ -214,12 +214,20 @@ final class Pretrained {
       throw new CheckpointException(configFile, null, "cannot be read as JSON: " + ex.getMessage(),
           ex);
     }
-    JsonNode layers = config == null ? null : config.path("graft").get("layers");
-    if (layers == null || !layers.isObject()) {
-      throw new CheckpointException(configFile, null, "has no \"graft\".\"layers\" object:"
-          + " fromPretrained builds adapters from the description Graft's saveAdapter writes;"
-          + " for another directory, call lora(...) as it was trained, then loadAdapter");
+    if (config == null || !config.isObject()) {
+      throw new CheckpointException(configFile, null, "is not a JSON object");
     }
+    JsonNode layers = config.path("graft").get("layers");
+    Module tree = layers != null && layers.isObject() ? fromGraft(configFile, config, layers, base)
+        : fromPeft(configFile, config, base);
+    tree = readFrozen(dir, tree, interned);
+    Net net = Net.of(tree).freeze();
+    return PeftAdapters.load(net, dir);
+  }
+
+  /** The wrappers a {@code "graft"} description gives, in place on {@code base}. */
+  private static Module fromGraft(java.nio.file.Path configFile, JsonNode config,
+      JsonNode layers, Module base) {
     double dropout = config.path("lora_dropout").asDouble(config.path("vera_dropout")
         .asDouble(0.0));
     // Build every layer's wrapper with its class's factory, grouped so prepare sees all bases.
@@ -270,9 +278,23 @@ final class Pretrained {
         tree = Tree.set(tree, p, w);
       }
     }
-    tree = readFrozen(dir, tree, interned);
-    Net net = Net.of(tree).freeze();
-    return PeftAdapters.load(net, dir);
+    return tree;
+  }
+
+  /** The wrappers a LoRA config written by PEFT gives, in place on {@code base}. */
+  private static Module fromPeft(java.nio.file.Path configFile, JsonNode config, Module base) {
+    Module tree = base;
+    for (Map.Entry<Path, PeftLoraLayers.Layer> e : PeftLoraLayers.read(configFile, config, base)
+        .entrySet()) {
+      try {
+        tree = Tree.set(tree, e.getKey(), e.getValue().factory().create(
+            (Module) Tree.get(base, e.getKey()), e.getValue().config()));
+      } catch (IllegalArgumentException ex) {
+        throw new CheckpointException(configFile, null, "layer '" + e.getKey() + "': "
+            + ex.getMessage(), ex);
+      }
+    }
+    return tree;
   }
 
   private static AdapterFactory factory(java.nio.file.Path file, Path path, JsonNode layer) {

@@ -32,11 +32,22 @@ class FromPretrainedErrorsTest {
   }
 
   @Test
-  void aConfigWithoutGraftsDescription() throws IOException {
-    Files.writeString(dir.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\", \"r\": 8}");
+  void aPeftConfigOfAnotherMethodOrWithFieldsItDoesNotRead() throws IOException {
+    java.nio.file.Path config = dir.resolve("adapter_config.json");
+    Files.writeString(config, "{\"peft_type\": \"IA3\", \"target_modules\": [\"0\"]}");
     String m = error(dir);
     assertTrue(m.contains("adapter_config.json") && m.contains("\"graft\"") && m.contains(
         "loadAdapter"), m);
+    Files.writeString(config, "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 4,"
+        + " \"target_modules\": [\"0\"], \"layers_to_transform\": [0]}");
+    m = error(dir);
+    assertTrue(m.contains("\"layers_to_transform\""), m);
+    Files.writeString(config, "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 4,"
+        + " \"target_modules\": [\"q_proj\"]}");
+    m = error(dir);
+    assertTrue(m.contains("matches no module"), m);
+    Files.writeString(config, "[1, 2]");
+    assertTrue(error(dir).contains("not a JSON object"));
   }
 
   @Test
