@@ -92,8 +92,11 @@ final class ManyAdapters {
   }
 
   static List<String> names(Net net) {
-    if (net.isMerged() || net.isDisabled()) {
-      return List.of();
+    if (net.isMerged()) {
+      return names(net.unmerge()); // the adapters set aside are still the net's
+    }
+    if (net.isDisabled()) {
+      return names(net.enableAdapters());
     }
     return List.copyOf(AdapterState.read(net, "adapterNames").names);
   }

@@ -130,6 +130,8 @@ class ManyAdaptersTest {
     assertSame(Tree.get(both.module(), Path.of("layers/1")),
         Tree.get(back.module(), Path.of("layers/1")));
     assertEquals(List.of("a", "b"), back.adapterNames());
+    assertEquals(List.of("a", "b"), merged.adapterNames());
+    assertEquals(List.of("a", "b"), both.disableAdapters().adapterNames());
     Net onlyB = two().activate("b").merge();
     assertSame(MODEL.layers().get(0), Tree.get(onlyB.module(), Path.of("layers/0")),
         "a layer only the inactive set adapts merges to its own base");
