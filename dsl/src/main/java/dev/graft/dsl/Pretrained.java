@@ -419,7 +419,7 @@ final class Pretrained {
   static Net hotSwap(Net net, String name, java.nio.file.Path dir) {
     AdapterState state = AdapterState.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
-    Net loaded = PeftAdapters.load(view(net, state, name), dir);
+    Net loaded = PeftAdapters.load(state.bare() ? net : view(net, state, name), dir);
     return ManyAdapters.swap(net, name, loaded.adapters(), "'" + dir + "'");
   }
 }

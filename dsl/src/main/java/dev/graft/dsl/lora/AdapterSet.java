@@ -52,6 +52,11 @@ public record AdapterSet(Module base, Map<String, LoraWrapper> adapters, List<St
     adapters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adapters));
     active = List.copyOf(active);
     names = List.copyOf(names);
+    if (new java.util.HashSet<>(names).size() != names.size()
+        || new java.util.HashSet<>(active).size() != active.size()) {
+      throw new IllegalArgumentException("AdapterSet: a name appears twice in names " + names
+          + " or active " + active);
+    }
     for (String n : adapters.keySet()) {
       if (!names.contains(n)) {
         throw new IllegalArgumentException("AdapterSet: adapter '" + n + "' is not among the"

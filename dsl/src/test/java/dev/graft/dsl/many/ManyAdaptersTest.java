@@ -244,6 +244,17 @@ class ManyAdaptersTest {
   }
 
   @Test
+  void hotSwapWorksOnTheLoneDefaultToo() {
+    Net pissa = Net.of(MODEL).freeze().lora(kind(PiSSALinear.FACTORY, "layers/(0|1)"));
+    Net donor = ManyFixtures.perturbAll(pissa, 5);
+    donor.saveAdapter(dir);
+    Net swapped = pissa.hotSwap(AdapterSet.DEFAULT, dir);
+    assertTrue(Tree.equals(donor.module(), swapped.module()));
+    assertSame(Tree.leaf(pissa.module(), Path.of("layers/0/base/weight")),
+        Tree.leaf(swapped.module(), Path.of("layers/0/base/weight")));
+  }
+
+  @Test
   void loadAdapterReadsEverySetFromItsFolder() {
     Net net = two();
     net.saveAdapter(dir);
