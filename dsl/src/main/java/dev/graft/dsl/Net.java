@@ -158,7 +158,95 @@ public final class Net {
    */
   public Net lora(LoraSpec... specs) {
     requireActive("lora");
-    return Grafting.graft(this, List.of(specs));
+    return ManyAdapters.loraDefault(this, List.of(specs));
+  }
+
+  // ------------------------------------------------------------------ named adapters
+
+  /**
+   * Adds an adapter set called {@code name} (letters, digits, {@code _ . -}) on the layers the
+   * specs pick, as {@link #lora(LoraSpec...)} does; a layer another set adapts then holds one
+   * adapter per name over one shared base. The new set becomes the active one. A name that
+   * exists is an error. See {@link dev.graft.dsl.lora.AdapterSet}.
+   */
+  public Net lora(String name, LoraSpec... specs) {
+    return ManyAdapters.lora(this, name, List.of(specs));
+  }
+
+  /** The adapter names, in the order they were added ({@code "default"} for unnamed ones). */
+  public List<String> adapterNames() {
+    return ManyAdapters.names(this);
+  }
+
+  /**
+   * A net in which only {@code names} act (their contributions add) and train; the other
+   * adapters are kept, frozen. No name: the base's forward.
+   */
+  public Net activate(String... names) {
+    return ManyAdapters.activate(this, names);
+  }
+
+  /** A net without adapter {@code name}; layers it alone adapted are plain again. */
+  public Net deleteAdapter(String name) {
+    return ManyAdapters.delete(this, name);
+  }
+
+  /**
+   * A new adapter set {@code newName} whose update is exactly {@code Σ weight·update} of the
+   * named sets (low-rank factors concatenated, rank the sum of the ranks: PEFT's {@code cat}).
+   * The active set is unchanged. See {@link Combined}.
+   */
+  public Net combine(String newName, Map<String, Double> weights) {
+    return Combination.combine(this, newName, weights, 0).net();
+  }
+
+  /**
+   * As {@link #combine(String, Map)}, each layer's summed update cut to its best rank-{@code
+   * rank} approximation (PEFT's {@code svd}); reports the energy each layer lost.
+   */
+  public Combined combine(String newName, Map<String, Double> weights, int rank) {
+    if (rank < 1) {
+      throw new IllegalArgumentException("combine: svd rank must be >= 1, got " + rank);
+    }
+    return Combination.combine(this, newName, weights, rank);
+  }
+
+  /**
+   * One forward pass in which row {@code i} of {@code x} goes through the adapter named {@code
+   * adapterPerRow.get(i)} alone, or none for {@code "__base__"} (PEFT's {@code adapter_names=}).
+   */
+  public Tensor apply(Tensor x, List<String> adapterPerRow) {
+    return ManyAdapters.route(this, x, adapterPerRow);
+  }
+
+  /**
+   * A net sharing everything with this one but adapter {@code name}'s trainable tensors, read
+   * from the PEFT-layout {@code dir} (PEFT's hot-swap); shapes must match.
+   */
+  public Net hotSwap(String name, java.nio.file.Path dir) {
+    return Pretrained.hotSwap(this, name, dir);
+  }
+
+  /**
+   * This net with every PiSSA and MiLoRA adapter replaced by the plain LoRA of rank {@code 2r}
+   * that gives the same update relative to the original weights ({@code A' = [A; A₀]}, {@code
+   * B' = [B, −B₀]}), read from {@code initial}, the net as it was before training (PEFT's {@code
+   * path_initial_model_for_weight_conversion}); save it with {@link #saveAdapter} to load it into
+   * any LoRA runtime on the original model.
+   */
+  public Net toPlainLora(Net initial) {
+    return ResidualConversion.toPlainLora(this, initial);
+  }
+
+  /**
+   * The adapted net saved in {@code dir} by {@link #saveAdapter}, built on {@code base} without
+   * a prior {@code lora} call (PEFT's {@code PeftModel.from_pretrained}): the adapter at the root
+   * is {@code "default"}, each subfolder holding one is the adapter of that name (in name order
+   * after the default). The first is active. A LoRA directory written by PEFT itself is read from
+   * its PEFT fields ({@code target_modules}, {@code r}, {@code lora_alpha}, the patterns).
+   */
+  public static Net fromPretrained(Module base, java.nio.file.Path dir) {
+    return Pretrained.fromPretrained(base, dir);
   }
 
   Net withAdapters(Module newModule, Set<Path> newTrainable) {
@@ -341,18 +429,19 @@ public final class Net {
 
   /**
    * Writes the adapters in Hugging Face PEFT's layout to {@code dir}; see {@link
-   * PeftAdapters#save}.
+   * PeftAdapters#save}. Named adapters: {@code "default"} at the root, each other in the
+   * subfolder of its name.
    */
   public void saveAdapter(java.nio.file.Path dir) {
-    PeftAdapters.save(this, dir);
+    Pretrained.save(this, dir);
   }
 
   /**
    * This net with its adapter tensors read from a PEFT-layout {@code dir} onto the same adapters;
-   * see {@link PeftAdapters#load}.
+   * see {@link PeftAdapters#load}. Named adapters are read from their folders as saved.
    */
   public Net loadAdapter(java.nio.file.Path dir) {
-    return PeftAdapters.load(this, dir);
+    return Pretrained.loadAll(this, dir);
   }
 
   // ------------------------------------------------------------------ forward

@@ -1,0 +1,173 @@
+package dev.graft.dsl;
+
+import dev.graft.dsl.lora.ConvLowRank;
+import dev.graft.dsl.lora.LoRAConv;
+import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.lora.LowRankConvAdapter;
+import dev.graft.dsl.lora.LowRankLinearAdapter;
+import dev.graft.dsl.nn.ConvLayer;
+import dev.graft.dsl.nn.Linear;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Linalg;
+import dev.graft.runtime.Svd;
+import dev.graft.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code Net.combine}: a new adapter set whose update is the weighted sum of other sets' updates,
+ * as PEFT's {@code add_weighted_adapter}. With {@code cat} (exact) the low-rank factors are
+ * concatenated, {@code A' = [A₁; A₂; …]} and {@code B' = [w₁s₁B₁, w₂s₂B₂, …]} with scale 1, so
+ * {@code B'A' = Σ wᵢsᵢBᵢAᵢ} and the rank is the sum of the ranks. With {@code svd} each layer's
+ * dense sum {@code Σ wᵢ ΔWᵢ} (any adapter whose merge changes only the weight) is cut to its best
+ * rank-{@code k} approximation, and the share of the squared singular values left out is reported.
+ * The result is a LoRA ({@link LoRALinear} or {@link LoRAConv}) around the shared base.
+ */
+final class Combination {
+  private Combination() {}
+
+  static Combined combine(Net net, String newName, Map<String, Double> weights, int svdRank) {
+    String op = "combine";
+    dev.graft.dsl.lora.AdapterSet.checkName(op, newName);
+    AdapterState state = AdapterState.read(net, op);
+    if (state.names.contains(newName)) {
+      throw new IllegalArgumentException(op + ": the net already has an adapter named '"
+          + newName + "'");
+    }
+    if (weights.isEmpty()) {
+      throw new IllegalArgumentException(op + ": no adapters to combine");
+    }
+    for (Map.Entry<String, Double> e : weights.entrySet()) {
+      state.requireKnown(op, e.getKey());
+      if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+        throw new IllegalArgumentException(op + ": the weight of '" + e.getKey() + "' is "
+            + e.getValue() + ", not a finite number");
+      }
+    }
+    Map<Path, LoraWrapper> built = new LinkedHashMap<>();
+    Map<Path, Double> energy = new LinkedHashMap<>();
+    List<String> refused = new ArrayList<>();
+    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+      Path path = e.getKey();
+      AdapterState.Layer layer = e.getValue();
+      List<String> present = new ArrayList<>();
+      for (String n : weights.keySet()) {
+        if (layer.adapters.containsKey(n)) {
+          present.add(n);
+        }
+      }
+      if (present.isEmpty()) {
+        continue;
+      }
+      Module base = AdapterState.base(op, path, layer);
+      if (svdRank > 0) {
+        LoraWrapper w = svd(path, base, layer, present, weights, svdRank, energy, refused);
+        if (w != null) {
+          built.put(path, w);
+        }
+        continue;
+      }
+      List<Tensor> as = new ArrayList<>();
+      List<Tensor> bs = new ArrayList<>();
+      for (String n : present) {
+        LoraWrapper w = layer.adapters.get(n);
+        if (w instanceof LowRankLinearAdapter l && l.base() == base) {
+          as.add(l.loraA());
+          bs.add(l.loraB().times((float) (weights.get(n) * l.scale())));
+        } else if (w instanceof LowRankConvAdapter c && c.base() == base) {
+          as.add(c.loraA());
+          bs.add(c.loraB().times((float) (weights.get(n) * c.scale())));
+        } else {
+          refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
+        }
+      }
+      if (as.size() == present.size()) {
+        Tensor a = Tensor.concat(as, 0);
+        Tensor b = Tensor.concat(bs, 1);
+        built.put(path, base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
+            : new LoRALinear((Linear) base, a, b, 1.0, 0.0));
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new IllegalArgumentException(op + ": cannot combine " + String.join(", ", refused)
+          + (svdRank > 0 ? ": the svd combination needs adapters whose merge changes only the"
+              + " weight of a Linear or Conv layer"
+              : ": the exact (cat) combination needs the low-rank family on the original base"
+                  + " (LoRA, rsLoRA, LoRA-FA); use the svd combination for other kinds"));
+    }
+    state.names.add(newName);
+    ManyAdapters.put(state, newName, built, state.plain(op, net.module()), op);
+    return new Combined(state.write(net, op, true), energy);
+  }
+
+  private static LoraWrapper svd(Path path, Module base, AdapterState.Layer layer,
+      List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
+      List<String> refused) {
+    Tensor w0;
+    if (base instanceof Linear lin) {
+      w0 = lin.weight();
+    } else if (base instanceof ConvLayer conv) {
+      w0 = ConvLowRank.flatWeight(conv);
+    } else {
+      refused.add("the adapters at '" + path + "' (a " + base.getClass().getSimpleName() + ")");
+      return null;
+    }
+    Tensor delta = null;
+    for (String n : present) {
+      LoraWrapper w = layer.adapters.get(n);
+      Module merged = w.merge();
+      if (merged.getClass() != base.getClass() || !onlyWeightDiffers(base, merged)) {
+        refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
+        continue;
+      }
+      Tensor wm = base instanceof ConvLayer ? ConvLowRank.flatWeight((ConvLayer) merged)
+          : ((Linear) merged).weight();
+      Tensor d = wm.minus(w0).times((float) (double) weights.get(n));
+      delta = delta == null ? d : delta.plus(d);
+    }
+    if (delta == null) {
+      return null;
+    }
+    Svd full = Linalg.svd(delta);
+    int k = Math.min(rank, full.rank());
+    Svd cut = full.truncate(k);
+    float[] s = full.s().toArray();
+    double total = 0;
+    double kept = 0;
+    for (int i = 0; i < s.length; i++) {
+      total += (double) s[i] * s[i];
+      if (i < k) {
+        kept += (double) s[i] * s[i];
+      }
+    }
+    energy.put(path, total == 0 ? 0.0 : Math.max(0.0, (total - kept) / total));
+    float[] sk = cut.s().toArray();
+    Tensor b = cut.u().times(Tensor.of(sk, 1, sk.length));
+    Tensor a = cut.vt();
+    return base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
+        : new LoRALinear((Linear) base, a, b, 1.0, 0.0);
+  }
+
+  private static boolean onlyWeightDiffers(Module base, Module merged) {
+    Map<Path, Tensor> a = Tree.leavesByPath(base);
+    Map<Path, Tensor> b = Tree.leavesByPath(merged);
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<Path, Tensor> e : a.entrySet()) {
+      if (e.getKey().toString().equals("weight")) {
+        continue;
+      }
+      Tensor other = b.get(e.getKey());
+      if (other != e.getValue() && !java.util.Arrays.equals(other.toArray(),
+          e.getValue().toArray())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

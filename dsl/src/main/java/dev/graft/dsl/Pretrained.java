@@ -1,0 +1,425 @@
+package dev.graft.dsl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.dsl.io.CheckpointException;
+import dev.graft.dsl.io.PeftAdapters;
+import dev.graft.dsl.io.Safetensors;
+import dev.graft.dsl.io.SafetensorsReader;
+import dev.graft.dsl.lora.AdapterConfig;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.AdapterSet;
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.lora.RsLoRAConv;
+import dev.graft.dsl.lora.RsLoRALinear;
+import dev.graft.dsl.tree.Mask;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Tensor;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Named adapters on disk in PEFT's layout, and a net built from a directory alone ({@code
+ * PeftModel.from_pretrained}): the {@code "default"} adapter at the root of the directory, every
+ * other in a subfolder named after it, each an ordinary {@link PeftAdapters} directory. Tensors an
+ * adapter keeps frozen that neither the base nor the config can give back (LoRA-FA's {@code A},
+ * VeRA's shared projections, LoRA-XS's {@code A} and {@code B}) are written beside them to
+ * {@value #FROZEN}, a file only Graft reads.
+ *
+ * <p>{@link #fromPretrained} builds each adapter from the {@code "graft"} object of its config
+ * (the class, rank, scale and seed of every layer): the class's {@code FACTORY} builds it on the
+ * original layer (PiSSA and MiLoRA redo their SVD split, which is deterministic), the exact
+ * scale and seed are set, the frozen tensors come from {@value #FROZEN}, then the trainable ones
+ * are loaded by {@link PeftAdapters#load}, which checks everything again.
+ */
+final class Pretrained {
+  /** The file of frozen adapter tensors the base and the config cannot recreate. */
+  static final String FROZEN = "graft_frozen.safetensors";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Pretrained() {}
+
+  // ------------------------------------------------------------------ saving
+
+  static void save(Net net, java.nio.file.Path dir) {
+    if (net.isMerged() || net.isDisabled() || net.adapters().isEmpty()) {
+      PeftAdapters.save(net, dir); // its own message for a net with nothing to save
+      return;
+    }
+    AdapterState state = AdapterState.read(net, "saveAdapter");
+    if (state.bare()) {
+      PeftAdapters.save(net, dir);
+      writeFrozen(net.adapters(), dir);
+      return;
+    }
+    for (String name : state.names) {
+      if (name.equals(PeftAdapters.WEIGHTS) || name.equals(PeftAdapters.CONFIG)
+          || name.equals(FROZEN)) {
+        throw new IllegalArgumentException("saveAdapter: adapter '" + name + "' would be saved"
+            + " in a folder named like one of the adapter files; rename it");
+      }
+    }
+    for (String name : state.names) {
+      Net view = view(net, state, name);
+      java.nio.file.Path d = folder(dir, name);
+      PeftAdapters.save(view, d);
+      writeFrozen(view.adapters(), d);
+    }
+  }
+
+  static java.nio.file.Path folder(java.nio.file.Path dir, String name) {
+    return name.equals(AdapterSet.DEFAULT) ? dir : dir.resolve(name);
+  }
+
+  /**
+   * A single-adapter net: the plain tree with adapter {@code name}'s wrappers in place, its
+   * fields and the net's trainable leaves outside the adapted layers trainable.
+   */
+  static Net view(Net net, AdapterState state, String name) {
+    Module tree = state.plain("saveAdapter", net.module());
+    List<Path> trainable = new ArrayList<>();
+    for (Path p : net.trainablePaths()) {
+      if (state.layers.keySet().stream().noneMatch(p::startsWith)) {
+        trainable.add(p);
+      }
+    }
+    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+      LoraWrapper w = e.getValue().adapters.get(name);
+      if (w != null) {
+        tree = Tree.set(tree, e.getKey(), w);
+        for (String f : w.adapterFields()) {
+          trainable.add(e.getKey().child(f));
+        }
+      }
+    }
+    return Net.of(tree).freeze().unfreeze(Mask.of(trainable));
+  }
+
+  private static void writeFrozen(Map<Path, LoraWrapper> wrappers, java.nio.file.Path dir) {
+    Map<String, Tensor> frozen = new LinkedHashMap<>();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      for (Map.Entry<Path, Tensor> leaf : frozenLeaves(e.getValue()).entrySet()) {
+        frozen.put(e.getKey().resolve(leaf.getKey()).toString(), leaf.getValue());
+      }
+    }
+    java.nio.file.Path file = dir.resolve(FROZEN);
+    if (!frozen.isEmpty()) {
+      Safetensors.write(file, frozen, Map.of("format", "graft"));
+    } else {
+      try {
+        Files.deleteIfExists(file); // a stale one from an earlier save must not be read back
+      } catch (IOException ex) {
+        throw new CheckpointException(file, null, "cannot remove a stale file: " + ex, ex);
+      }
+    }
+  }
+
+  /** The wrapper's leaves outside its base and outside its trainable fields. */
+  private static Map<Path, Tensor> frozenLeaves(LoraWrapper w) {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath(w).entrySet()) {
+      String first = leaf.getKey().segment(0);
+      if (!first.equals("base") && !w.adapterFields().contains(first)) {
+        out.put(leaf.getKey(), leaf.getValue());
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  static Net fromPretrained(Module base, java.nio.file.Path dir) {
+    Map<String, java.nio.file.Path> dirs = adapterDirs(dir);
+    AdapterState state = AdapterState.read(Net.of(base), "fromPretrained");
+    if (!state.layers.isEmpty()) {
+      throw new IllegalArgumentException("fromPretrained: the base already holds adapters at "
+          + state.layers.keySet() + "; pass the model without them");
+    }
+    Module tree = base;
+    Map<Path, Tensor> extras = new LinkedHashMap<>();
+    Map<String, Tensor> interned = new LinkedHashMap<>();
+    for (Map.Entry<String, java.nio.file.Path> e : dirs.entrySet()) {
+      Net loaded = loadOne(base, e.getValue(), interned);
+      Map<Path, LoraWrapper> wrappers = loaded.adapters();
+      for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath(loaded.module()).entrySet()) {
+        Path p = leaf.getKey();
+        if (wrappers.keySet().stream().anyMatch(p::startsWith)
+            || leaf.getValue() == Tree.leaf(base, p)) {
+          continue;
+        }
+        Tensor before = extras.putIfAbsent(p, leaf.getValue());
+        if (before != null && !Arrays.equals(before.toArray(), leaf.getValue().toArray())) {
+          throw new CheckpointException(e.getValue(), null, "holds a value for '" + p
+              + "' (modules_to_save) that differs from another adapter's; load them separately");
+        }
+      }
+      state.names.add(e.getKey());
+      ManyAdapters.put(state, e.getKey(), wrappers, base, "fromPretrained");
+    }
+    if (!extras.isEmpty()) {
+      tree = Tree.combine(tree, extras);
+    }
+    state.active.add(state.names.get(0));
+    return state.write(Net.of(tree).freeze(), "fromPretrained", true);
+  }
+
+  /** "default" for the root, then each subfolder holding a config, by name. */
+  private static Map<String, java.nio.file.Path> adapterDirs(java.nio.file.Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new CheckpointException(dir, null, "is not a directory");
+    }
+    Map<String, java.nio.file.Path> out = new LinkedHashMap<>();
+    if (Files.isRegularFile(dir.resolve(PeftAdapters.CONFIG))) {
+      out.put(AdapterSet.DEFAULT, dir);
+    }
+    try (Stream<java.nio.file.Path> s = Files.list(dir)) {
+      s.filter(p -> Files.isRegularFile(p.resolve(PeftAdapters.CONFIG)))
+          .map(p -> p.getFileName().toString()).sorted()
+          .forEach(n -> {
+            AdapterSet.checkName("fromPretrained", n);
+            if (out.put(n, dir.resolve(n)) != null) {
+              throw new CheckpointException(dir, null, "holds an adapter at its root and one in"
+                  + " the subfolder '" + n + "'");
+            }
+          });
+    } catch (IOException ex) {
+      throw new CheckpointException(dir, null, "cannot list the directory: " + ex, ex);
+    }
+    if (out.isEmpty()) {
+      throw new CheckpointException(dir, null, "holds no " + PeftAdapters.CONFIG
+          + ", neither at its root nor in a subfolder");
+    }
+    return out;
+  }
+
+  /** The base with the one adapter of {@code dir} built and loaded, as a single-adapter net. */
+  static Net loadOne(Module base, java.nio.file.Path dir, Map<String, Tensor> interned) {
+    java.nio.file.Path configFile = dir.resolve(PeftAdapters.CONFIG);
+    JsonNode config;
+    try {
+      config = JSON.readTree(configFile.toFile());
+    } catch (IOException ex) {
+      throw new CheckpointException(configFile, null, "cannot be read as JSON: " + ex.getMessage(),
+          ex);
+    }
+    if (config == null || !config.isObject()) {
+      throw new CheckpointException(configFile, null, "is not a JSON object");
+    }
+    JsonNode layers = config.path("graft").get("layers");
+    Module tree = layers != null && layers.isObject() ? fromGraft(configFile, config, layers, base)
+        : fromPeft(configFile, config, base);
+    tree = readFrozen(dir, tree, interned);
+    Net net = Net.of(tree).freeze();
+    return PeftAdapters.load(net, dir);
+  }
+
+  /** The wrappers a {@code "graft"} description gives, in place on {@code base}. */
+  private static Module fromGraft(java.nio.file.Path configFile, JsonNode config,
+      JsonNode layers, Module base) {
+    double dropout = config.path("lora_dropout").asDouble(config.path("vera_dropout")
+        .asDouble(0.0));
+    // Build every layer's wrapper with its class's factory, grouped so prepare sees all bases.
+    Map<AdapterFactory, List<Path>> groups = new LinkedHashMap<>();
+    Map<Path, JsonNode> described = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = layers.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Path path;
+      try {
+        path = Path.of(e.getKey());
+      } catch (IllegalArgumentException ex) {
+        throw new CheckpointException(configFile, null, "names layer '" + e.getKey()
+            + "', which is not a path");
+      }
+      Object node;
+      try {
+        node = Tree.get(base, path);
+      } catch (RuntimeException ex) {
+        throw new CheckpointException(configFile, null, "describes an adapter at '" + path
+            + "', which the base does not have: " + ex.getMessage());
+      }
+      if (!(node instanceof Module)) {
+        throw new CheckpointException(configFile, null, "describes an adapter at '" + path
+            + "', which is not a layer of the base");
+      }
+      groups.computeIfAbsent(factory(configFile, path, e.getValue()), k -> new ArrayList<>())
+          .add(path);
+      described.put(path, e.getValue());
+    }
+    Module tree = base;
+    for (Map.Entry<AdapterFactory, List<Path>> g : groups.entrySet()) {
+      List<Module> bases = new ArrayList<>();
+      for (Path p : g.getValue()) {
+        bases.add((Module) Tree.get(base, p));
+      }
+      JsonNode first = described.get(g.getValue().get(0));
+      AdapterFactory bound = g.getKey().prepare(bases, adapterConfig(first, dropout, g.getKey()));
+      for (Path p : g.getValue()) {
+        JsonNode d = described.get(p);
+        LoraWrapper w;
+        try {
+          w = bound.create((Module) Tree.get(base, p), adapterConfig(d, dropout, g.getKey()));
+          w = withStatics(w, d);
+        } catch (IllegalArgumentException ex) {
+          throw new CheckpointException(configFile, null, "layer '" + p + "': "
+              + ex.getMessage(), ex);
+        }
+        tree = Tree.set(tree, p, w);
+      }
+    }
+    return tree;
+  }
+
+  /** The wrappers a LoRA config written by PEFT gives, in place on {@code base}. */
+  private static Module fromPeft(java.nio.file.Path configFile, JsonNode config, Module base) {
+    Module tree = base;
+    for (Map.Entry<Path, PeftLoraLayers.Layer> e : PeftLoraLayers.read(configFile, config, base)
+        .entrySet()) {
+      try {
+        tree = Tree.set(tree, e.getKey(), e.getValue().factory().create(
+            (Module) Tree.get(base, e.getKey()), e.getValue().config()));
+      } catch (IllegalArgumentException ex) {
+        throw new CheckpointException(configFile, null, "layer '" + e.getKey() + "': "
+            + ex.getMessage(), ex);
+      }
+    }
+    return tree;
+  }
+
+  private static AdapterFactory factory(java.nio.file.Path file, Path path, JsonNode layer) {
+    String cls = layer.path("class").asText("");
+    try {
+      Object f = Class.forName(cls).getField("FACTORY").get(null);
+      if (f instanceof AdapterFactory af) {
+        return af;
+      }
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException ex) {
+      // reported below
+    }
+    throw new CheckpointException(file, null, "layer '" + path + "' is a '" + cls + "', which is"
+        + " not a class with a public static AdapterFactory FACTORY on the class path");
+  }
+
+  private static AdapterConfig adapterConfig(JsonNode layer, double dropout, AdapterFactory f) {
+    int rank = Math.max(1, layer.path("rank").asInt(1));
+    double alpha = rank;
+    if (layer.has("scale")) {
+      double s = layer.get("scale").asDouble();
+      boolean rs = f == RsLoRALinear.FACTORY || f == RsLoRAConv.FACTORY;
+      alpha = rs ? s * Math.sqrt(rank) : s * rank;
+    }
+    long seed = layer.path("seed").asLong(0L);
+    return new AdapterConfig(rank, alpha, dropout, Key.of(seed));
+  }
+
+  /** {@code w} with its {@code scale} and {@code seed} components set exactly as described. */
+  private static LoraWrapper withStatics(LoraWrapper w, JsonNode layer) {
+    RecordComponent[] rc = w.getClass().getRecordComponents();
+    if (rc == null) {
+      return w;
+    }
+    Object[] args = new Object[rc.length];
+    Class<?>[] types = new Class<?>[rc.length];
+    boolean changed = false;
+    try {
+      for (int i = 0; i < rc.length; i++) {
+        types[i] = rc[i].getType();
+        rc[i].getAccessor().setAccessible(true);
+        args[i] = rc[i].getAccessor().invoke(w);
+        if (rc[i].getName().equals("scale") && types[i] == double.class && layer.has("scale")) {
+          changed |= (double) args[i] != layer.get("scale").asDouble();
+          args[i] = layer.get("scale").asDouble();
+        } else if (rc[i].getName().equals("seed") && types[i] == long.class
+            && layer.has("seed")) {
+          changed |= (long) args[i] != layer.get("seed").asLong();
+          args[i] = layer.get("seed").asLong();
+        }
+      }
+      if (!changed) {
+        return w;
+      }
+      Constructor<?> c = w.getClass().getDeclaredConstructor(types);
+      c.setAccessible(true);
+      return (LoraWrapper) c.newInstance(args);
+    } catch (ReflectiveOperationException ex) {
+      throw new IllegalStateException("fromPretrained: cannot rebuild a "
+          + w.getClass().getSimpleName() + " with its saved scale and seed: " + ex, ex);
+    }
+  }
+
+  /**
+   * {@code tree} with the frozen adapter tensors of {@code dir}'s {@value #FROZEN}, where they
+   * differ from the rebuilt ones; equal contents share one tensor (VeRA's projections).
+   */
+  private static Module readFrozen(java.nio.file.Path dir, Module tree,
+      Map<String, Tensor> interned) {
+    java.nio.file.Path file = dir.resolve(FROZEN);
+    if (!Files.isRegularFile(file)) {
+      return tree;
+    }
+    Map<Path, Tensor> replace = new LinkedHashMap<>();
+    try (SafetensorsReader reader = Safetensors.open(file)) {
+      for (String key : reader.keys()) {
+        Path p = Path.of(key);
+        Tensor mine;
+        try {
+          mine = Tree.leaf(tree, p);
+        } catch (RuntimeException ex) {
+          throw new CheckpointException(file, key, "is not a frozen adapter tensor of the rebuilt"
+              + " adapters: " + ex.getMessage());
+        }
+        Tensor t = reader.tensor(key);
+        if (!Arrays.equals(t.shape(), mine.shape())) {
+          throw new CheckpointException(file, key, "has shape "
+              + dev.graft.runtime.Shapes.format(t.shape()) + " but the rebuilt adapter's is "
+              + dev.graft.runtime.Shapes.format(mine.shape()));
+        }
+        if (Arrays.equals(t.toArray(), mine.toArray())) {
+          continue;
+        }
+        String id = Arrays.toString(t.shape()) + Arrays.hashCode(t.toArray());
+        Tensor same = interned.get(id);
+        if (same == null || !Arrays.equals(same.toArray(), t.toArray())) {
+          interned.put(id, t);
+          same = t;
+        }
+        replace.put(p, same);
+      }
+    }
+    return replace.isEmpty() ? tree : Tree.combine(tree, replace);
+  }
+
+  // ------------------------------------------------------------------ loading onto a net
+
+  /** {@code loadAdapter} for a net with named adapters: each from its folder. */
+  static Net loadAll(Net net, java.nio.file.Path dir) {
+    AdapterState state = AdapterState.read(net, "loadAdapter");
+    if (state.bare() || state.layers.isEmpty()) {
+      return PeftAdapters.load(net, dir);
+    }
+    Net out = net;
+    for (String name : state.names) {
+      out = hotSwap(out, name, folder(dir, name));
+    }
+    return out;
+  }
+
+  /** Adapter {@code name}'s trainable tensors replaced from {@code dir}. */
+  static Net hotSwap(Net net, String name, java.nio.file.Path dir) {
+    AdapterState state = AdapterState.read(net, "hotSwap");
+    state.requireKnown("hotSwap", name);
+    Net loaded = PeftAdapters.load(state.bare() ? net : view(net, state, name), dir);
+    return ManyAdapters.swap(net, name, loaded.adapters(), "'" + dir + "'");
+  }
+}

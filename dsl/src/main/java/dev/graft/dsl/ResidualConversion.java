@@ -1,0 +1,96 @@
+package dev.graft.dsl;
+
+import dev.graft.dsl.lora.ConvLowRank;
+import dev.graft.dsl.lora.LoRAConv;
+import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.lora.LowRank;
+import dev.graft.dsl.lora.LowRankConvAdapter;
+import dev.graft.dsl.lora.LowRankLinearAdapter;
+import dev.graft.dsl.nn.ConvLayer;
+import dev.graft.dsl.nn.Linear;
+import dev.graft.dsl.tree.Path;
+import dev.graft.runtime.Tensor;
+import java.util.Arrays;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * PiSSA and MiLoRA as a plain LoRA relative to the original weights, so they load into any LoRA
+ * runtime (PEFT's {@code path_initial_model_for_weight_conversion}). They train {@code W_res +
+ * s·B A} with {@code W_res = W − s·B₀A₀}, so the update to the original {@code W} is {@code s·(B A
+ * − B₀A₀)}: exactly the LoRA with {@code A' = [A; A₀]}, {@code B' = [B, −B₀]}, the same scale,
+ * rank {@code 2r}. {@code B₀} and {@code A₀} come from the adapters as they were built (the
+ * initial net). The original layer is the set's base when the tree keeps it, else {@code W_res +
+ * s·B₀A₀} (equal to the original up to float rounding; only the factors are saved).
+ */
+final class ResidualConversion {
+  private ResidualConversion() {}
+
+  static Net toPlainLora(Net trained, Net initial) {
+    String op = "toPlainLora";
+    AdapterState state = AdapterState.read(trained, op);
+    AdapterState start = AdapterState.read(initial, op);
+    int converted = 0;
+    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+      Path path = e.getKey();
+      AdapterState.Layer layer = e.getValue();
+      for (Map.Entry<String, LoraWrapper> a : layer.adapters.entrySet()) {
+        LoraWrapper w = a.getValue();
+        if (!AdapterState.residual(w)) {
+          continue;
+        }
+        AdapterState.Layer before = start.layers.get(path);
+        LoraWrapper w0 = before == null ? null : before.adapters.get(a.getKey());
+        if (w0 == null || w0.getClass() != w.getClass()) {
+          throw new IllegalArgumentException(op + ": the initial net has no "
+              + w.getClass().getSimpleName() + " '" + a.getKey() + "' at '" + path + "'");
+        }
+        if (!Arrays.equals(weight(w0.base()).toArray(), weight(w.base()).toArray())) {
+          throw new IllegalArgumentException(op + ": the residual base of '" + a.getKey()
+              + "' at '" + path + "' differs from the initial net's: it is not the net this one"
+              + " was trained from");
+        }
+        layer.adapters.put(a.getKey(), convert(w, w0, layer.base));
+        converted++;
+      }
+    }
+    if (converted == 0) {
+      throw new IllegalArgumentException(op + ": the net holds no PiSSA or MiLoRA adapter");
+    }
+    // A bare residual adapter's layer now has its (rebuilt) original base.
+    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+      AdapterState.Layer l = e.getValue();
+      if (l.base == null) {
+        AdapterState.Layer known = new AdapterState.Layer(l.adapters.values().iterator().next()
+            .base());
+        known.adapters.putAll(l.adapters);
+        e.setValue(known);
+      }
+    }
+    return state.write(trained, op, true);
+  }
+
+  private static LoraWrapper convert(LoraWrapper w, LoraWrapper w0,
+      @Nullable Module original) {
+    if (w instanceof LowRankLinearAdapter l && w0 instanceof LowRankLinearAdapter l0) {
+      Linear base = original instanceof Linear o ? o : l0.base().withWeight(l0.base().weight()
+          .plus(LowRank.product(l0.loraB(), l0.loraA(), l0.scale())));
+      return new LoRALinear(base, Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), 0),
+          Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), 1), l.scale(),
+          l.dropout());
+    }
+    LowRankConvAdapter c = (LowRankConvAdapter) w;
+    LowRankConvAdapter c0 = (LowRankConvAdapter) w0;
+    ConvLayer base = original instanceof ConvLayer o ? o : ConvLowRank.mergeDelta(c0.base(),
+        LowRank.product(c0.loraB(), c0.loraA(), c0.scale()));
+    return new LoRAConv(base, Tensor.concat(java.util.List.of(c.loraA(), c0.loraA()), 0),
+        Tensor.concat(java.util.List.of(c.loraB(), c0.loraB().unaryMinus()), 1), c.scale(),
+        c.dropout());
+  }
+
+  /** The weight of a Linear or conv layer. */
+  private static Tensor weight(dev.graft.dsl.Module layer) {
+    return layer instanceof Linear l ? l.weight() : ((ConvLayer) layer).weight();
+  }
+}
