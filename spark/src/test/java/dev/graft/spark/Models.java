@@ -29,6 +29,14 @@ final class Models {
         .freeze();
   }
 
+  /** LoRA rank 4 on a frozen MLP 16 → 256 → 256 → 4, whose base is 16× its adapters. */
+  static Net wideLora(long seed) {
+    Key[] k = Key.of(seed).split(3);
+    return Net.of(Sequential.of(Linear.create(IN, 256, k[0]), new Relu(),
+        Linear.create(256, 256, k[1]), new Relu(), Linear.create(256, OUT, k[2])))
+        .freeze().lora(LoraSpec.builder().rank(4).alpha(8).seed(seed).build());
+  }
+
   static Net lora(long seed) {
     return base(seed).lora(LoraSpec.builder().rank(4).alpha(8).seed(seed).build());
   }
