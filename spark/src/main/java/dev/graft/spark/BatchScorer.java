@@ -1,7 +1,6 @@
 package dev.graft.spark;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.Mask;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -62,7 +61,7 @@ public final class BatchScorer implements AutoCloseable {
     }
     Net ready = !net.adapters().isEmpty() && !net.isMerged() && !net.isDisabled()
         ? net.merge() : net;
-    byte[] b = Shipping.net(ready.freeze().unfreeze(Mask.of(List.of())));
+    byte[] b = Shipping.net(ready.freeze());
     return new BatchScorer(sc.broadcast(b), b.length, rowShape.clone(), batchSize);
   }
 

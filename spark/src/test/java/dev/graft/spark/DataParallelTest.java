@@ -21,7 +21,6 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,13 +49,8 @@ class DataParallelTest {
 
   @BeforeAll
   static void start() {
-    spark = GraftSpark.local("DataParallelTest", 2);
-    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
+    spark = TestSpark.session();
+    sc = TestSpark.context();
   }
 
   static final SerializableLoss<Batch> MSE = (m, b, key) ->
