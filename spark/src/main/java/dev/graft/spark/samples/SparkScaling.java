@@ -10,6 +10,7 @@ import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.Losses;
 import dev.graft.dsl.train.TrainResult;
 import dev.graft.dsl.train.Trainer;
+import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
@@ -84,18 +85,23 @@ public final class SparkScaling {
         .lora(LoraSpec.of(8, 16, "/(query|value)$"));
   }
 
-  /** Runs the measurement: {@code key=value} arguments steps, rows, partitions, seed. */
+  /**
+   * Runs the measurement: {@code key=value} arguments steps (8), rows (256), partitions (a
+   * comma-separated list, 1,2), seed (1). One process is timed before and after the Spark runs,
+   * which shows how noisy the machine is.
+   */
   public static void main(String[] args) {
     int steps = 8;
     int rows = 256;
-    int partitions = 2;
+    int[] partitions = {1, 2};
     long seed = 1;
     for (String a : args) {
       String[] kv = a.split("=", 2);
       switch (kv[0]) {
         case "steps" -> steps = Integer.parseInt(kv[1]);
         case "rows" -> rows = Integer.parseInt(kv[1]);
-        case "partitions" -> partitions = Integer.parseInt(kv[1]);
+        case "partitions" -> partitions = java.util.Arrays.stream(kv[1].split(","))
+            .mapToInt(Integer::parseInt).toArray();
         case "seed" -> seed = Long.parseLong(kv[1]);
         default -> throw new IllegalArgumentException("SparkScaling: unknown argument '" + a
             + "'; keys: steps, rows, partitions, seed");
@@ -109,7 +115,17 @@ public final class SparkScaling {
     }
   }
 
-  static void run(SparkSession spark, int steps, int rows, int partitions, long seed,
+  private static TrainResult timeSingle(Trainer trainer, Net net, List<Batch> batches,
+      int steps, double flopsPerStep, PrintStream out) {
+    long t0 = System.nanoTime();
+    TrainResult single = trainer.fit(net, batches, MSE);
+    double step = (System.nanoTime() - t0) / 1e9 / steps;
+    out.printf(Locale.ROOT, "| one process | %.3f s | %.1f GFLOP/s | - | - | - | - |%n", step,
+        flopsPerStep / step / 1e9);
+    return single;
+  }
+
+  static void run(SparkSession spark, int steps, int rows, int[] partitions, long seed,
       PrintStream out) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Net net = model(seed);
@@ -126,38 +142,37 @@ public final class SparkScaling {
         net, rows, steps, spark.version(), sc.master());
 
     trainer.fit(net, warm, MSE);
-    long t0 = System.nanoTime();
-    TrainResult single = trainer.fit(net, batches, MSE);
-    double singleStep = (System.nanoTime() - t0) / 1e9 / steps;
-    out.printf(Locale.ROOT, "| one process | %.3f s | %.1f GFLOP/s | - | - | - | - |%n",
-        singleStep, flopsPerStep / singleStep / 1e9);
-
-    JavaRDD<Batch> warmShards = Shards.ofBatches(sc, warm, partitions).cache();
-    DataParallel.of(trainer).fit(net, warmShards, MSE);
-    JavaRDD<Batch> shards = Shards.ofBatches(sc, batches, partitions).cache();
-    shards.count();
-    DataParallelResult dist;
-    TaskTraffic.Totals measured;
-    try (TaskTraffic listener = TaskTraffic.attach(sc)) {
-      t0 = System.nanoTime();
-      dist = DataParallel.of(trainer).fit(net, shards, MSE);
-      double sparkStep = (System.nanoTime() - t0) / 1e9 / steps;
-      measured = listener.await((long) partitions * (steps + 1), Duration.ofMinutes(1));
-      Traffic t = dist.traffic();
-      out.printf(Locale.ROOT, "| Spark local, %d partitions | %.3f s | %.1f GFLOP/s | %,d B |"
-          + " %,d B | %,d B | %,d B |%n", partitions, sparkStep, flopsPerStep / sparkStep / 1e9,
-          t.adapterBytesPerStep(), t.gradientBytesPerStep(), measured.resultBytes() / steps,
-          t.baseBytes());
+    TrainResult single = timeSingle(trainer, net, batches, steps, flopsPerStep, out);
+    for (int p : partitions) {
+      JavaRDD<Batch> warmShards = Shards.ofBatches(sc, warm, p).cache();
+      DataParallel.of(trainer).fit(net, warmShards, MSE);
+      JavaRDD<Batch> shards = Shards.ofBatches(sc, batches, p).cache();
+      shards.count();
+      DataParallelResult dist;
+      try (TaskTraffic listener = TaskTraffic.attach(sc)) {
+        long t0 = System.nanoTime();
+        dist = DataParallel.of(trainer).fit(net, shards, MSE);
+        double sparkStep = (System.nanoTime() - t0) / 1e9 / steps;
+        TaskTraffic.Totals measured = listener.await((long) p * (steps + 1),
+            Duration.ofMinutes(1));
+        Traffic t = dist.traffic();
+        out.printf(Locale.ROOT, "| Spark local, %d partition%s | %.3f s | %.1f GFLOP/s | %,d B |"
+            + " %,d B | %,d B | %,d B |%n", p, p == 1 ? "" : "s", sparkStep,
+            flopsPerStep / sparkStep / 1e9, t.adapterBytesPerStep(), t.gradientBytesPerStep(),
+            measured.resultBytes() / steps, t.baseBytes());
+      }
+      double diff = 0;
+      for (var e : Tree.leavesByPath(single.net().module()).entrySet()) {
+        diff = Math.max(diff, e.getValue().maxAbsDiff(Tree.leaf(dist.net().module(),
+            e.getKey())));
+      }
+      out.printf(Locale.ROOT, "  max |spark - single| over all leaves: %.1e%n", diff);
+      shards.unpersist(false);
+      warmShards.unpersist(false);
     }
-    double diff = 0;
-    for (var e : dev.graft.dsl.tree.Tree.leavesByPath(single.net().module()).entrySet()) {
-      Tensor other = dev.graft.dsl.tree.Tree.leaf(dist.net().module(), e.getKey());
-      diff = Math.max(diff, e.getValue().maxAbsDiff(other));
-    }
-    out.printf(Locale.ROOT, "columns: step time, training GFLOP/s (4 x frozen params x rows per"
-        + " step), adapters down, gradients up (all partitions), Spark task-result bytes per"
-        + " step, base broadcast once; max |spark - single| over all leaves %.1e%n", diff);
-    shards.unpersist(false);
-    warmShards.unpersist(false);
+    timeSingle(trainer, net, batches, steps, flopsPerStep, out);
+    out.println("columns: step time, training GFLOP/s (4 x frozen params x rows per step),"
+        + " adapters down, gradients up (all partitions), Spark task-result bytes per step,"
+        + " base broadcast once");
   }
 }
