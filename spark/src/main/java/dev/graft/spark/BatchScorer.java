@@ -12,7 +12,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -121,7 +120,7 @@ public final class BatchScorer implements AutoCloseable {
       }
       return result.iterator();
     }, true);
-    return SparkSession.active().createDataFrame(scored, out);
+    return df.sparkSession().createDataFrame(scored, out);
   }
 
   private static float[] floats(Row r, int idx, String col) {

@@ -162,6 +162,8 @@ class DataParallelTest {
     assertTrue(t.adapterBytesPerStep() >= 4 * trainable);
     assertTrue(t.adapterBytesPerStep() < 4 * trainable + 100 * leaves);
     assertTrue(t.baseBytes() >= 4 * net.totalCount());
+    assertEquals(t.adapterBytesPerStep() + t.gradientBytesPerStep() / parts,
+        t.bytesPerWorkerPerStep());
     // Spark's own count: the task results of a step, envelope included, stay adapter-sized.
     assertEquals(0, measured.shuffleBytesWritten());
     long perStep = measured.resultBytes() / batches.size();
