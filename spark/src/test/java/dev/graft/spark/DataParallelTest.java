@@ -181,10 +181,14 @@ class DataParallelTest {
         list -> new Batch(Tensor.concat(list.stream().map(Batch::inputs).toList(), 0),
             Tensor.concat(list.stream().map(Batch::targets).toList(), 0)));
     assertEquals(List.of(4, 4), shards.glom().map(List::size).collect());
-    Trainer trainer = Trainer.builder().optimizer(AdamW.of(1e-3)).progressBar(false).build();
+    Trainer trainer = Trainer.builder().optimizer(AdamW.of(1e-3)).progressBar(false)
+        .evaluation(net -> Map.of("params", (double) net.trainableCount())).build();
     DataParallelResult r = DataParallel.of(trainer).fit(Models.lora(1), shards, MSE);
     assertEquals(4, r.result().history().steps());
     assertEquals(40, r.result().history().epochs().get(0).samples());
+    // The trainer's evaluation runs on the driver after each epoch, as in Trainer.fit.
+    assertEquals(List.of((double) Models.lora(1).trainableCount()),
+        r.result().history().metric("params"));
   }
 
   @Test

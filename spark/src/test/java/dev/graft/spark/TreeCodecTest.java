@@ -57,8 +57,10 @@ class TreeCodecTest {
     Module copy = TreeCodec.decode(TreeCodec.encode(model), Module.class);
     assertTrue(Tree.equals(model, copy));
     Tensor x = Random.normal(Key.of(4), 2, 1, 6, 6);
-    Tensor want = ((Sequential) model).layers().get(0).apply(x);
+    Tensor want = model.layers().get(0).apply(x);
     assertEquals(want, ((Sequential) copy).layers().get(0).apply(x));
+    Tensor h = Random.normal(Key.of(5), 3, 4);
+    assertEquals(model.layers().get(1).apply(h), ((Sequential) copy).layers().get(1).apply(h));
   }
 
   @Test
