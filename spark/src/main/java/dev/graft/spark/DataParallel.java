@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * SparkSession spark = GraftSpark.local("train", 2);
- * JavaRDD<LabeledBatch> shards = Shards.of(spark, batches, 2);
+ * JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+ * JavaRDD<LabeledBatch> shards = Shards.ofLabeled(sc, batches, 2);
  * DataParallelResult r = DataParallel.of(Trainer.builder().optimizer(AdamW.of(1e-3)).build())
  *     .fit(net, shards, (m, b, key) -> Losses.softmaxCrossEntropy(m.apply(b.inputs(), key),
  *         b.labels()));
