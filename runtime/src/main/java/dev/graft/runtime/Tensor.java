@@ -94,6 +94,24 @@ public final class Tensor {
     return data.clone();
   }
 
+  /**
+   * A read-only view of the row-major data, without a copy: for streaming a large tensor out (to
+   * a file, say) in chunks instead of copying it whole first.
+   */
+  public java.nio.FloatBuffer buffer() {
+    return java.nio.FloatBuffer.wrap(data).asReadOnlyBuffer();
+  }
+
+  /** The flat (row-major) index of the first NaN or infinite value, or {@code -1} if none. */
+  public int firstNonFinite() {
+    for (int i = 0; i < data.length; i++) {
+      if (!Float.isFinite(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** A copy of the shape. */
   public int[] shape() {
     return shape.clone();
