@@ -40,7 +40,13 @@ final class Header {
   /** The largest header we read or write, as Hugging Face's reference implementation. */
   static final long MAX_BYTES = 100_000_000L;
 
+  /**
+   * Field names are not canonicalized: Jackson's symbol table is shared by every parser of a
+   * factory, so names from earlier files (hostile ones colliding in its hash) would change
+   * whether a later file parses, and its overflow check throws an IllegalStateException.
+   */
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
           .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
           // Names and strings are bounded by the header size; keep the nesting bound.
           .streamReadConstraints(StreamReadConstraints.builder()
