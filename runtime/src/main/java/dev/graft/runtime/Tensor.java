@@ -344,7 +344,7 @@ public final class Tensor {
         throw new IllegalArgumentException("reshape: negative dimension in "
             + Arrays.toString(newShape));
       } else {
-        known *= s[i];
+        known = Math.min(known * s[i], 1L << 31); // saturated: never wraps around
       }
     }
     if (infer >= 0) {
@@ -357,7 +357,8 @@ public final class Tensor {
     }
     if (known != data.length) {
       throw new IllegalArgumentException("reshape: " + Shapes.format(shape) + " (" + data.length
-          + " elements) to " + Shapes.format(s) + " (" + known + " elements)");
+          + " elements) to " + Shapes.format(s) + " (" + (known > Integer.MAX_VALUE
+          ? "more than 2^31-1" : Long.toString(known)) + " elements)");
     }
     if (Arrays.equals(s, shape)) {
       return this;
@@ -408,6 +409,7 @@ public final class Tensor {
       throw new IllegalArgumentException("broadcastTo: " + Shapes.format(shape) + " to "
           + Shapes.format(target) + ": not broadcastable");
     }
+    Shapes.size("broadcastTo", target);
     if (Arrays.equals(shape, target)) {
       return this;
     }
@@ -524,6 +526,16 @@ public final class Tensor {
     if (parts.size() == 1) {
       return parts.get(0);
     }
+    int[] out = first.clone();
+    long along = 0;
+    for (Tensor t : parts) {
+      along += t.shape[a];
+    }
+    out[a] = (int) Math.min(along, Integer.MAX_VALUE);
+    if (along > Integer.MAX_VALUE || Shapes.count(out) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("concat: " + parts.size() + " parts along axis " + a
+          + " make " + along + " along it and more than 2^31-1 elements in all");
+    }
     return Dispatch.bind(Primitive.CONCAT, new Params.Axis(a), parts.toArray(new Tensor[0]));
   }
 
@@ -561,6 +573,9 @@ public final class Tensor {
             + Shapes.format(shape));
       }
     }
+    int[] out = shape.clone();
+    out[0] = indices.length;
+    Shapes.size("take", out);
     return Dispatch.bind(Primitive.TAKE, new Params.Take(indices.clone(), shape[0]), this);
   }
 
