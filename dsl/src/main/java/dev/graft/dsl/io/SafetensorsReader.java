@@ -199,7 +199,7 @@ public final class SafetensorsReader implements AutoCloseable {
     if (keys.isEmpty()) {
       return "no tensors";
     }
-    String shown = keys.stream().limit(10).map(k -> "'" + k + "'")
+    String shown = keys.stream().limit(10).map(k -> "'" + SafetensorsException.shown(k) + "'")
         .collect(Collectors.joining(", "));
     return keys.size() + " tensors: " + shown + (keys.size() > 10 ? ", ..." : "");
   }
