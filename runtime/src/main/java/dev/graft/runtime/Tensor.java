@@ -2,6 +2,7 @@ package dev.graft.runtime;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable float32 tensor: a shape and row-major data that are never written after the tensor
@@ -14,6 +15,11 @@ import java.util.List;
 public final class Tensor {
   private final float[] data;
   private final int[] shape;
+  /**
+   * The trace that follows this tensor, if any (set once, right after the tensor is made, on the
+   * thread that made it; other threads see it through the hand-over that gave them the tensor).
+   */
+  private @Nullable TraceMark trace;
 
   /** Takes ownership of {@code data}: the caller never writes it again. */
   Tensor(float[] data, int[] shape) {
@@ -166,6 +172,14 @@ public final class Tensor {
 
   int[] shapeRef() {
     return shape;
+  }
+
+  @Nullable TraceMark traceMark() {
+    return trace;
+  }
+
+  void traceMark(TraceMark mark) {
+    trace = mark;
   }
 
   // ------------------------------------------------------------------ elementwise
