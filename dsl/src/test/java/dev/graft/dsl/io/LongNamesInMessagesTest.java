@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
+import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Linear;
+import dev.graft.dsl.nn.Mlp;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -103,6 +105,21 @@ class LongNamesInMessagesTest {
     Safetensors.write(f, Map.of("weight", Tensor.zeros(2, 2), "bias", Tensor.zeros(2)),
         Map.of(Checkpoints.TRAINABLE_KEY, "[\"" + NAME + "\"]"));
     short_(assertThrows(CheckpointException.class, () -> Net.load(f, model)));
+  }
+
+  @Test
+  void anAdapterConfigWithALongValueGivesAShortMessage() throws IOException {
+    Net net = Net.of(Mlp.create(new int[] {3, 2, 2}, Activation.RELU, Key.of(4))).freeze()
+        .lora(1, 2.0);
+    Path d = dir.resolve("adapter");
+    Files.createDirectories(d);
+    Files.writeString(d.resolve(PeftAdapters.CONFIG), "{\"peft_type\": \"" + NAME + "\", \"r\": 1,"
+        + " \"lora_alpha\": 2, \"target_modules\": [\"" + NAME + "\"]}");
+    Files.write(d.resolve(PeftAdapters.WEIGHTS), HandMade.file("{}"));
+    var e = assertThrows(SafetensorsException.class, () -> net.loadAdapter(d));
+    assertTrue(e.getMessage().length() < 5_000, "message of " + e.getMessage().length());
+    assertTrue(e.getMessage().contains("peft_type") && e.getMessage().contains(" chars)"),
+        e.getMessage().substring(0, 300));
   }
 
   @Test
