@@ -26,7 +26,9 @@ import java.util.function.Function;
  * trace follows while {@code f} runs throws an {@link IllegalStateException}, since the trace
  * would never see it and that part of the gradient would be lost; the stand-ins are what make
  * this detectable without touching the caller's own tensors, which other threads may keep using
- * (JAX raises on a leaked tracer the same way). To use several threads, split the batch into
+ * (JAX raises on a leaked tracer the same way). The one case it cannot see is another thread
+ * using a {@code wrt} tensor that {@code f} captured instead of its stand-in: build on the
+ * stand-ins. To use several threads, split the batch into
  * separate calls, one per thread, and add the gradients.
  *
  * <p>Calls nest: a {@code valueAndGrad} inside a function being differentiated is itself traced by
