@@ -14,7 +14,8 @@ public final class Shapes {
   public static int size(int[] shape) {
     long n = count(shape);
     if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("shape " + format(shape) + " has more than 2^31-1 elements");
+      throw new IllegalArgumentException("shape " + format(shape)
+          + " has more than 2^31-1 elements");
     }
     return (int) n;
   }

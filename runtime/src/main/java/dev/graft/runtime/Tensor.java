@@ -548,7 +548,7 @@ public final class Tensor {
     out[a] = (int) Math.min(along, Integer.MAX_VALUE);
     if (along > Integer.MAX_VALUE || Shapes.count(out) > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("concat: " + parts.size() + " parts along axis " + a
-          + " make " + along + " along it and more than 2^31-1 elements in all");
+          + " give that axis size " + along + ", a result past 2^31-1 elements or a dimension");
     }
     return Dispatch.bind(Primitive.CONCAT, new Params.Axis(a), parts.toArray(new Tensor[0]));
   }

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes float32 tensors and metadata as a safetensors file: names sorted, header padded to 8
  * bytes, data streamed in bounded chunks straight from each tensor's storage (a tensor is never
- * copied whole, so a tensor close to the heap's size can still be saved), the file replaced atomically (see {@link AtomicFiles}).
+ * copied whole, so a tensor close to the heap's size can still be saved), the file replaced
+ * atomically (see {@link AtomicFiles}).
  */
 final class SafetensorsWriter {
   private static final int CHUNK = 1 << 20;

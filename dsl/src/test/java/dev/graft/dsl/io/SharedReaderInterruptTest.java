@@ -85,7 +85,8 @@ class SharedReaderInterruptTest {
         other.join(30_000);
         assertEquals(List.of(), otherFailures, "trial " + trial);
         assertTrue(victimEnd.get() instanceof SafetensorsException
-            && victimEnd.get().getMessage().contains("interrupted"), String.valueOf(victimEnd.get()));
+            && victimEnd.get().getMessage().contains("interrupted"),
+            String.valueOf(victimEnd.get()));
         assertEquals(big, r.tensor("big"), "trial " + trial);
         assertEquals(3f, r.tensor("small").value(2));
       }
