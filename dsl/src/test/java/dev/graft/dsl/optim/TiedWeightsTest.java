@@ -1,6 +1,7 @@
 package dev.graft.dsl.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,20 @@ class TiedWeightsTest {
     Tensor w = Tree.leaf(opt.step(single, single.valueAndGrad(TiedWeightsTest::loss).grads(),
         OptState.empty()).net().module(), Path.of("w"));
     assertArrayEquals(w.toArray(), a.toArray(), 0f);
+  }
+
+  @Test
+  void clipHelpersCountATiedGradientOnceAndKeepItOne() {
+    Net tied = tied();
+    Net single = Net.of(new Single(Tree.leaf(tied.module(), A)));
+    LossAndGrads t = tied.valueAndGrad(TiedWeightsTest::loss);
+    LossAndGrads s = single.valueAndGrad(TiedWeightsTest::loss);
+    assertSame(t.grads().get(A), t.grads().get(B));
+    assertEquals(s.globalNorm(), t.globalNorm());
+    Map<Path, Tensor> clipped = Clip.byGlobalNorm(t.grads(), 1e-3);
+    assertSame(clipped.get(A), clipped.get(B));
+    assertArrayEquals(Clip.byGlobalNorm(s.grads(), 1e-3).get(Path.of("w")).toArray(),
+        clipped.get(A).toArray(), 0f);
   }
 
   @Test
