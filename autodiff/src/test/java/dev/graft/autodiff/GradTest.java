@@ -2,6 +2,7 @@ package dev.graft.autodiff;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,11 +111,18 @@ class GradTest {
   }
 
   @Test
-  void theFunctionReceivesTheSameTensorObjects() {
-    Grad.grad(p -> {
-      assertSame(x, p.get(0));
-      return p.get(0).sum();
-    }, List.of(x));
+  void theFunctionReceivesStandInsWithTheSameValuesAndCapturedOriginalsAreTracedToo() {
+    Tensor y = Tensor.of(new float[] {5, -1, 2, 0.5f, 3, 1}, 2, 3);
+    List<Tensor> g = Grad.grad(p -> {
+      assertNotSame(x, p.get(0));
+      assertEquals(x, p.get(0));
+      assertSame(p.get(0), p.get(2), "one stand-in per distinct tensor");
+      // The stand-in, and the original captured from outside, both count.
+      return p.get(0).times(p.get(1)).sum().plus(x.times(x).sum());
+    }, List.of(x, y, x));
+    assertEquals(y.plus(x.times(2f)), g.get(0));
+    assertEquals(x, g.get(1));
+    assertEquals(g.get(0), g.get(2));
   }
 
   @Test

@@ -6,19 +6,43 @@ import java.util.Arrays;
 public final class Shapes {
   private Shapes() {}
 
-  /** Number of elements of a tensor of this shape ({@code 1} for a scalar). */
+  /**
+   * Number of elements of a tensor of this shape ({@code 1} for a scalar, {@code 0} when a
+   * dimension is 0). A negative dimension, or a product beyond {@code 2^31-1} (however far: the
+   * count never wraps around), is an {@link IllegalArgumentException} naming the shape.
+   */
   public static int size(int[] shape) {
+    long n = count(shape);
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("shape " + format(shape)
+          + " has more than 2^31-1 elements");
+    }
+    return (int) n;
+  }
+
+  /**
+   * The element count of {@code shape}, exact up to {@code 2^31-1} and saturated at {@code 2^31}
+   * above it (so it never overflows); a negative dimension is refused.
+   */
+  static long count(int[] shape) {
     long n = 1;
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in shape " + format(shape));
       }
-      n *= d;
+      // n <= 2^31 and d < 2^31, so the product fits a long.
+      n = Math.min(n * d, 1L << 31);
     }
-    if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("shape " + format(shape) + " has more than 2^31-1 elements");
+    return n;
+  }
+
+  /** {@link #size}, the message naming {@code op}: for shapes an operation is about to make. */
+  static int size(String op, int[] shape) {
+    if (count(shape) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(op + ": the result shape " + format(shape)
+          + " has more than 2^31-1 elements");
     }
-    return (int) n;
+    return (int) count(shape);
   }
 
   /** Row-major strides of a shape. */
@@ -66,6 +90,7 @@ public final class Shapes {
             + ": cannot broadcast, dim " + i + " is " + da + " vs " + db);
       }
     }
+    size(op, out);
     return out;
   }
 

@@ -2,6 +2,7 @@ package dev.graft.runtime;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable float32 tensor: a shape and row-major data that are never written after the tensor
@@ -14,6 +15,11 @@ import java.util.List;
 public final class Tensor {
   private final float[] data;
   private final int[] shape;
+  /**
+   * The trace that follows this tensor, if any (set once, right after the tensor is made, on the
+   * thread that made it; other threads see it through the hand-over that gave them the tensor).
+   */
+  private @Nullable TraceMark trace;
 
   /** Takes ownership of {@code data}: the caller never writes it again. */
   Tensor(float[] data, int[] shape) {
@@ -94,6 +100,24 @@ public final class Tensor {
     return data.clone();
   }
 
+  /**
+   * A read-only view of the row-major data, without a copy: for streaming a large tensor out (to
+   * a file, say) in chunks instead of copying it whole first.
+   */
+  public java.nio.FloatBuffer buffer() {
+    return java.nio.FloatBuffer.wrap(data).asReadOnlyBuffer();
+  }
+
+  /** The flat (row-major) index of the first NaN or infinite value, or {@code -1} if none. */
+  public int firstNonFinite() {
+    for (int i = 0; i < data.length; i++) {
+      if (!Float.isFinite(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** A copy of the shape. */
   public int[] shape() {
     return shape.clone();
@@ -148,6 +172,14 @@ public final class Tensor {
 
   int[] shapeRef() {
     return shape;
+  }
+
+  @Nullable TraceMark traceMark() {
+    return trace;
+  }
+
+  void traceMark(TraceMark mark) {
+    trace = mark;
   }
 
   // ------------------------------------------------------------------ elementwise
@@ -326,7 +358,7 @@ public final class Tensor {
         throw new IllegalArgumentException("reshape: negative dimension in "
             + Arrays.toString(newShape));
       } else {
-        known *= s[i];
+        known = Math.min(known * s[i], 1L << 31); // saturated: never wraps around
       }
     }
     if (infer >= 0) {
@@ -339,7 +371,8 @@ public final class Tensor {
     }
     if (known != data.length) {
       throw new IllegalArgumentException("reshape: " + Shapes.format(shape) + " (" + data.length
-          + " elements) to " + Shapes.format(s) + " (" + known + " elements)");
+          + " elements) to " + Shapes.format(s) + " (" + (known > Integer.MAX_VALUE
+          ? "more than 2^31-1" : Long.toString(known)) + " elements)");
     }
     if (Arrays.equals(s, shape)) {
       return this;
@@ -390,6 +423,7 @@ public final class Tensor {
       throw new IllegalArgumentException("broadcastTo: " + Shapes.format(shape) + " to "
           + Shapes.format(target) + ": not broadcastable");
     }
+    Shapes.size("broadcastTo", target);
     if (Arrays.equals(shape, target)) {
       return this;
     }
@@ -506,6 +540,16 @@ public final class Tensor {
     if (parts.size() == 1) {
       return parts.get(0);
     }
+    int[] out = first.clone();
+    long along = 0;
+    for (Tensor t : parts) {
+      along += t.shape[a];
+    }
+    out[a] = (int) Math.min(along, Integer.MAX_VALUE);
+    if (along > Integer.MAX_VALUE || Shapes.count(out) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("concat: " + parts.size() + " parts along axis " + a
+          + " give that axis size " + along + ", a result past 2^31-1 elements or a dimension");
+    }
     return Dispatch.bind(Primitive.CONCAT, new Params.Axis(a), parts.toArray(new Tensor[0]));
   }
 
@@ -543,6 +587,9 @@ public final class Tensor {
             + Shapes.format(shape));
       }
     }
+    int[] out = shape.clone();
+    out[0] = indices.length;
+    Shapes.size("take", out);
     return Dispatch.bind(Primitive.TAKE, new Params.Take(indices.clone(), shape[0]), this);
   }
 

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +26,9 @@ final class AtomicFiles {
     /** Writes everything; the channel is positioned at 0 of an empty file. */
     void writeTo(FileChannel channel) throws IOException;
   }
+
+  /** UTF-8 bytes kept of the target's name in the temporary name (at most 22 more are added). */
+  static final int STEM_BYTES = 100;
 
   private AtomicFiles() {}
 
@@ -44,6 +50,7 @@ final class AtomicFiles {
           channel = FileChannel.open(candidate, StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE);
           temp = candidate;
+          keepPermissions(abs, temp);
         } catch (FileAlreadyExistsException e) {
           if (attempt >= 100) {
             throw e;
@@ -72,10 +79,45 @@ final class AtomicFiles {
     }
   }
 
-  /** {@code .NAME.RANDOM.tmp}, the name shortened so the whole stays within common limits. */
-  private static String tempName(String base) {
-    String stem = base.length() > 100 ? base.substring(0, 100) : base;
-    return "." + stem + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
+  /**
+   * {@code .NAME.RANDOM.tmp}, NAME cut to at most {@link #STEM_BYTES} bytes of UTF-8 (at a
+   * character boundary), so the whole stays within the common 255-byte limit on a file name
+   * whatever the target's script.
+   */
+  static String tempName(String base) {
+    return "." + stem(base) + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + ".tmp";
+  }
+
+  /** The longest prefix of {@code base} whose UTF-8 encoding has at most STEM_BYTES bytes. */
+  static String stem(String base) {
+    int bytes = 0;
+    int i = 0;
+    while (i < base.length()) {
+      int cp = base.codePointAt(i);
+      int width = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + width > STEM_BYTES) {
+        break;
+      }
+      bytes += width;
+      i += Character.charCount(cp);
+    }
+    return base.substring(0, i);
+  }
+
+  /**
+   * Gives the temporary file the target's POSIX permissions when the target exists and the file
+   * system has them, so replacing a {@code 0600} file keeps it {@code 0600}; a new file keeps the
+   * permissions the process's umask gives it.
+   */
+  private static void keepPermissions(Path target, Path temp) throws IOException {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(target);
+    } catch (NoSuchFileException | UnsupportedOperationException e) {
+      return; // no target yet, or not a POSIX file system
+    }
+    Files.setPosixFilePermissions(temp, permissions);
   }
 
   /** Makes the rename itself durable where the platform allows syncing a directory. */

@@ -216,18 +216,18 @@ public final class Checkpoints {
     for (JsonNode n : node) {
       if (!n.isTextual()) {
         throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
-            + " holds " + n + ", not a leaf path string");
+            + " holds " + SafetensorsException.shown(n) + ", not a leaf path string");
       }
       Path p;
       try {
         p = Path.of(n.textValue());
       } catch (IllegalArgumentException e) {
         throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
-            + " holds '" + n.textValue() + "', not a path", e);
+            + " holds '" + SafetensorsException.shown(n.textValue()) + "', not a path", e);
       }
       if (!leaves.contains(p)) {
         throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
-            + " names '" + p + "', which is not a leaf of the tree");
+            + " names '" + SafetensorsException.shown(p) + "', which is not a leaf of the tree");
       }
       out.add(p);
     }

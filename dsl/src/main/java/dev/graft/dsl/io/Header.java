@@ -1,6 +1,7 @@
 package dev.graft.dsl.io;
 
 import static dev.graft.dsl.io.SafetensorsException.METADATA_KEY;
+import static dev.graft.dsl.io.SafetensorsException.shown;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -40,7 +41,13 @@ final class Header {
   /** The largest header we read or write, as Hugging Face's reference implementation. */
   static final long MAX_BYTES = 100_000_000L;
 
+  /**
+   * Field names are not canonicalized: Jackson's symbol table is shared by every parser of a
+   * factory, so names from earlier files (hostile ones colliding in its hash) would change
+   * whether a later file parses, and its overflow check throws an IllegalStateException.
+   */
   private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
           .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
           // Names and strings are bounded by the header size; keep the nesting bound.
           .streamReadConstraints(StreamReadConstraints.builder()
@@ -150,7 +157,7 @@ final class Header {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (!e.getValue().isTextual()) {
-        throw new SafetensorsException(file, METADATA_KEY, "value of '" + e.getKey()
+        throw new SafetensorsException(file, METADATA_KEY, "value of '" + shown(e.getKey())
             + "' is not a string but " + e.getValue().getNodeType());
       }
       out.put(e.getKey(), e.getValue().textValue());
@@ -166,11 +173,11 @@ final class Header {
     }
     JsonNode dt = field(file, key, node, "dtype");
     if (!dt.isTextual()) {
-      throw new SafetensorsException(file, key, "\"dtype\" is not a string but " + dt);
+      throw new SafetensorsException(file, key, "\"dtype\" is not a string but " + shown(dt));
     }
     Dtype dtype = Dtype.fromName(dt.textValue());
     if (dtype == null) {
-      throw new SafetensorsException(file, key, "unknown dtype '" + dt.textValue() + "'");
+      throw new SafetensorsException(file, key, "unknown dtype '" + shown(dt.textValue()) + "'");
     }
     long[] dims = naturals(file, key, node, "shape");
     int[] shape = new int[dims.length];
@@ -223,7 +230,8 @@ final class Header {
   private static long[] naturals(Path file, String key, JsonNode node, String name) {
     JsonNode v = field(file, key, node, name);
     if (!v.isArray()) {
-      throw new SafetensorsException(file, key, "\"" + name + "\" is not an array but " + v);
+      throw new SafetensorsException(file, key, "\"" + name + "\" is not an array but "
+          + shown(v));
     }
     long[] out = new long[v.size()];
     for (int i = 0; i < out.length; i++) {
@@ -261,7 +269,8 @@ final class Header {
     String previous = null;
     for (TensorInfo info : sorted) {
       long begin = info.byteOffset();
-      String after = previous == null ? "the start of the data buffer" : "tensor '" + previous + "'";
+      String after = previous == null ? "the start of the data buffer"
+          : "tensor '" + shown(previous) + "'";
       if (begin < expected) {
         throw new SafetensorsException(file, info.name(), "bytes from " + begin
             + " overlap " + after + ", which ends at " + expected);

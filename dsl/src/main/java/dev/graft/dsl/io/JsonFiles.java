@@ -1,6 +1,7 @@
 package dev.graft.dsl.io;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,11 @@ final class JsonFiles {
   /** Larger than any adapter config; guards against reading a wrong, huge file. */
   static final long MAX_BYTES = 16L << 20;
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
+  /** Field names not canonicalized, for the reason given in {@link Header}. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .build())
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)

@@ -51,7 +51,7 @@ final class KeyMatch {
       String earlier = byLeaf.putIfAbsent(leaf, key);
       if (earlier != null) {
         throw new CheckpointException(file, key, "names the same leaf '" + leaf + "' as key '"
-            + earlier + "'");
+            + SafetensorsException.shown(earlier) + "'");
       }
     }
     List<Path> missing = new ArrayList<>();
@@ -90,7 +90,8 @@ final class KeyMatch {
   static String quoted(List<?> items) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < Math.min(items.size(), SHOWN); i++) {
-      sb.append(i == 0 ? "" : ", ").append('\'').append(items.get(i)).append('\'');
+      sb.append(i == 0 ? "" : ", ").append('\'').append(SafetensorsException.shown(items.get(i)))
+          .append('\'');
     }
     if (items.size() > SHOWN) {
       sb.append(", and ").append(items.size() - SHOWN).append(" more");

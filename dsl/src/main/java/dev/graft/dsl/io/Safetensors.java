@@ -44,8 +44,9 @@ public final class Safetensors {
    * Writes {@code tensors} as F32, sorted by name, with {@code metadata} as the header's
    * {@code __metadata__} (omitted when empty). The target is replaced atomically: a temporary
    * file in the same directory is written, forced to disk and renamed over it, so a failure at
-   * any point leaves the previous file whole and no temporary file behind. The name
-   * {@code "__metadata__"} is reserved.
+   * any point leaves the previous file whole and no temporary file behind; a replaced file keeps
+   * its POSIX permissions. Each tensor is streamed from its storage in 1 MiB chunks, never copied
+   * whole. The name {@code "__metadata__"} is reserved.
    */
   public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
     SafetensorsWriter.write(file, tensors, metadata);

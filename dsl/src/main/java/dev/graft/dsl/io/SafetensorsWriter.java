@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes float32 tensors and metadata as a safetensors file: names sorted, header padded to 8
- * bytes, data streamed in bounded chunks, the file replaced atomically (see {@link AtomicFiles}).
+ * bytes, data streamed in bounded chunks straight from each tensor's storage (a tensor is never
+ * copied whole, so a tensor close to the heap's size can still be saved), the file replaced
+ * atomically (see {@link AtomicFiles}).
  */
 final class SafetensorsWriter {
   private static final int CHUNK = 1 << 20;
@@ -75,14 +77,16 @@ final class SafetensorsWriter {
           .order(ByteOrder.LITTLE_ENDIAN);
       FloatBuffer floats = buf.asFloatBuffer();
       for (Tensor t : sorted.values()) {
-        float[] data = t.toArray();
-        for (int done = 0; done < data.length; ) {
-          int count = Math.min(data.length - done, buf.capacity() / 4);
+        // Straight from the tensor's storage, one chunk at a time: no copy of the whole tensor.
+        FloatBuffer src = t.buffer();
+        int end = src.limit();
+        while (src.position() < end) {
+          int count = Math.min(end - src.position(), buf.capacity() / 4);
+          src.limit(src.position() + count);
           floats.clear();
-          floats.put(data, done, count);
+          floats.put(src);
           buf.clear().limit(count * 4);
           writeFully(channel, buf);
-          done += count;
         }
       }
     });

@@ -71,7 +71,8 @@ public final class TensorInfo {
   /** E.g. {@code TensorInfo[w: BF16 [2, 3] at 0+12]}. */
   @Override
   public String toString() {
-    return "TensorInfo[" + name + ": " + dtype + " " + Arrays.toString(shape) + " at " + byteOffset
+    return "TensorInfo[" + SafetensorsException.shown(name) + ": " + dtype + " "
+        + Arrays.toString(shape) + " at " + byteOffset
         + "+" + byteLength + "]";
   }
 }

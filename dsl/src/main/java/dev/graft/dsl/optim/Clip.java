@@ -3,8 +3,10 @@ package dev.graft.dsl.optim;
 import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Gradient clipping by global norm: the gradients of all leaves together are one vector; when its
@@ -16,11 +18,17 @@ import java.util.Map;
 public final class Clip {
   private Clip() {}
 
-  /** The L2 norm of all gradients together, accumulated in double precision. */
+  /**
+   * The L2 norm of all gradients together, accumulated in double precision. One gradient tensor
+   * at several paths (a tied weight's) counts once.
+   */
   public static double globalNorm(Map<Path, Tensor> grads) {
     double sum = 0;
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor g : grads.values()) {
-      sum += sumOfSquares(g.toArray());
+      if (seen.add(g)) {
+        sum += sumOfSquares(g.toArray());
+      }
     }
     return Math.sqrt(sum);
   }
@@ -36,8 +44,9 @@ public final class Clip {
       return grads;
     }
     Map<Path, Tensor> out = new LinkedHashMap<>();
+    Map<Tensor, Tensor> scaled = new IdentityHashMap<>(); // a tied weight's gradient stays one
     for (Map.Entry<Path, Tensor> e : grads.entrySet()) {
-      out.put(e.getKey(), e.getValue().times((float) scale));
+      out.put(e.getKey(), scaled.computeIfAbsent(e.getValue(), g -> g.times((float) scale)));
     }
     return Collections.unmodifiableMap(out);
   }

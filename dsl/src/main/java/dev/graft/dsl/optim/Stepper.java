@@ -55,6 +55,7 @@ final class Stepper {
       params.put(p, all.get(p));
     }
     check(op, params, grads, all.keySet());
+    Map<Path, List<Path>> ties = Ties.group(op, params, all, grads);
 
     double lr = schedule.at(state.step());
     if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -62,7 +63,8 @@ final class Stepper {
           + " at step " + state.step() + "; it must be finite and >= 0");
     }
 
-    List<Path> paths = new ArrayList<>(params.keySet());
+    // One update per distinct tensor: a tied weight is stepped once, at its first path.
+    List<Path> paths = new ArrayList<>(ties.keySet());
     List<String> slotNames = rule.slots();
     int leaves = paths.size();
     // The state's shapes are checked first, so the parallel part below cannot fail half-way.
@@ -129,9 +131,16 @@ final class Stepper {
     for (int k = 0; k < leaves; k++) {
       Path path = paths.get(k);
       int[] shape = params.get(path).shape();
-      newParams.put(path, Tensor.adopt(newP[k], shape));
-      for (int s = 0; s < slotNames.size(); s++) {
-        newSlots.get(slotNames.get(s)).put(path, Tensor.adopt(newS[k][s], shape));
+      Tensor p = Tensor.adopt(newP[k], shape);
+      Tensor[] slots = new Tensor[slotNames.size()];
+      for (int s = 0; s < slots.length; s++) {
+        slots[s] = Tensor.adopt(newS[k][s], shape);
+      }
+      for (Path tied : ties.get(path)) {
+        newParams.put(tied, p);
+        for (int s = 0; s < slots.length; s++) {
+          newSlots.get(slotNames.get(s)).put(tied, slots[s]);
+        }
       }
     }
     Net next = net.withModule(Tree.combine(module, newParams));

@@ -1,20 +1,30 @@
 package dev.graft.dsl.train;
 
 import dev.graft.dsl.Net;
+import dev.graft.dsl.tree.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown by the {@link Trainer} when a step's loss is NaN or infinite. It carries the history up to
- * the failing step and the net before it, so a caller comparing several runs can report or plot
- * the diverged one and go on.
+ * Thrown by the {@link Trainer} when a step diverges: its loss is NaN or infinite, a gradient holds
+ * a NaN or infinite value while the loss is finite, or the update makes a trainable leaf NaN or
+ * infinite. It carries the history up to the failing step, the net before it (the failed step's
+ * update is never applied), and the first offending leaf where there is one, so a caller comparing
+ * several runs can report or plot the diverged one and go on.
  */
 public final class DivergedException extends IllegalStateException {
   private final transient History history;
   private final transient Net lastNet;
+  private final transient @Nullable Path leaf;
 
   DivergedException(String message, History history, Net lastNet) {
+    this(message, history, lastNet, null);
+  }
+
+  DivergedException(String message, History history, Net lastNet, @Nullable Path leaf) {
     super(message);
     this.history = history;
     this.lastNet = lastNet;
+    this.leaf = leaf;
   }
 
   /** The losses and epochs recorded before the failing step. */
@@ -25,5 +35,13 @@ public final class DivergedException extends IllegalStateException {
   /** The net as it was before the failing step. */
   public Net lastNet() {
     return lastNet;
+  }
+
+  /**
+   * The first trainable leaf (in tree order) whose gradient or updated value was not finite; null
+   * when the loss itself was.
+   */
+  public @Nullable Path leaf() {
+    return leaf;
   }
 }

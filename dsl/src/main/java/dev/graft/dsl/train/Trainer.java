@@ -6,10 +6,12 @@ import dev.graft.dsl.optim.OptState;
 import dev.graft.dsl.optim.Optimizer;
 import dev.graft.dsl.optim.Schedule;
 import dev.graft.dsl.optim.Step;
+import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +44,10 @@ import org.immutables.value.Value;
  * run with the same seed repeats exactly. With {@link #shuffle()}, each epoch visits the batches in
  * a permutation drawn from the seed and the epoch.
  *
- * <p>A step whose loss is NaN or infinite stops the run with a {@link DivergedException} that holds
- * the history so far.
+ * <p>A step whose loss is NaN or infinite, whose gradients hold a NaN or infinite value, or whose
+ * update would make a trainable leaf NaN or infinite stops the run with a {@link
+ * DivergedException} that names the step and the first offending leaf and holds the history so
+ * far; the failed update is not applied.
  */
 @Value.Immutable
 @Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE,
@@ -179,7 +183,23 @@ public abstract class Trainer {
                 + " overall, learning rate " + lr + "); lower the learning rate or clip"
                 + " gradients", new History(name(), stepLosses, rates, done), current);
           }
+          String where = "at epoch " + e + ", step " + i + " of the epoch (step " + state.step()
+              + " overall, learning rate " + lr + ")";
+          NonFinite badGrad = NonFinite.find(lg.grads());
+          if (badGrad != null) {
+            throw new DivergedException("Trainer '" + name() + "': the loss is finite (" + l
+                + ") but the gradient of " + badGrad.describe() + " " + where + "; look for a"
+                + " log, sqrt or division at a value where its derivative is infinite",
+                new History(name(), stepLosses, rates, done), current, badGrad.path());
+          }
           Step s = opt.step(current, lg.grads(), state);
+          NonFinite badWeight = NonFinite.find(trainableLeaves(s.net()));
+          if (badWeight != null) {
+            throw new DivergedException("Trainer '" + name() + "': the update made "
+                + badWeight.describe() + " " + where + "; lower the learning rate or clip"
+                + " gradients", new History(name(), stepLosses, rates, done), current,
+                badWeight.path());
+          }
           current = s.net();
           state = s.state();
           stepLosses.add(l);
@@ -209,6 +229,16 @@ public abstract class Trainer {
         ? String.format(Locale.ROOT, "%.0f samples/s", samples / secs)
         : String.format(Locale.ROOT, "%.1f steps/s", steps / secs);
     return String.format(Locale.ROOT, "epoch %d/%d loss %.4g %s", epoch + 1, epochs(), meanLoss, rate);
+  }
+
+  /** The trainable leaves of {@code net} by path, in tree order. */
+  private static Map<dev.graft.dsl.tree.Path, Tensor> trainableLeaves(Net net) {
+    Map<dev.graft.dsl.tree.Path, Tensor> all = Tree.leavesByPath(net.module());
+    Map<dev.graft.dsl.tree.Path, Tensor> out = new LinkedHashMap<>();
+    for (dev.graft.dsl.tree.Path p : net.trainablePaths()) {
+      out.put(p, all.get(p));
+    }
+    return out;
   }
 
   /** The visiting order of epoch {@code epoch}: 0..n-1, or a seeded permutation. */
