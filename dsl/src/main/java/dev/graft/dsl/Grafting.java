@@ -97,7 +97,7 @@ final class Grafting {
     Set<Path> trainable = new LinkedHashSet<>(net.trainableSet());
     for (Choice c : choices) {
       LoraWrapper w = built.get(c.path());
-      out = Tree.set(out, c.path(), w);
+      out = put(out, c.path(), w);
       trainable.removeIf(p -> p.startsWith(c.path()));
       for (String field : w.adapterFields()) {
         Path leaf = c.path().child(field);
@@ -109,6 +109,14 @@ final class Grafting {
       }
     }
     return net.withAdapters(out, trainable);
+  }
+
+  /**
+   * {@code tree} with the node at {@code path} replaced by {@code node}; at the root, {@code node}
+   * itself (a net over a bare layer becomes a net over its wrapper, and back).
+   */
+  static Module put(Module tree, Path path, Module node) {
+    return path.equals(Path.root()) ? node : Tree.set(tree, path, node);
   }
 
   /** Module nodes that are not wrappers and not inside one, in tree order. */

@@ -244,7 +244,7 @@ public final class Net {
     Module m = module;
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       LoraWrapper w = e.getValue();
-      m = Tree.set(m, e.getKey(), mode == Parking.MERGED ? w.merge() : w.base());
+      m = Grafting.put(m, e.getKey(), mode == Parking.MERGED ? w.merge() : w.base());
     }
     return new Net(m, trainable, selection, wrappers, mode);
   }
@@ -252,7 +252,7 @@ public final class Net {
   private Net restore() {
     Module m = module;
     for (Map.Entry<Path, LoraWrapper> e : parked.entrySet()) {
-      m = Tree.set(m, e.getKey(), e.getValue());
+      m = Grafting.put(m, e.getKey(), e.getValue());
     }
     return new Net(m, trainable, selection, Map.of(), Parking.NONE);
   }
