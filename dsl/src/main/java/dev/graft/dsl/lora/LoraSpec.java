@@ -15,9 +15,12 @@ import org.immutables.value.Value;
 @Value.Immutable
 @Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE, overshadowImplementation = true)
 public abstract class LoraSpec {
-  /** The adapters wrapped when a spec names none: LoRA on Linear and on Conv1d/2d/3d. */
+  /**
+   * The adapters wrapped when a spec names none: LoRA on Linear, on Conv1d/2d/3d and on
+   * GroupedLinear (mixture-of-experts layers, as d9d wraps them).
+   */
   public static final List<AdapterFactory> DEFAULT_WRAPPERS =
-      List.of(LoRALinear.FACTORY, LoRAConv.FACTORY);
+      List.of(LoRALinear.FACTORY, LoRAConv.FACTORY, LoRAGroupedLinear.FACTORY);
 
   /** A new builder; rank defaults to 8 and alpha to 16 as in ZOO.md. */
   public static Builder builder() {
