@@ -44,8 +44,7 @@ final class Grafting {
       }
       for (int s = 0; s < specs.size(); s++) {
         LoraSpec spec = specs.get(s);
-        if (spec.targetPattern().isPresent()
-            && !spec.targetPattern().get().matcher(path.toString()).find()) {
+        if (!spec.picks(path)) {
           continue;
         }
         AdapterFactory factory = firstApplying(spec, layer);
@@ -182,7 +181,10 @@ final class Grafting {
     }
     List<String> targets = new ArrayList<>();
     for (LoraSpec s : specs) {
-      targets.add(s.target().map(t -> "'" + t + "'").orElse("<all>"));
+      String t = s.target().map(r -> "'" + r + "'").orElse("");
+      String m = s.targetModules().isEmpty() ? "" : "modules " + s.targetModules();
+      targets.add(t.isEmpty() && m.isEmpty() ? "<all>" : t.isEmpty() || m.isEmpty() ? t + m
+          : t + " and " + m);
     }
     return "lora: no adaptable layer matched target " + String.join(", ", targets)
         + (masked ? " within the mask" : "") + "; layers the wrappers could adapt: "

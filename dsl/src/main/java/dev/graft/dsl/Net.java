@@ -145,9 +145,17 @@ public final class Net {
     return lora(LoraSpec.of(rank, alpha));
   }
 
-  /** LoRA on the selected layers whose path {@code target} (a regex) finds. */
+  /** LoRA on the selected layers whose path {@code target} (a regex) matches; see LoraSpec. */
   public Net lora(int rank, double alpha, String target) {
     return lora(LoraSpec.of(rank, alpha, target));
+  }
+
+  /**
+   * LoRA on the layers {@code where} selects (within any pending {@link #mask}): {@code lora(8,
+   * 16.0, Mask.modules("query", "value"))}.
+   */
+  public Net lora(int rank, double alpha, Mask where) {
+    return mask(selection == null ? where : selection.and(where)).lora(rank, alpha);
   }
 
   /**

@@ -117,7 +117,7 @@ class GuideExamplesTest {
         .unfreeze(Mask.of("head"))              // the head trains
         .mask(Mask.regex("encoder/.*"))         // the next lora acts inside the encoder only
         .lora(
-            LoraSpec.builder().rank(2).alpha(4.0).target("layers/0")
+            LoraSpec.builder().rank(2).alpha(4.0).target("encoder/layers/0")
                 .wrappers(List.of(DoRALinear.FACTORY)).build(),
             LoraSpec.of(4, 8.0));               // first match wins: layers/2 gets plain LoRA
     System.out.println(net.trainablePaths());
