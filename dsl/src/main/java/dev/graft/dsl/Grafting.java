@@ -145,7 +145,7 @@ final class Grafting {
     return false;
   }
 
-  private static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
+  static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
     for (Path p : leaves) {
       if (p.startsWith(layer) && !p.equals(layer)) {
         return true;
