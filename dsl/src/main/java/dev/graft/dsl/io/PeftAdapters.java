@@ -65,7 +65,8 @@ import java.util.Set;
  * <h2>Conventions that differ from PEFT</h2>
  * Graft's LoKr factors crop a Kronecker product {@code (r·⌈out/r⌉, r·⌈in/r⌉)} to the weight and
  * flatten conv kernels; PEFT's LoKr matches only when {@code r} divides both sizes of a Linear.
- * Graft's OFT stores the full blocks {@code S} with {@code R = Cayley(S − Sᵀ)} rotating the input;
+ * Graft's OFT stores the full blocks {@code S} with {@code R = Cayley(S − Sᵀ)} rotating the input
+ * (Linear) or the output channels (Conv);
  * current PEFT stores an upper triangle under {@code oft_R.weight}: Graft's {@code oft_r} tensors
  * are for Graft. A grouped Conv's LoRA uses one {@code A} for every group (PEFT splits the rank
  * across groups).
