@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the low-rank path's input while training
  */
 public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMagnitude,
-    double scale, double dropout) implements LoraWrapper {
+    double scale, double dropout) implements BaseDerived {
 
   /** Builds DoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("DoRALinear",
@@ -72,5 +72,15 @@ public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMag
   @Override
   public List<String> adapterFields() {
     return List.of("loraA", "loraB", "loraMagnitude");
+  }
+
+  /** Allowed: the magnitude {@code m} is kept and the direction comes from the new base. */
+  @Override
+  public void checkNewBase() {}
+
+  /** Unchanged: the direction {@code (W + s·B A)/‖·‖} is computed from the base at each call. */
+  @Override
+  public LoraWrapper withNewBase() {
+    return this;
   }
 }
