@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Forward: {@code y = (m / ‖·‖) ⊙ (conv(x, W) + s·up(down(x))) + b} per output channel, the
  * low-rank path run factored as in {@link LoRAConv} and the norm treated as a constant in the
- * backward pass; {@code W_f + s·B A} is formed once per call, for the norm only. Dropout acts on
- * the input of the low-rank path. Init: {@code A (r, flat_in)} kaiming-uniform (bound {@code
+ * backward pass and computed from the factors ({@link DoRAMagnitude#rowNormsOfSum}). Dropout
+ * acts on the input of the low-rank path. Init: {@code A (r, flat_in)} kaiming-uniform (bound {@code
  * 1/√flat_in}), {@code B (out, r)} zero, {@code m = ‖W_f‖} per channel. Trains {@code A}, {@code
  * B}, {@code m}: {@code r·(flat_in + out) + out} parameters.
  *

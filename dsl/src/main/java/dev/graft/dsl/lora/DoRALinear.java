@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * taken per output row and {@code s = α/r}.
  *
  * <p>Forward: {@code y = (m / ‖W + s·B A‖) ⊙ (x Wᵀ + s·(x Aᵀ) Bᵀ) + b}, the norm treated as a
- * constant in the backward pass (§4.3 of the paper, as in PEFT); the {@code (out, in)} matrix
- * {@code W + s·B A} is formed once per call, for the norm only. Dropout acts on the input of the
- * low-rank path. Init: {@code A (r, in)} kaiming-uniform (bound {@code 1/√in}), {@code B (out, r)}
+ * constant in the backward pass (§4.3 of the paper, as in PEFT) and computed from the factors
+ * ({@link DoRAMagnitude#rowNormsOfSum}); a row with no direction (a zero row) outputs zero.
+ * Dropout acts on the input of the low-rank path. Init: {@code A (r, in)} kaiming-uniform (bound {@code 1/√in}), {@code B (out, r)}
  * zero, {@code m = ‖W‖} per row, so it starts as the base. Trains {@code A}, {@code B}, {@code m}:
  * {@code r·(in + out) + out} parameters.
  *
