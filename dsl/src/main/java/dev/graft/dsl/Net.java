@@ -159,7 +159,7 @@ public final class Net {
   }
 
   /**
-   * Wraps the selected layers; for each layer the first spec whose target finds its path and one
+   * Wraps the selected layers; for each layer the first spec that picks its path and one
    * of whose wrappers applies wins. Wrapped bases are frozen and the adapters' fields trainable;
    * other leaves keep their state. All-or-nothing: an error leaves this net as it was.
    */
