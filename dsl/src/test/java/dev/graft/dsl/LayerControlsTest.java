@@ -95,6 +95,23 @@ class LayerControlsTest {
   }
 
   @Test
+  void adaptersCannotBeSavedWhileSomeAreSetAside(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) {
+    Net net = trained();
+    var merged = assertThrows(IllegalStateException.class,
+        () -> net.merge(Mask.of("layers/0")).saveAdapter(dir.resolve("a")));
+    assertTrue(merged.getMessage().contains("call unmerge() first"), merged.getMessage());
+    var disabled = assertThrows(IllegalStateException.class,
+        () -> net.disableAdapters(Mask.of("layers/0")).saveAdapter(dir.resolve("a")));
+    assertTrue(disabled.getMessage().contains("call enableAdapters() first"),
+        disabled.getMessage());
+    net.saveAdapter(dir.resolve("a"));
+    var load = assertThrows(IllegalStateException.class,
+        () -> net.merge(Mask.of("layers/2")).loadAdapter(dir.resolve("a")));
+    assertTrue(load.getMessage().contains("call unmerge() first"), load.getMessage());
+  }
+
+  @Test
   void countsPerLayer() {
     Net net = trained();
     LoRALinear first = (LoRALinear) Tree.get(net.module(), L0);

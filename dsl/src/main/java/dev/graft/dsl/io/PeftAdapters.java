@@ -173,9 +173,12 @@ public final class PeftAdapters {
 
   private static Map<Path, LoraWrapper> adapters(Net net, String op) {
     Map<Path, LoraWrapper> wrappers = net.adapters();
-    if (wrappers.isEmpty()) {
-      throw new IllegalStateException(op + ": the net has no adapters" + (net.isMerged()
-          ? " (they are merged; call unmerge() first)" : ""));
+    if (wrappers.isEmpty() || net.isMerged() || net.isDisabled()) {
+      // a net with some layers merged or disabled would save or load only the others
+      throw new IllegalStateException(op + ": the net has " + (wrappers.isEmpty()
+          ? "no adapters" : "adapters set aside") + (net.isMerged()
+          ? " (they are merged; call unmerge() first)" : net.isDisabled()
+          ? " (they are disabled; call enableAdapters() first)" : ""));
     }
     return wrappers;
   }
