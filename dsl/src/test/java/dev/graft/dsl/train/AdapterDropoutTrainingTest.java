@@ -113,6 +113,23 @@ class AdapterDropoutTrainingTest {
   }
 
   @Test
+  void aLoopOfYourOwnOpensTheScopeAroundValueAndGrad() {
+    Net net = ZooLawsAccess.perturbed(adapted(0.5));
+    java.util.function.Function<Module, Tensor> loss = m -> Losses.mse(m.apply(X), Y);
+    LossAndGrads plain = net.valueAndGrad(loss);
+    LossAndGrads dropped = AdapterDropout.training(Key.of(6), () -> net.valueAndGrad(loss));
+    assertNotEquals(plain.item(), dropped.item());
+    assertEquals(plain.item(), net.valueAndGrad(loss).item());
+  }
+
+  /** The zoo harness's perturbation, so the adapter path is not zero and dropout shows. */
+  static final class ZooLawsAccess {
+    static Net perturbed(Net net) {
+      return dev.graft.dsl.lora.ZooLaws.perturbed(net, 7, 0.3f);
+    }
+  }
+
+  @Test
   void scopesNestAndCloseOnThrow() {
     Tensor x = Tensor.ones(4, 50);
     Tensor a = AdapterDropout.training(Key.of(9), () -> AdapterDropout.apply(x, 0.5, null));
