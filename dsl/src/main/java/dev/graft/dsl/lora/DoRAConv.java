@@ -56,11 +56,16 @@ public record DoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraMa
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
     int dims = base.spatialDims();
-    Tensor factor = DoRAMagnitude.factor(loraMagnitude, ConvLowRank.flatWeight(base), loraA,
-        loraB, scale);
+    DoRAMagnitude.Rows rows = DoRAMagnitude.rows(ConvLowRank.flatWeight(base), loraA, loraB,
+        scale);
+    Tensor dropped = AdapterDropout.apply(x, dropout, key);
     Tensor y = base.convolve(x, base.weight())
-        .plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key), loraA, loraB, scale));
-    y = RowScale.onOutput(y, factor, dims);
+        .plus(ConvLowRank.delta(base, dropped, loraA, loraB, scale));
+    if (dropped == x) {
+      y = rows.corrected(y, dims,
+          exact -> base.convolve(x.stopGradient(), ConvLowRank.asKernel(base, exact)));
+    }
+    y = RowScale.onOutput(y, loraMagnitude.times(rows.inverse()), dims);
     Tensor b = base.bias();
     return b == null ? y : y.plus(RowScale.forOutput(b, dims));
   }

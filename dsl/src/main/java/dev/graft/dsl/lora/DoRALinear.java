@@ -55,10 +55,14 @@ public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMag
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
     Tensor w = base.weight();
-    Tensor factor = DoRAMagnitude.factor(loraMagnitude, w, loraA, loraB, scale);
+    DoRAMagnitude.Rows rows = DoRAMagnitude.rows(w, loraA, loraB, scale);
+    Tensor dropped = AdapterDropout.apply(x, dropout, key);
     Tensor y = base.withParams(w, null).apply(x)
-        .plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB, scale));
-    y = RowScale.onOutput(y, factor, 0);
+        .plus(LowRank.delta(dropped, loraA, loraB, scale));
+    if (dropped == x) {
+      y = rows.corrected(y, 0, exact -> x.stopGradient().matmul(exact, false, true));
+    }
+    y = RowScale.onOutput(y, loraMagnitude.times(rows.inverse()), 0);
     Tensor b = base.bias();
     return b == null ? y : y.plus(b);
   }

@@ -2,6 +2,8 @@ package dev.graft.dsl.lora;
 
 import dev.graft.runtime.Dispatch;
 import dev.graft.runtime.Tensor;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DoRA's magnitude arithmetic (arXiv 2402.09353), shared by {@link DoRALinear} and {@link
@@ -13,15 +15,55 @@ import dev.graft.runtime.Tensor;
  * zero, so the row's output (and its merged weight) is zero rather than {@code 0/0 = NaN}, and its
  * gradients are zero. The same holds for a row whose norm is too small for its reciprocal to be a
  * float ({@code < 1/Float.MAX_VALUE}).
+ *
+ * <p>Rows where {@code W} and {@code s·B A} nearly cancel are ill-conditioned in float32: the
+ * norm, the factored forward {@code x W_iᵀ + s·(x Aᵀ) B_iᵀ} and the dense sum {@code W_i + s·(B
+ * A)_i} each lose the digits that cancel, and DoRA then divides by the small norm. Such rows are
+ * computed from the sum formed in double: the norm always ({@link #rowNormsOfSum}), the merged row
+ * ({@link #merged}) and, through a constant correction that leaves the gradient as it is, the
+ * forward value ({@link Rows#corrected}).
  */
 public final class DoRAMagnitude {
   /**
    * A factored row whose squared norm keeps less than this share of the size of its parts has
-   * lost more than one bit to cancellation; it is recomputed from the dense row.
+   * lost more than one bit to cancellation; its norm is recomputed from the dense row.
    */
   static final double CANCELLATION_LIMIT = 0.5;
 
+  /**
+   * A row whose norm is below this share of the size of its parts (four bits cancel) is
+   * ill-conditioned enough for its forward value and merged row to be taken from the exact sum.
+   */
+  static final double EXACT_ROW_LIMIT = 1.0 / 16;
+
   private DoRAMagnitude() {}
+
+  /**
+   * The constants of one DoRA forward: {@code 1/‖W_f + s·B A‖} per row (0 for a row without
+   * direction) and, when some rows are ill-conditioned, those rows of {@code W_f + s·B A}
+   * rounded once from double ({@code exact}, other rows zero) with a 0/1 {@code mask} of them.
+   *
+   * @param inverse {@code (out)}
+   * @param exact {@code (out, in)} or null when no row is ill-conditioned
+   * @param mask {@code (out)} or null when no row is ill-conditioned
+   */
+  public record Rows(Tensor inverse, @Nullable Tensor exact, @Nullable Tensor mask) {
+    /**
+     * {@code numerator} (the factored {@code W x + s·B A x}, output axis first after the batch,
+     * followed by {@code spatialDims} axes) with its ill-conditioned rows replaced by {@code
+     * exactForward} of the exact rows; the replacement is a constant, so the gradient is the
+     * factored numerator's. Unchanged when no row is ill-conditioned.
+     */
+    public Tensor corrected(Tensor numerator, int spatialDims,
+        Function<Tensor, Tensor> exactForward) {
+      if (exact == null || mask == null) {
+        return numerator;
+      }
+      Tensor y = numerator.stopGradient();
+      Tensor fix = exactForward.apply(exact).minus(y).times(RowScale.forOutput(mask, spatialDims));
+      return numerator.plus(fix.stopGradient());
+    }
+  }
 
   /** The L2 norm of each row of {@code flat (out, in)}: the initial magnitude {@code m}. */
   public static Tensor rowNorms(Tensor flat) {
@@ -30,12 +72,12 @@ public final class DoRAMagnitude {
 
   /**
    * {@code m / ‖W_f + s·B A‖} per row as {@code m ⊙ c} with {@code c = 1/‖·‖} a constant to
-   * autodiff (DoRA §4.3), and {@code c = 0} on a zero row. No {@code (out, in)} matrix is formed,
-   * and no gradient of that size is ever recorded.
+   * autodiff (DoRA §4.3), and {@code c = 0} on a zero row. No gradient of size {@code (out, in)}
+   * is ever recorded.
    */
   public static Tensor factor(Tensor magnitude, Tensor flatWeight, Tensor a, Tensor b,
       double scale) {
-    return magnitude.times(inverseNorms(flatWeight, a, b, scale));
+    return magnitude.times(rows(flatWeight, a, b, scale).inverse());
   }
 
   /**
@@ -48,7 +90,7 @@ public final class DoRAMagnitude {
    * (never traced): the result is a constant.
    */
   public static Tensor rowNormsOfSum(Tensor flatWeight, Tensor a, Tensor b, double scale) {
-    double[] n2 = squaredNorms(flatWeight, a, b, scale);
+    double[] n2 = analyse(flatWeight, a, b, scale).n2;
     float[] out = new float[n2.length];
     for (int i = 0; i < n2.length; i++) {
       out[i] = (float) Math.sqrt(n2[i]);
@@ -56,26 +98,48 @@ public final class DoRAMagnitude {
     return Tensor.adopt(out, n2.length);
   }
 
-  /** The merged {@code W_f' = m ⊙ (W_f + s·B A) / ‖W_f + s·B A‖}, row-wise; zero rows stay 0. */
+  /**
+   * The merged {@code W_f' = m ⊙ (W_f + s·B A) / ‖W_f + s·B A‖}, row-wise; zero rows stay 0 and
+   * ill-conditioned rows use the sum formed in double.
+   */
   public static Tensor merged(Tensor magnitude, Tensor flatWeight, Tensor a, Tensor b,
       double scale) {
+    Rows rows = rows(flatWeight, a, b, scale);
+    Tensor factor = magnitude.times(rows.inverse());
     Tensor combined = flatWeight.plus(LowRank.product(b, a, scale));
-    return RowScale.onRows(combined, factor(magnitude, flatWeight, a, b, scale));
+    if (rows.exact() != null && rows.mask() != null) {
+      Tensor keep = rows.mask().times(-1f).plus(1f);
+      combined = RowScale.onRows(combined, keep).plus(rows.exact());
+    }
+    return RowScale.onRows(combined, factor);
   }
 
-  /** {@code 1/‖W_f + s·B A‖} per row, 0 where the row has no direction; a constant. */
-  static Tensor inverseNorms(Tensor flatWeight, Tensor a, Tensor b, double scale) {
-    double[] n2 = squaredNorms(flatWeight, a, b, scale);
-    float[] inv = new float[n2.length];
-    for (int i = 0; i < n2.length; i++) {
-      double r = 1 / Math.sqrt(n2[i]);
+  /** The constants of one forward call; see {@link Rows}. */
+  public static Rows rows(Tensor flatWeight, Tensor a, Tensor b, double scale) {
+    Analysis an = analyse(flatWeight, a, b, scale);
+    int out = an.n2.length;
+    float[] inv = new float[out];
+    for (int i = 0; i < out; i++) {
+      double r = 1 / Math.sqrt(an.n2[i]);
       inv[i] = r <= Float.MAX_VALUE ? (float) r : Double.isNaN(r) ? Float.NaN : 0f;
     }
-    return Tensor.adopt(inv, n2.length);
+    Tensor inverse = Tensor.adopt(inv, out);
+    if (an.exact == null) {
+      return new Rows(inverse, null, null);
+    }
+    return new Rows(inverse, Tensor.adopt(an.exact, out, an.exact.length / out),
+        Tensor.adopt(an.mask, out));
+  }
+
+  /** Squared norms, and the exact rows where the sum is ill-conditioned. */
+  private static final class Analysis {
+    double[] n2;
+    float @Nullable [] exact;
+    float @Nullable [] mask;
   }
 
   /** {@code ‖W_i + s·(B A)_i‖²} per row in double, with the dense fallback on cancelling rows. */
-  static double[] squaredNorms(Tensor flatWeight, Tensor a, Tensor b, double scale) {
+  private static Analysis analyse(Tensor flatWeight, Tensor a, Tensor b, double scale) {
     return Dispatch.with(Dispatch.eager(), () -> {
       int out = flatWeight.dim(0);
       int in = flatWeight.dim(1);
@@ -98,7 +162,9 @@ public final class DoRAMagnitude {
         aNorm[k] = Math.sqrt(gram[k * r + k]);
       }
       double s = scale;
-      double[] n2 = new double[out];
+      Analysis an = new Analysis();
+      an.n2 = new double[out];
+      double[] row = new double[in];
       for (int i = 0; i < out; i++) {
         double ww = 0;
         for (int j = 0; j < in; j++) {
@@ -112,32 +178,48 @@ public final class DoRAMagnitude {
           double bik = bv[i * r + k];
           cross += bik * wa[i * r + k];
           parts += Math.abs(bik) * aNorm[k];
-          double row = 0;
+          double g = 0;
           for (int l = 0; l < r; l++) {
-            row += gram[k * r + l] * bv[i * r + l];
+            g += gram[k * r + l] * bv[i * r + l];
           }
-          quad += bik * row;
+          quad += bik * g;
         }
         double sum = ww + 2 * s * cross + s * s * quad;
         double size = Math.sqrt(ww) + Math.abs(s) * parts;
-        n2[i] = sum >= CANCELLATION_LIMIT * size * size ? sum
-            : denseRow(w, av, bv, s, i, in, r);
+        if (sum >= CANCELLATION_LIMIT * size * size) {
+          an.n2[i] = sum;
+          continue;
+        }
+        denseRow(w, av, bv, s, i, in, r, row);
+        double acc = 0;
+        for (double v : row) {
+          acc += v * v;
+        }
+        an.n2[i] = acc;
+        if (acc < EXACT_ROW_LIMIT * EXACT_ROW_LIMIT * size * size) {
+          if (an.exact == null) {
+            an.exact = new float[out * in];
+            an.mask = new float[out];
+          }
+          for (int j = 0; j < in; j++) {
+            an.exact[i * in + j] = (float) row[j];
+          }
+          an.mask[i] = 1f;
+        }
       }
-      return n2;
+      return an;
     });
   }
 
-  /** {@code Σ_j (W_ij + s·Σ_k B_ik A_kj)²} in double. */
-  private static double denseRow(float[] w, float[] a, float[] b, double s, int i, int in, int r) {
-    double acc = 0;
+  /** Row {@code i} of {@code W + s·B A} in double, into {@code row}. */
+  private static void denseRow(float[] w, float[] a, float[] b, double s, int i, int in, int r,
+      double[] row) {
     for (int j = 0; j < in; j++) {
       double u = 0;
       for (int k = 0; k < r; k++) {
         u += (double) b[i * r + k] * a[k * in + j];
       }
-      double v = w[i * in + j] + s * u;
-      acc += v * v;
+      row[j] = w[i * in + j] + s * u;
     }
-    return acc;
   }
 }

@@ -67,6 +67,83 @@ class DoRAPrecisionTest {
     assertAccurate(w.base().weight(), w.loraA(), w.loraB(), w.scale(), "seed 691 case");
   }
 
+  /** A conv case where one channel keeps 1/6000 of its parts (found under -Dgraft.seed=1). */
+  @Test
+  void aCancellingConvChannelMergesAsItIsAdapted() {
+    ZooLaws laws = ZooLaws.conv(DoRAConv.FACTORY, ZooDoRATest.COUNT);
+    ZooLaws.Case c = laws.randomCase(718140719074698277L);
+    DoRAConv w = (DoRAConv) ZooLaws.perturb(laws.wrap(c), Key.of(c.seed()).foldIn(99), 0.3f);
+    Tensor norms = DoRAMagnitude.rowNormsOfSum(ConvLowRank.flatWeight(w.base()), w.loraA(),
+        w.loraB(), w.scale());
+    assertTrue(norms.value(0) < 2e-4, "channel 0 cancels: " + norms);
+    ZooLaws.assertClose(w.apply(c.x()), w.merge().apply(c.x()), 1e-4, "merged vs adapted");
+    // in = 1, so channel 0's direction is ±1 and its output is exactly -m_0·x at the taps
+    float m0 = w.loraMagnitude().value(0);
+    assertEquals(-m0 * c.x().value(0, 0, 1), w.apply(c.x()).value(0, 0, 1), 2e-6 * Math.abs(m0));
+  }
+
+  /** W = −s·B A + δ with a tiny δ: each row keeps 1e-6 to 1e-3 of its parts. */
+  private static DoRALinear cancelling() {
+    Key[] k = Key.of(23).split(4);
+    Tensor a = Random.normal(k[0], 3, 20);
+    Tensor b = Random.normal(k[1], 6, 3).times(2f);
+    double s = 4.0;
+    Tensor scales = Tensor.of(new float[] {1e-6f, 1e-5f, 1e-4f, 1e-3f, 1, 0.5f}, 6, 1);
+    Tensor w = LowRank.product(b, a, -s).plus(Random.normal(k[2], 6, 20).times(scales));
+    return new DoRALinear(new Linear(w, Random.normal(k[3], 6)), a, b,
+        Tensor.of(new float[] {1, 2, 0.5f, 3, 1, 1}, 6), s, 0);
+  }
+
+  @Test
+  void illConditionedRowsForwardAsTheExactFormula() {
+    DoRALinear d = cancelling();
+    Tensor x = Random.normal(Key.of(24), 7, 20);
+    float[] xv = x.toArray();
+    float[] wv = d.base().weight().toArray();
+    float[] av = d.loraA().toArray();
+    float[] bv = d.loraB().toArray();
+    double[] norms = reference(d.base().weight(), d.loraA(), d.loraB(), d.scale());
+    Tensor y = d.apply(x);
+    Tensor merged = d.merge().apply(x);
+    for (int n = 0; n < 7; n++) {
+      for (int i = 0; i < 6; i++) {
+        double dot = 0;
+        for (int j = 0; j < 20; j++) {
+          double u = 0;
+          for (int k = 0; k < 3; k++) {
+            u += (double) bv[i * 3 + k] * av[k * 20 + j];
+          }
+          dot += (wv[i * 20 + j] + d.scale() * u) * xv[n * 20 + j];
+        }
+        double exact = d.loraMagnitude().value(i) * dot / norms[i] + d.base().bias().value(i);
+        double tol = 1e-5 * (1 + Math.abs(exact)) * d.loraMagnitude().value(i);
+        assertEquals(exact, y.value(n, i), tol, "adapted row " + i + ", sample " + n);
+        assertEquals(exact, merged.value(n, i), tol, "merged row " + i + ", sample " + n);
+      }
+    }
+  }
+
+  @Test
+  void theCorrectionLeavesTheGradientAsTheFactoredFormulas() {
+    DoRALinear d = cancelling();
+    Tensor x = Random.normal(Key.of(25), 7, 20);
+    Linear base = d.base();
+    Tensor inverse = DoRAMagnitude.rows(base.weight(), d.loraA(), d.loraB(), d.scale()).inverse();
+    Tensor c = Random.normal(Key.of(26), 7, 6);
+    List<Tensor> at = List.of(d.loraA(), d.loraB(), d.loraMagnitude());
+    List<Tensor> got = Grad.grad(p -> new DoRALinear(base, p.get(0), p.get(1), p.get(2),
+        d.scale(), 0).apply(x).times(c).sum(), at);
+    List<Tensor> factored = Grad.grad(p -> x.matmul(base.weight(), false, true)
+        .plus(LowRank.delta(x, p.get(0), p.get(1), d.scale()))
+        .times(p.get(2).times(inverse)).plus(base.bias()).times(c).sum(), at);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(factored.get(i), got.get(i), "gradient " + i);
+    }
+    // m's gradient is Σ_n c ⊙ (y − b) / m: the corrected (exact) forward, not the noisy one
+    Tensor expected = d.apply(x).minus(base.bias()).times(c).sum(0).div(d.loraMagnitude());
+    assertTrue(got.get(2).allClose(expected, 1e-5, 1e-6), got.get(2) + " vs " + expected);
+  }
+
   @Test
   void rowsThatNearlyCancelAreAccurate() {
     Key[] k = Key.of(21).split(4);
