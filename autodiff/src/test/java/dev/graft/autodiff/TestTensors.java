@@ -3,6 +3,7 @@ package dev.graft.autodiff;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.runtime.Tensor;
+import dev.graft.runtime.Theories;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,7 +18,7 @@ final class TestTensors {
 
   /** A property runner with few examples and short shrinking, so the suite stays fast. */
   static QuickTheory qt(int examples) {
-    return QuickTheory.qt().withExamples(examples).withShrinkCycles(20);
+    return Theories.qt().withExamples(examples).withShrinkCycles(20);
   }
 
   /** Seeds for the values of the random tensors of one example. */

@@ -33,7 +33,7 @@ final class Combination {
   static Combined combine(Net net, String newName, Map<String, Double> weights, int svdRank) {
     String op = "combine";
     dev.graft.dsl.lora.AdapterSet.checkName(op, newName);
-    AdapterState state = AdapterState.read(net, op);
+    AdapterTable state = AdapterTable.read(net, op);
     if (state.names.contains(newName)) {
       throw new IllegalArgumentException(op + ": the net already has an adapter named '"
           + newName + "'");
@@ -51,9 +51,9 @@ final class Combination {
     Map<Path, LoraWrapper> built = new LinkedHashMap<>();
     Map<Path, Double> energy = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
       Path path = e.getKey();
-      AdapterState.Layer layer = e.getValue();
+      AdapterTable.Layer layer = e.getValue();
       List<String> present = new ArrayList<>();
       for (String n : weights.keySet()) {
         if (layer.adapters.containsKey(n)) {
@@ -63,7 +63,7 @@ final class Combination {
       if (present.isEmpty()) {
         continue;
       }
-      Module base = AdapterState.base(op, path, layer);
+      Module base = AdapterTable.base(op, path, layer);
       if (svdRank > 0) {
         LoraWrapper w = svd(path, base, layer, present, weights, svdRank, energy, refused);
         if (w != null) {
@@ -104,7 +104,7 @@ final class Combination {
     return new Combined(state.write(net, op, true), energy);
   }
 
-  private static LoraWrapper svd(Path path, Module base, AdapterState.Layer layer,
+  private static LoraWrapper svd(Path path, Module base, AdapterTable.Layer layer,
       List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
     Tensor w0;

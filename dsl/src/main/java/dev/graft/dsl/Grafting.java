@@ -44,8 +44,7 @@ final class Grafting {
       }
       for (int s = 0; s < specs.size(); s++) {
         LoraSpec spec = specs.get(s);
-        if (spec.targetPattern().isPresent()
-            && !spec.targetPattern().get().matcher(path.toString()).find()) {
+        if (!spec.picks(path)) {
           continue;
         }
         AdapterFactory factory = firstApplying(spec, layer);
@@ -97,7 +96,7 @@ final class Grafting {
     Set<Path> trainable = new LinkedHashSet<>(net.trainableSet());
     for (Choice c : choices) {
       LoraWrapper w = built.get(c.path());
-      out = Tree.set(out, c.path(), w);
+      out = put(out, c.path(), w);
       trainable.removeIf(p -> p.startsWith(c.path()));
       for (String field : w.adapterFields()) {
         Path leaf = c.path().child(field);
@@ -109,6 +108,14 @@ final class Grafting {
       }
     }
     return net.withAdapters(out, trainable);
+  }
+
+  /**
+   * {@code tree} with the node at {@code path} replaced by {@code node}; at the root, {@code node}
+   * itself (a net over a bare layer becomes a net over its wrapper, and back).
+   */
+  static Module put(Module tree, Path path, Module node) {
+    return path.equals(Path.root()) ? node : Tree.set(tree, path, node);
   }
 
   /** Module nodes that are not wrappers and not inside one, in tree order. */
@@ -138,7 +145,7 @@ final class Grafting {
     return false;
   }
 
-  private static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
+  static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
     for (Path p : leaves) {
       if (p.startsWith(layer) && !p.equals(layer)) {
         return true;
@@ -174,7 +181,10 @@ final class Grafting {
     }
     List<String> targets = new ArrayList<>();
     for (LoraSpec s : specs) {
-      targets.add(s.target().map(t -> "'" + t + "'").orElse("<all>"));
+      String t = s.target().map(r -> "'" + r + "'").orElse("");
+      String m = s.targetModules().isEmpty() ? "" : "modules " + s.targetModules();
+      targets.add(t.isEmpty() && m.isEmpty() ? "<all>" : t.isEmpty() || m.isEmpty() ? t + m
+          : t + " and " + m);
     }
     return "lora: no adaptable layer matched target " + String.join(", ", targets)
         + (masked ? " within the mask" : "") + "; layers the wrappers could adapt: "

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * What {@link Net}'s named-adapter methods do: add a named set, list, activate and delete sets,
- * serve a mixed batch. Every operation reads the net's {@link AdapterState}, edits it as data and
+ * serve a mixed batch. Every operation reads the net's {@link AdapterTable}, edits it as data and
  * writes a new net; the bases and every untouched adapter are shared by reference.
  */
 final class ManyAdapters {
@@ -25,7 +25,7 @@ final class ManyAdapters {
     if (net.adapters().values().stream().noneMatch(w -> w instanceof AdapterSet)) {
       return Grafting.graft(net, specs);
     }
-    AdapterState state = AdapterState.read(net, "lora");
+    AdapterTable state = AdapterTable.read(net, "lora");
     return add(net, state, AdapterSet.DEFAULT, specs, !state.names.contains(AdapterSet.DEFAULT));
   }
 
@@ -35,7 +35,7 @@ final class ManyAdapters {
     if (specs.isEmpty()) {
       throw new IllegalArgumentException("lora: no spec given for adapter '" + name + "'");
     }
-    AdapterState state = AdapterState.read(net, "lora");
+    AdapterTable state = AdapterTable.read(net, "lora");
     if (state.names.contains(name)) {
       throw new IllegalArgumentException("lora: the net already has an adapter named '" + name
           + "' (it has " + state.names + "); delete it first or pick another name");
@@ -47,7 +47,7 @@ final class ManyAdapters {
    * Grafts {@code specs} onto the original layers and adds the wrappers under {@code name};
    * {@code fresh} says the name is new (appended and made the active set) rather than extended.
    */
-  private static Net add(Net net, AdapterState state, String name, List<LoraSpec> specs,
+  private static Net add(Net net, AdapterTable state, String name, List<LoraSpec> specs,
       boolean fresh) {
     Module plain = state.plain("lora", net.module());
     Net scratch = Net.of(plain).freeze();
@@ -70,7 +70,7 @@ final class ManyAdapters {
   }
 
   /** Adds {@code built} (wrappers around layers of {@code plain}) to the state under a name. */
-  static void put(AdapterState state, String name, Map<Path, LoraWrapper> built, Module plain,
+  static void put(AdapterTable state, String name, Map<Path, LoraWrapper> built, Module plain,
       String op) {
     for (Map.Entry<Path, LoraWrapper> e : built.entrySet()) {
       Path p = e.getKey();
@@ -81,8 +81,8 @@ final class ManyAdapters {
               + " or disjoint ones");
         }
       }
-      AdapterState.Layer layer = state.layers.computeIfAbsent(p,
-          k -> new AdapterState.Layer((Module) Tree.get(plain, k)));
+      AdapterTable.Layer layer = state.layers.computeIfAbsent(p,
+          k -> new AdapterTable.Layer((Module) Tree.get(plain, k)));
       if (layer.adapters.containsKey(name)) {
         throw new IllegalArgumentException(op + ": layer '" + p + "' already holds adapter '"
             + name + "'");
@@ -98,11 +98,11 @@ final class ManyAdapters {
     if (net.isDisabled()) {
       return names(net.enableAdapters());
     }
-    return List.copyOf(AdapterState.read(net, "adapterNames").names);
+    return List.copyOf(AdapterTable.read(net, "adapterNames").names);
   }
 
   static Net activate(Net net, String... names) {
-    AdapterState state = AdapterState.read(net, "activate");
+    AdapterTable state = AdapterTable.read(net, "activate");
     Set<String> seen = new LinkedHashSet<>();
     for (String n : names) {
       state.requireKnown("activate", n);
@@ -116,11 +116,11 @@ final class ManyAdapters {
   }
 
   static Net delete(Net net, String name) {
-    AdapterState state = AdapterState.read(net, "deleteAdapter");
+    AdapterTable state = AdapterTable.read(net, "deleteAdapter");
     state.requireKnown("deleteAdapter", name);
     state.names.remove(name);
     state.active.remove(name);
-    for (AdapterState.Layer l : state.layers.values()) {
+    for (AdapterTable.Layer l : state.layers.values()) {
       l.adapters.remove(name);
     }
     return state.write(net, "deleteAdapter", true);
@@ -128,7 +128,7 @@ final class ManyAdapters {
 
   /** The forward with row {@code i} through adapter {@code rows.get(i)} alone. */
   static Tensor route(Net net, Tensor x, List<String> rows) {
-    AdapterState state = AdapterState.read(net, "apply(x, adapterPerRow)");
+    AdapterTable state = AdapterTable.read(net, "apply(x, adapterPerRow)");
     if (x.ndim() == 0 || x.dim(0) != rows.size()) {
       throw new IllegalArgumentException("apply(x, adapterPerRow): " + rows.size()
           + " adapter names for a batch of shape " + dev.graft.runtime.Shapes.format(x.shape())
@@ -143,8 +143,8 @@ final class ManyAdapters {
       }
     }
     Module tree = net.module();
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
-      AdapterSet set = new AdapterSet(AdapterState.base("apply(x, adapterPerRow)", e.getKey(),
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
+      AdapterSet set = new AdapterSet(AdapterTable.base("apply(x, adapterPerRow)", e.getKey(),
           e.getValue()), e.getValue().adapters, List.of(), state.names);
       tree = Tree.set(tree, e.getKey(), set.routed(rows));
     }
@@ -157,17 +157,17 @@ final class ManyAdapters {
    * object as before.
    */
   static Net swap(Net net, String name, Map<Path, LoraWrapper> donor, String source) {
-    AdapterState state = AdapterState.read(net, "hotSwap");
+    AdapterTable state = AdapterTable.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
     Set<Path> missing = new LinkedHashSet<>();
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
       if (e.getValue().adapters.containsKey(name)) {
         missing.add(e.getKey());
       }
     }
     List<String> problems = new ArrayList<>();
     for (Map.Entry<Path, LoraWrapper> e : donor.entrySet()) {
-      AdapterState.Layer layer = state.layers.get(e.getKey());
+      AdapterTable.Layer layer = state.layers.get(e.getKey());
       LoraWrapper mine = layer == null ? null : layer.adapters.get(name);
       if (mine == null) {
         problems.add("'" + e.getKey() + "' is adapted in " + source + " but not by '" + name

@@ -146,13 +146,21 @@ public final class Net {
     return lora(LoraSpec.of(rank, alpha));
   }
 
-  /** LoRA on the selected layers whose path {@code target} (a regex) finds. */
+  /** LoRA on the selected layers whose path {@code target} (a regex) matches; see LoraSpec. */
   public Net lora(int rank, double alpha, String target) {
     return lora(LoraSpec.of(rank, alpha, target));
   }
 
   /**
-   * Wraps the selected layers; for each layer the first spec whose target finds its path and one
+   * LoRA on the layers {@code where} selects (within any pending {@link #mask}): {@code lora(8,
+   * 16.0, Mask.modules("query", "value"))}.
+   */
+  public Net lora(int rank, double alpha, Mask where) {
+    return mask(selection == null ? where : selection.and(where)).lora(rank, alpha);
+  }
+
+  /**
+   * Wraps the selected layers; for each layer the first spec that picks its path and one
    * of whose wrappers applies wins. Wrapped bases are frozen and the adapters' fields trainable;
    * other leaves keep their state. All-or-nothing: an error leaves this net as it was.
    */
@@ -263,33 +271,61 @@ public final class Net {
 
   /**
    * A net whose adapted layers are plain layers of the base's type again, with equal outputs.
-   * {@link #unmerge()} on the result restores the adapters bit for bit.
+   * {@link #unmerge()} on the result restores the adapters bit for bit. A layer whose merged
+   * weights hold a NaN or an infinity (a diverged adapter, an overflowing product) is refused
+   * with an error naming it, and nothing is merged; {@link #merge(Mask, boolean)} opts out.
    */
   public Net merge() {
-    requireActive("merge");
-    return park(Parking.MERGED);
+    return merge(Mask.all(), true);
   }
 
-  /** Undoes {@link #merge()}: the adapters come back exactly as they were. */
+  /** {@link #merge()} of the adapters {@code layers} selects (a layer with any leaf in it). */
+  public Net merge(Mask layers) {
+    return merge(layers, true);
+  }
+
+  /**
+   * {@link #merge(Mask)}; with {@code refuseNonFinite} false, non-finite merged weights are kept
+   * as they are (PEFT's {@code safe_merge=False}).
+   */
+  public Net merge(Mask layers, boolean refuseNonFinite) {
+    return park(Parking.MERGED, "merge", layers, refuseNonFinite);
+  }
+
+  /** Undoes {@link #merge()}: every merged adapter comes back exactly as it was. */
   public Net unmerge() {
+    return unmerge(Mask.all());
+  }
+
+  /** Undoes {@link #merge()} for the merged layers {@code layers} selects. */
+  public Net unmerge(Mask layers) {
     if (parking != Parking.MERGED) {
       throw new IllegalStateException("unmerge: this net was not produced by merge()");
     }
-    return restore();
+    return restore("unmerge", layers);
   }
 
   /** A net whose forward equals the bases' (each wrapper's {@code base()}); adapters kept aside. */
   public Net disableAdapters() {
-    requireActive("disableAdapters");
-    return park(Parking.DISABLED);
+    return disableAdapters(Mask.all());
+  }
+
+  /** {@link #disableAdapters()} for the adapters {@code layers} selects. */
+  public Net disableAdapters(Mask layers) {
+    return park(Parking.DISABLED, "disableAdapters", layers, false);
   }
 
   /** Undoes {@link #disableAdapters()}. */
   public Net enableAdapters() {
+    return enableAdapters(Mask.all());
+  }
+
+  /** Undoes {@link #disableAdapters()} for the disabled layers {@code layers} selects. */
+  public Net enableAdapters(Mask layers) {
     if (parking != Parking.DISABLED) {
       throw new IllegalStateException("enableAdapters: adapters are not disabled");
     }
-    return restore();
+    return restore("enableAdapters", layers);
   }
 
   /** Whether this net holds adapters set aside by {@link #merge()}. */
@@ -300,6 +336,28 @@ public final class Net {
   /** Whether this net holds adapters set aside by {@link #disableAdapters()}. */
   public boolean isDisabled() {
     return parking == Parking.DISABLED;
+  }
+
+  /** Whether the adapter of the layer at {@code layer} is active, merged or disabled. */
+  public AdapterState adapterState(Path layer) {
+    if (parked.containsKey(layer)) {
+      return parking == Parking.MERGED ? AdapterState.MERGED : AdapterState.DISABLED;
+    }
+    if (adapters().containsKey(layer)) {
+      return AdapterState.ACTIVE;
+    }
+    throw new IllegalArgumentException("adapterState: no adapter at '" + layer + "'; adapters at "
+        + adapters().keySet() + (parked.isEmpty() ? "" : ", set aside at " + parked.keySet()));
+  }
+
+  /** Trainable parameters among the leaves {@code mask} selects (one layer: its adapter's). */
+  public long trainableCount(Mask mask) {
+    long n = 0;
+    Set<Path> chosen = mask.resolve(module);
+    for (Path p : trainablePaths()) {
+      n += chosen.contains(p) ? ((Tensor) Tree.get(module, p)).size() : 0;
+    }
+    return n;
   }
 
   /** The wrappers in the tree, by layer path. */
@@ -323,27 +381,56 @@ public final class Net {
     return false;
   }
 
-  private Net park(Parking mode) {
+  private Net park(Parking mode, String op, Mask layers, boolean refuseNonFinite) {
+    if (parking != Parking.NONE && parking != mode) {
+      requireActive(op);
+    }
     Map<Path, LoraWrapper> wrappers = adapters();
-    if (wrappers.isEmpty()) {
-      throw new IllegalStateException(mode == Parking.MERGED
-          ? "merge: the net has no adapters to merge"
-          : "disableAdapters: the net has no adapters");
+    Set<Path> leaves = layers.resolve(module);
+    Map<Path, LoraWrapper> chosen = new LinkedHashMap<>();
+    wrappers.forEach((p, w) -> {
+      if (Grafting.anyLeafUnder(leaves, p) || leaves.contains(p)) {
+        chosen.put(p, w);
+      }
+    });
+    if (chosen.isEmpty()) {
+      if (wrappers.isEmpty()) {
+        requireActive(op);
+        throw new IllegalStateException(mode == Parking.MERGED
+            ? "merge: the net has no adapters to merge" : op + ": the net has no adapters");
+      }
+      throw new IllegalArgumentException(op + ": " + layers + " selects none of the adapters at "
+          + wrappers.keySet());
     }
     Module m = module;
-    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : chosen.entrySet()) {
       LoraWrapper w = e.getValue();
-      m = Tree.set(m, e.getKey(), mode == Parking.MERGED ? w.merge() : w.base());
+      Module layer = mode == Parking.MERGED ? w.merge() : w.base();
+      if (refuseNonFinite) {
+        MergeCheck.requireFinite(e.getKey(), w, layer);
+      }
+      m = Grafting.put(m, e.getKey(), layer);
     }
-    return new Net(m, trainable, selection, wrappers, mode);
+    Map<Path, LoraWrapper> all = new LinkedHashMap<>(parked);
+    all.putAll(chosen);
+    return new Net(m, trainable, selection, all, mode);
   }
 
-  private Net restore() {
+  private Net restore(String op, Mask layers) {
+    Set<Path> leaves = layers.resolve(module);
     Module m = module;
+    Map<Path, LoraWrapper> left = new LinkedHashMap<>(parked);
     for (Map.Entry<Path, LoraWrapper> e : parked.entrySet()) {
-      m = Tree.set(m, e.getKey(), e.getValue());
+      if (Grafting.anyLeafUnder(leaves, e.getKey()) || leaves.contains(e.getKey())) {
+        m = Grafting.put(m, e.getKey(), e.getValue());
+        left.remove(e.getKey());
+      }
     }
-    return new Net(m, trainable, selection, Map.of(), Parking.NONE);
+    if (left.size() == parked.size()) {
+      throw new IllegalArgumentException(op + ": " + layers + " selects none of the layers set"
+          + " aside at " + parked.keySet());
+    }
+    return new Net(m, trainable, selection, left, left.isEmpty() ? Parking.NONE : parking);
   }
 
   private void requireActive(String op) {

@@ -58,7 +58,7 @@ final class Pretrained {
       PeftAdapters.save(net, dir); // its own message for a net with nothing to save
       return;
     }
-    AdapterState state = AdapterState.read(net, "saveAdapter");
+    AdapterTable state = AdapterTable.read(net, "saveAdapter");
     if (state.bare()) {
       PeftAdapters.save(net, dir);
       writeFrozen(net.adapters(), dir);
@@ -87,7 +87,7 @@ final class Pretrained {
    * A single-adapter net: the plain tree with adapter {@code name}'s wrappers in place, its
    * fields and the net's trainable leaves outside the adapted layers trainable.
    */
-  static Net view(Net net, AdapterState state, String name) {
+  static Net view(Net net, AdapterTable state, String name) {
     Module tree = state.plain("saveAdapter", net.module());
     List<Path> trainable = new ArrayList<>();
     for (Path p : net.trainablePaths()) {
@@ -95,7 +95,7 @@ final class Pretrained {
         trainable.add(p);
       }
     }
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
       LoraWrapper w = e.getValue().adapters.get(name);
       if (w != null) {
         tree = Tree.set(tree, e.getKey(), w);
@@ -142,7 +142,7 @@ final class Pretrained {
 
   static Net fromPretrained(Module base, java.nio.file.Path dir) {
     Map<String, java.nio.file.Path> dirs = adapterDirs(dir);
-    AdapterState state = AdapterState.read(Net.of(base), "fromPretrained");
+    AdapterTable state = AdapterTable.read(Net.of(base), "fromPretrained");
     if (!state.layers.isEmpty()) {
       throw new IllegalArgumentException("fromPretrained: the base already holds adapters at "
           + state.layers.keySet() + "; pass the model without them");
@@ -404,7 +404,7 @@ final class Pretrained {
 
   /** {@code loadAdapter} for a net with named adapters: each from its folder. */
   static Net loadAll(Net net, java.nio.file.Path dir) {
-    AdapterState state = AdapterState.read(net, "loadAdapter");
+    AdapterTable state = AdapterTable.read(net, "loadAdapter");
     if (state.bare() || state.layers.isEmpty()) {
       return PeftAdapters.load(net, dir);
     }
@@ -417,7 +417,7 @@ final class Pretrained {
 
   /** Adapter {@code name}'s trainable tensors replaced from {@code dir}. */
   static Net hotSwap(Net net, String name, java.nio.file.Path dir) {
-    AdapterState state = AdapterState.read(net, "hotSwap");
+    AdapterTable state = AdapterTable.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
     Net loaded = PeftAdapters.load(state.bare() ? net : view(net, state, name), dir);
     return ManyAdapters.swap(net, name, loaded.adapters(), "'" + dir + "'");

@@ -29,18 +29,18 @@ final class ResidualConversion {
 
   static Net toPlainLora(Net trained, Net initial) {
     String op = "toPlainLora";
-    AdapterState state = AdapterState.read(trained, op);
-    AdapterState start = AdapterState.read(initial, op);
+    AdapterTable state = AdapterTable.read(trained, op);
+    AdapterTable start = AdapterTable.read(initial, op);
     int converted = 0;
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
       Path path = e.getKey();
-      AdapterState.Layer layer = e.getValue();
+      AdapterTable.Layer layer = e.getValue();
       for (Map.Entry<String, LoraWrapper> a : layer.adapters.entrySet()) {
         LoraWrapper w = a.getValue();
-        if (!AdapterState.residual(w)) {
+        if (!AdapterTable.residual(w)) {
           continue;
         }
-        AdapterState.Layer before = start.layers.get(path);
+        AdapterTable.Layer before = start.layers.get(path);
         LoraWrapper w0 = before == null ? null : before.adapters.get(a.getKey());
         if (w0 == null || w0.getClass() != w.getClass()) {
           throw new IllegalArgumentException(op + ": the initial net has no "
@@ -59,10 +59,10 @@ final class ResidualConversion {
       throw new IllegalArgumentException(op + ": the net holds no PiSSA or MiLoRA adapter");
     }
     // A bare residual adapter's layer now has its (rebuilt) original base.
-    for (Map.Entry<Path, AdapterState.Layer> e : state.layers.entrySet()) {
-      AdapterState.Layer l = e.getValue();
+    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
+      AdapterTable.Layer l = e.getValue();
       if (l.base == null) {
-        AdapterState.Layer known = new AdapterState.Layer(l.adapters.values().iterator().next()
+        AdapterTable.Layer known = new AdapterTable.Layer(l.adapters.values().iterator().next()
             .base());
         known.adapters.putAll(l.adapters);
         e.setValue(known);

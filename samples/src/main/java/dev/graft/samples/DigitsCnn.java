@@ -13,9 +13,10 @@ import dev.graft.runtime.Tensor;
  * a {@code head} (64→classes), with ReLU between them.
  *
  * <p>The sizes are chosen so every zoo adapter can take every layer at ranks 1, 2, 4, 8 and 16:
- * the layers' flattened inputs (16, 144, 512) are multiples of 16 (OFT's block size must divide
- * them) and their outputs (16, 32, 64) are at least 16 (PiSSA, MiLoRA and LoRA-XS need {@code r ≤
- * min(out, in)}). The children are declared as {@link Module} so adapters can wrap them.
+ * the layers' flattened inputs (16, 144, 512) and outputs (16, 32, 64) are multiples of 16 (OFT's
+ * block size must divide the Linear's input and the convolutions' output channels) and at least
+ * 16 (PiSSA, MiLoRA and LoRA-XS need {@code r ≤ min(out, in)}). The children are declared as
+ * {@link Module} so adapters can wrap them.
  *
  * @param conv1 the first convolution
  * @param conv2 the second convolution

@@ -22,7 +22,8 @@ class ContenderTest {
   private static final DigitsCnn CNN = DigitsCnn.create(5, Key.of(11));
   private static final Tensor X = Random.uniform(Key.of(12), 0f, 1f, 6, 1, 8, 8);
   /** (out, flat_in) of conv1, conv2, fc. */
-  private static final int[][] LAYERS = {{16, 16}, {32, 144}, {64, 512}};
+  /** {out, in, is a conv} of conv1, conv2 and fc. */
+  private static final int[][] LAYERS = {{16, 16, 1}, {32, 144, 1}, {64, 512, 0}};
   private static final long HEAD = 64 * 5 + 5;
 
   @Test
@@ -62,7 +63,7 @@ class ContenderTest {
         case "vera" -> out + r;
         case "ia3" -> out;
         case "lokr" -> (long) r * r + (long) ceil(out, r) * ceil(in, r);
-        case "oft" -> (long) (in / r) * r * r;
+        case "oft" -> layer[2] == 1 ? (long) (out / r) * r * r : (long) (in / r) * r * r;
         default -> throw new AssertionError("no count for " + c.id());
       };
     }

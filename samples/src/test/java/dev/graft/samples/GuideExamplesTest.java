@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.AdapterState;
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.DoRAConv;
@@ -117,7 +118,7 @@ class GuideExamplesTest {
         .unfreeze(Mask.of("head"))              // the head trains
         .mask(Mask.regex("encoder/.*"))         // the next lora acts inside the encoder only
         .lora(
-            LoraSpec.builder().rank(2).alpha(4.0).target("layers/0")
+            LoraSpec.builder().rank(2).alpha(4.0).target("encoder/layers/0")
                 .wrappers(List.of(DoRALinear.FACTORY)).build(),
             LoraSpec.of(4, 8.0));               // first match wins: layers/2 gets plain LoRA
     System.out.println(net.trainablePaths());
@@ -194,6 +195,25 @@ class GuideExamplesTest {
     Classifier base = (Classifier) off.module();
     assertEquals(model().encoder(), base.encoder(), "bases are the original layers");
     assertEquals(trained.module(), on.module());
+  }
+
+  @Test
+  void perLayerControls() {
+    Net trained = trained();
+    // guide: per layer
+    Net one = trained.merge(Mask.of("encoder/layers/2"));   // only that layer is folded
+    Net back = one.unmerge(Mask.of("encoder/layers/2"));    // and restored bit for bit
+    Net off = trained.disableAdapters(Mask.modules("0"));   // only encoder/layers/0 runs its base
+    AdapterState s = one.adapterState(Path.of("encoder/layers/2"));        // MERGED
+    long n = trained.trainableCount(Mask.of("encoder/layers/0"));          // 4·(4 + 8) = 48
+    // end
+    assertInstanceOf(Linear.class, Tree.get(one.module(), Path.of("encoder/layers/2")));
+    assertEquals(AdapterState.ACTIVE, one.adapterState(Path.of("encoder/layers/0")));
+    assertTrue(one.apply(X).allClose(trained.apply(X), 1e-5, 1e-5));
+    assertEquals(trained.module(), back.module());
+    assertEquals(AdapterState.DISABLED, off.adapterState(Path.of("encoder/layers/0")));
+    assertEquals(AdapterState.MERGED, s);
+    assertEquals(48, n);
   }
 
   @Test

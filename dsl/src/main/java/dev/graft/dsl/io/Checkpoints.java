@@ -3,6 +3,7 @@ package dev.graft.dsl.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.BaseDerived;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Path;
@@ -103,10 +104,13 @@ public final class Checkpoints {
    * accepted too. Every leaf outside the adapters' own tensors must be in the file, and nothing
    * else; adapter tensors, frozen adapter factors and trainability are kept.
    *
-   * <p>Refused when an adapter's initialization read the base weight (DoRA's magnitude, PiSSA's
-   * and MiLoRA's residual base, LoRA-XS's factors): a new base would not fit it. Load the base into
-   * the plain model first ({@link #load}), then add those adapters. A net whose adapters are
-   * merged or disabled is refused too (its parked adapters keep the old base).
+   * <p>Adapters whose state was derived from the base weight ({@link BaseDerived}) say what
+   * happens: DoRA keeps its magnitude and takes its direction from the new base; LoRA-XS, while
+   * its {@code R} is zero, recomputes its frozen factors from the new weight; PiSSA and MiLoRA
+   * refuse (their trainable factors hold part of the old weight), as does a trained LoRA-XS, with
+   * the reason. Load the base into the plain model first ({@link #load}), then add those
+   * adapters. A net whose adapters are merged or disabled is refused too (its parked adapters
+   * keep the old base).
    */
   public static Net loadBase(Net net, java.nio.file.Path file) {
     if (adaptersParked(net)) {
@@ -116,11 +120,14 @@ public final class Checkpoints {
     Module tree = net.module();
     Map<Path, LoraWrapper> wrappers = net.adapters();
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
-      if (AdapterKinds.of(e.getValue()).weightDerived()) {
-        throw new CheckpointException(file, null, "cannot load a base under the "
-            + e.getValue().getClass().getSimpleName() + " at '" + e.getKey() + "': its"
-            + " initialization was computed from the base weight; load the base into the model"
-            + " before adding this adapter (Net.load, then lora)");
+      if (e.getValue() instanceof BaseDerived d) {
+        try {
+          d.checkNewBase();
+        } catch (IllegalStateException refused) {
+          throw new CheckpointException(file, null, "cannot load a base under the "
+              + d.getClass().getSimpleName() + " at '" + e.getKey() + "': "
+              + refused.getMessage(), refused);
+        }
       }
     }
     Map<Path, List<String>> names = new LinkedHashMap<>();
@@ -134,7 +141,13 @@ public final class Checkpoints {
     try (SafetensorsReader reader = Safetensors.open(file)) {
       checkVersion(file, reader.metadata());
       Map<Path, String> keys = KeyMatch.match(file, reader.keys(), names, "");
-      return net.withModule(readInto(reader, tree, keys));
+      Module loaded = readInto(reader, tree, keys);
+      for (Path p : wrappers.keySet()) {
+        if (Tree.get(loaded, p) instanceof BaseDerived d) {
+          loaded = p.depth() == 0 ? d.withNewBase() : Tree.set(loaded, p, d.withNewBase());
+        }
+      }
+      return net.withModule(loaded);
     }
   }
 

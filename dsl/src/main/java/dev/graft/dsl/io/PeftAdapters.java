@@ -65,7 +65,8 @@ import java.util.Set;
  * <h2>Conventions that differ from PEFT</h2>
  * Graft's LoKr factors crop a Kronecker product {@code (r·⌈out/r⌉, r·⌈in/r⌉)} to the weight and
  * flatten conv kernels; PEFT's LoKr matches only when {@code r} divides both sizes of a Linear.
- * Graft's OFT stores the full blocks {@code S} with {@code R = Cayley(S − Sᵀ)} rotating the input;
+ * Graft's OFT stores the full blocks {@code S} with {@code R = Cayley(S − Sᵀ)} rotating the input
+ * (Linear) or the output channels (Conv);
  * current PEFT stores an upper triangle under {@code oft_R.weight}: Graft's {@code oft_r} tensors
  * are for Graft. A grouped Conv's LoRA uses one {@code A} for every group (PEFT splits the rank
  * across groups).
@@ -172,9 +173,12 @@ public final class PeftAdapters {
 
   private static Map<Path, LoraWrapper> adapters(Net net, String op) {
     Map<Path, LoraWrapper> wrappers = net.adapters();
-    if (wrappers.isEmpty()) {
-      throw new IllegalStateException(op + ": the net has no adapters" + (net.isMerged()
-          ? " (they are merged; call unmerge() first)" : ""));
+    if (wrappers.isEmpty() || net.isMerged() || net.isDisabled()) {
+      // a net with some layers merged or disabled would save or load only the others
+      throw new IllegalStateException(op + ": the net has " + (wrappers.isEmpty()
+          ? "no adapters" : "adapters set aside") + (net.isMerged()
+          ? " (they are merged; call unmerge() first)" : net.isDisabled()
+          ? " (they are disabled; call enableAdapters() first)" : ""));
     }
     return wrappers;
   }

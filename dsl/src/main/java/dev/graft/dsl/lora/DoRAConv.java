@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Forward: {@code y = (m / ‖·‖) ⊙ (conv(x, W) + s·up(down(x))) + b} per output channel, the
  * low-rank path run factored as in {@link LoRAConv} and the norm treated as a constant in the
- * backward pass; {@code W_f + s·B A} is formed once per call, for the norm only. Dropout acts on
- * the input of the low-rank path. Init: {@code A (r, flat_in)} kaiming-uniform (bound {@code
+ * backward pass and computed from the factors ({@link DoRAMagnitude#rowNormsOfSum}). Dropout
+ * acts on the input of the low-rank path. Init: {@code A (r, flat_in)} kaiming-uniform (bound {@code
  * 1/√flat_in}), {@code B (out, r)} zero, {@code m = ‖W_f‖} per channel. Trains {@code A}, {@code
  * B}, {@code m}: {@code r·(flat_in + out) + out} parameters.
  *
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the low-rank path's input while training
  */
 public record DoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraMagnitude,
-    double scale, double dropout) implements LoraWrapper {
+    double scale, double dropout) implements BaseDerived {
 
   /** Builds DoRA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("DoRAConv",
@@ -56,11 +56,16 @@ public record DoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraMa
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
     int dims = base.spatialDims();
-    Tensor factor = DoRAMagnitude.factor(loraMagnitude, ConvLowRank.flatWeight(base), loraA,
-        loraB, scale);
+    DoRAMagnitude.Rows rows = DoRAMagnitude.rows(ConvLowRank.flatWeight(base), loraA, loraB,
+        scale);
+    Tensor dropped = AdapterDropout.apply(x, dropout, key);
     Tensor y = base.convolve(x, base.weight())
-        .plus(ConvLowRank.delta(base, AdapterDropout.apply(x, dropout, key), loraA, loraB, scale));
-    y = RowScale.onOutput(y, factor, dims);
+        .plus(ConvLowRank.delta(base, dropped, loraA, loraB, scale));
+    if (dropped == x) {
+      y = rows.corrected(y, dims,
+          exact -> base.convolve(x.stopGradient(), ConvLowRank.asKernel(base, exact)));
+    }
+    y = RowScale.onOutput(y, loraMagnitude.times(rows.inverse()), dims);
     Tensor b = base.bias();
     return b == null ? y : y.plus(RowScale.forOutput(b, dims));
   }
@@ -75,5 +80,15 @@ public record DoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraMa
   @Override
   public List<String> adapterFields() {
     return List.of("loraA", "loraB", "loraMagnitude");
+  }
+
+  /** Allowed: the magnitude {@code m} is kept and the direction comes from the new base. */
+  @Override
+  public void checkNewBase() {}
+
+  /** Unchanged: the direction {@code (W + s·B A)/‖·‖} is computed from the base at each call. */
+  @Override
+  public LoraWrapper withNewBase() {
+    return this;
   }
 }

@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  * taken per output row and {@code s = α/r}.
  *
  * <p>Forward: {@code y = (m / ‖W + s·B A‖) ⊙ (x Wᵀ + s·(x Aᵀ) Bᵀ) + b}, the norm treated as a
- * constant in the backward pass (§4.3 of the paper, as in PEFT); the {@code (out, in)} matrix
- * {@code W + s·B A} is formed once per call, for the norm only. Dropout acts on the input of the
- * low-rank path. Init: {@code A (r, in)} kaiming-uniform (bound {@code 1/√in}), {@code B (out, r)}
+ * constant in the backward pass (§4.3 of the paper, as in PEFT) and computed from the factors
+ * ({@link DoRAMagnitude#rowNormsOfSum}); a row with no direction (a zero row) outputs zero.
+ * Dropout acts on the input of the low-rank path. Init: {@code A (r, in)} kaiming-uniform (bound {@code 1/√in}), {@code B (out, r)}
  * zero, {@code m = ‖W‖} per row, so it starts as the base. Trains {@code A}, {@code B}, {@code m}:
  * {@code r·(in + out) + out} parameters.
  *
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the low-rank path's input while training
  */
 public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMagnitude,
-    double scale, double dropout) implements LoraWrapper {
+    double scale, double dropout) implements BaseDerived {
 
   /** Builds DoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("DoRALinear",
@@ -55,10 +55,14 @@ public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMag
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
     Tensor w = base.weight();
-    Tensor factor = DoRAMagnitude.factor(loraMagnitude, w, loraA, loraB, scale);
+    DoRAMagnitude.Rows rows = DoRAMagnitude.rows(w, loraA, loraB, scale);
+    Tensor dropped = AdapterDropout.apply(x, dropout, key);
     Tensor y = base.withParams(w, null).apply(x)
-        .plus(LowRank.delta(AdapterDropout.apply(x, dropout, key), loraA, loraB, scale));
-    y = RowScale.onOutput(y, factor, 0);
+        .plus(LowRank.delta(dropped, loraA, loraB, scale));
+    if (dropped == x) {
+      y = rows.corrected(y, 0, exact -> x.stopGradient().matmul(exact, false, true));
+    }
+    y = RowScale.onOutput(y, loraMagnitude.times(rows.inverse()), 0);
     Tensor b = base.bias();
     return b == null ? y : y.plus(b);
   }
@@ -72,5 +76,15 @@ public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMag
   @Override
   public List<String> adapterFields() {
     return List.of("loraA", "loraB", "loraMagnitude");
+  }
+
+  /** Allowed: the magnitude {@code m} is kept and the direction comes from the new base. */
+  @Override
+  public void checkNewBase() {}
+
+  /** Unchanged: the direction {@code (W + s·B A)/‖·‖} is computed from the base at each call. */
+  @Override
+  public LoraWrapper withNewBase() {
+    return this;
   }
 }

@@ -7,18 +7,21 @@ import dev.graft.runtime.Tensor;
 
 /**
  * A standalone low-rank map with no base layer (as brainstate's and Edifice's {@code LoRA}): {@code
- * y = s·(x Aᵀ) Bᵀ} for {@code x (..., in)}, with {@code A (r, in)}, {@code B (out, r)} and {@code
- * s = α/r}. Add it to any computation's output by hand, or use {@link #delta} on an existing input.
- * Init ({@link Init}): as LoRA by default — {@code A} kaiming-uniform (bound {@code 1/√in}) and
- * {@code B = 0}, so it starts as zero — or LeCun-normal on both {@code A} and {@code B}
- * (brainstate's default). Every leaf trains: {@code r·(in + out)} parameters. It is a {@link
- * Module}, not a {@link LoraWrapper}: there is nothing to merge into.
+ * y = s·(x Aᵀ) Bᵀ} for {@code x (..., in)}, with {@code A (r, in)} and {@code B (out, r)}. The
+ * scale is {@code s = α/r} ({@link Scaling#ALPHA_OVER_RANK}, LoRA's and Edifice's) or {@code s =
+ * α} ({@link Scaling#ALPHA}, brainstate's, which has no α and so {@code α = 1}); {@link #alpha()}
+ * is kept as given. Add it to any computation's output by hand, or use {@link #delta} on an
+ * existing input. Init ({@link Init}): as LoRA by default — {@code A} kaiming-uniform (bound
+ * {@code 1/√in}) and {@code B = 0}, so it starts as zero — or LeCun-normal on both {@code A} and
+ * {@code B} (brainstate's default, {@link #brainstate}). Every leaf trains: {@code r·(in + out)}
+ * parameters. It is a {@link Module}, not a {@link LoraWrapper}: there is nothing to merge into.
  *
  * @param loraA the down projection {@code (r, in)}
  * @param loraB the up projection {@code (out, r)}
- * @param scale {@code s}, {@code α / r} when built by {@link #create}
+ * @param alpha the scaling numerator {@code α}, as given
+ * @param scaling how {@code α} becomes the scale {@code s}
  */
-public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
+public record LoRA(Tensor loraA, Tensor loraB, double alpha, Scaling scaling) implements Module {
 
   /** How {@link #create} initializes the factors. */
   public enum Init {
@@ -31,6 +34,14 @@ public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
     LECUN_NORMAL
   }
 
+  /** How {@link #alpha()} gives the scale {@code s} of {@link #scale()}. */
+  public enum Scaling {
+    /** {@code s = α/r}: LoRA's and Edifice's ({@code output = Wx + (alpha/rank)·B(Ax)}). */
+    ALPHA_OVER_RANK,
+    /** {@code s = α}: no division by the rank (brainstate's layer, with {@code α = 1}). */
+    ALPHA
+  }
+
   /** Validates that {@code A} is {@code (r, in)} and {@code B} is {@code (out, r)}. */
   public LoRA {
     if (loraA.ndim() != 2 || loraB.ndim() != 2 || loraA.dim(0) != loraB.dim(1)) {
@@ -38,6 +49,19 @@ public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
           + " and B " + Shapes.format(loraB.shape()) + " do not fit: expected A (r, in) and"
           + " B (out, r) with the same r");
     }
+    if (!Double.isFinite(alpha)) {
+      throw new IllegalArgumentException("LoRA: alpha must be finite, got " + alpha);
+    }
+  }
+
+  /** Factors with a scale used as given: {@code s = scale} ({@link Scaling#ALPHA}). */
+  public LoRA(Tensor loraA, Tensor loraB, double scale) {
+    this(loraA, loraB, scale, Scaling.ALPHA);
+  }
+
+  /** Edifice's and Graft's defaults: rank 8, {@code α = 16}, {@code s = α/r}, LoRA's init. */
+  public static LoRA create(int in, int out, Key key) {
+    return create(in, 8, out, 16.0, key);
   }
 
   /** A rank-{@code rank} map from {@code in} to {@code out} features, LoRA's init, {@code α/r}. */
@@ -47,6 +71,20 @@ public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
 
   /** A rank-{@code rank} map from {@code in} to {@code out} features, {@code init}, {@code α/r}. */
   public static LoRA create(int in, int rank, int out, double alpha, Init init, Key key) {
+    return create(in, rank, out, alpha, init, Scaling.ALPHA_OVER_RANK, key);
+  }
+
+  /**
+   * brainstate's defaults ({@code brainstate.nn.LoRA(in, rank, out)}): LeCun-normal for both
+   * factors and no α/r scaling, so {@code y = (x Aᵀ) Bᵀ} ({@code α = 1}, {@link Scaling#ALPHA}).
+   */
+  public static LoRA brainstate(int in, int rank, int out, Key key) {
+    return create(in, rank, out, 1.0, Init.LECUN_NORMAL, Scaling.ALPHA, key);
+  }
+
+  /** The general form: rank, {@code α}, initializer and scaling all chosen. */
+  public static LoRA create(int in, int rank, int out, double alpha, Init init, Scaling scaling,
+      Key key) {
     if (in < 1 || out < 1) {
       throw new IllegalArgumentException("LoRA: in and out must be >= 1, got in=" + in + ", out="
           + out);
@@ -54,12 +92,17 @@ public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
     AdapterConfig config = new AdapterConfig(rank, alpha, 0, key);
     if (init == Init.LORA) {
       LowRank.Factors f = LowRank.init("LoRA", out, in, config);
-      return new LoRA(f.a(), f.b(), config.scale());
+      return new LoRA(f.a(), f.b(), alpha, scaling);
     }
     LowRank.checkRank("LoRA", rank);
     Key[] keys = key.split(2);
     return new LoRA(dev.graft.runtime.Init.lecunNormal(keys[0], in, rank, in),
-        dev.graft.runtime.Init.lecunNormal(keys[1], rank, out, rank), config.scale());
+        dev.graft.runtime.Init.lecunNormal(keys[1], rank, out, rank), alpha, scaling);
+  }
+
+  /** The scale {@code s}: {@code α/r} or {@code α}, by {@link #scaling()}. */
+  public double scale() {
+    return scaling == Scaling.ALPHA_OVER_RANK ? alpha / rank() : alpha;
   }
 
   /** {@code s·(x Aᵀ) Bᵀ} on an existing input, never forming {@code B A}. */
@@ -90,6 +133,6 @@ public record LoRA(Tensor loraA, Tensor loraB, double scale) implements Module {
           + " does not end in in_features " + inFeatures() + " (A "
           + Shapes.format(loraA.shape()) + ")");
     }
-    return delta(x, loraA, loraB, scale);
+    return delta(x, loraA, loraB, scale());
   }
 }

@@ -1,6 +1,7 @@
 package dev.graft.dsl.lora;
 
 import dev.graft.dsl.Module;
+import dev.graft.dsl.nn.GroupedLayer;
 import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
@@ -26,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAGroupedLinear(GroupedLinear base, Tensor loraA, Tensor loraB, double scale,
-    double dropout) implements LoraWrapper {
+    double dropout) implements LoraWrapper, GroupedLayer {
 
   /** Builds LoRA adapters for {@link GroupedLinear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAGroupedLinear",
@@ -66,6 +67,7 @@ public record LoRAGroupedLinear(GroupedLinear base, Tensor loraA, Tensor loraB, 
   }
 
   /** Row {@code r} of {@code x (..., in)} through group {@code groups[r]}, adapter included. */
+  @Override
   public Tensor apply(Tensor x, int[] groups) {
     return apply(x, groups, null);
   }

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAXSConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraR, double scale,
-    double dropout) implements LoraWrapper {
+    double dropout) implements BaseDerived {
 
   /** Builds LoRA-XS adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAXSConv",
@@ -64,5 +64,19 @@ public record LoRAXSConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor lora
   @Override
   public List<String> adapterFields() {
     return List.of("loraR");
+  }
+
+  /** Allowed while {@code R} is zero (untrained). */
+  @Override
+  public void checkNewBase() {
+    BaseDerived.requireUntrained("LoRAXSConv", loraR);
+  }
+
+  /** {@code A} and {@code B} recomputed from the new kernel's top singular triplets. */
+  @Override
+  public LoraWrapper withNewBase() {
+    LowRank.Factors f = SvdInit.scaledLeft(SvdInit.top("LoRAXSConv",
+        ConvLowRank.flatWeight(base), loraR.dim(0)));
+    return new LoRAXSConv(base, f.a(), f.b(), loraR, scale, dropout);
   }
 }

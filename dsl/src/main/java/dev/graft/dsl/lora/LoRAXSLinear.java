@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAXSLinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraR, double scale,
-    double dropout) implements LoraWrapper {
+    double dropout) implements BaseDerived {
 
   /** Builds LoRA-XS adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("LoRAXSLinear",
@@ -64,5 +64,19 @@ public record LoRAXSLinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraR
   @Override
   public List<String> adapterFields() {
     return List.of("loraR");
+  }
+
+  /** Allowed while {@code R} is zero (untrained). */
+  @Override
+  public void checkNewBase() {
+    BaseDerived.requireUntrained("LoRAXSLinear", loraR);
+  }
+
+  /** {@code A} and {@code B} recomputed from the new weight's top singular triplets. */
+  @Override
+  public LoraWrapper withNewBase() {
+    LowRank.Factors f = SvdInit.scaledLeft(SvdInit.top("LoRAXSLinear", base.weight(),
+        loraR.dim(0)));
+    return new LoRAXSLinear(base, f.a(), f.b(), loraR, scale, dropout);
   }
 }

@@ -1,12 +1,23 @@
 package dev.graft.dsl.lora;
 
 import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Tensor;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * An adapter grafted onto a base layer: the extension point every zoo class implements, and the
  * one a user's own adapter implements too. A wrapper is a {@link Module} (usually a record) whose
  * components are its base layer, its adapter tensors and static configuration.
+ *
+ * <p>A wrapper is immutable and always the unmerged, enabled adapter: {@link #merge()} gives the
+ * merged layer and {@link #base()} the disabled one. A {@code Net} keeps the state of each layer
+ * ({@code merge}, {@code unmerge}, {@code disableAdapters}, {@code enableAdapters} and {@code
+ * adapterState}, for every layer or those a mask selects).
  *
  * <p>Contract, property-tested for every zoo class:
  *
@@ -31,4 +42,26 @@ public interface LoraWrapper extends Module {
    * loraA}, {@code loraB}); each is a leaf at {@code <layer path>/<name>}.
    */
   List<String> adapterFields();
+
+  /**
+   * The adapter's own trainable parameters: the sizes of its {@link #adapterFields()} (kizzasi's
+   * per-layer {@code trainable_params}).
+   */
+  default long trainableCount() {
+    long n = 0;
+    for (String f : adapterFields()) {
+      n += Tree.leaf(this, Path.of(f)).size();
+    }
+    return n;
+  }
+
+  /** Every parameter of the layer, base included; a tensor held twice counts once. */
+  default long totalCount() {
+    long n = 0;
+    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : Tree.leaves(this)) {
+      n += seen.add(t) ? t.size() : 0;
+    }
+    return n;
+  }
 }

@@ -19,7 +19,7 @@ import dev.graft.runtime.Tensor;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record MiLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankConvAdapter {
+    implements LowRankConvAdapter, BaseDerived {
 
   /** Builds MiLoRA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("MiLoRAConv",
@@ -38,5 +38,17 @@ public record MiLoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scal
         SvdInit.bottom("MiLoRAConv", w, config.rank()), config.scale());
     return new MiLoRAConv(base.withWeight(ConvLowRank.asKernel(base, split.residual())), split.a(),
         split.b(), config.scale(), config.dropout());
+  }
+
+  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  @Override
+  public void checkNewBase() {
+    throw BaseDerived.splitRefusal("MiLoRAConv", "bottom-r");
+  }
+
+  /** Never reached: {@link #checkNewBase()} refuses. */
+  @Override
+  public LoraWrapper withNewBase() {
+    throw BaseDerived.splitRefusal("MiLoRAConv", "bottom-r");
   }
 }

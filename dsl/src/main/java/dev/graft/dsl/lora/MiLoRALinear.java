@@ -20,7 +20,7 @@ import dev.graft.runtime.Tensor;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record MiLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankLinearAdapter {
+    implements LowRankLinearAdapter, BaseDerived {
 
   /** Builds MiLoRA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("MiLoRALinear",
@@ -39,5 +39,17 @@ public record MiLoRALinear(Linear base, Tensor loraA, Tensor loraB, double scale
         SvdInit.bottom("MiLoRALinear", w, config.rank()), config.scale());
     return new MiLoRALinear(base.withWeight(split.residual()), split.a(), split.b(),
         config.scale(), config.dropout());
+  }
+
+  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  @Override
+  public void checkNewBase() {
+    throw BaseDerived.splitRefusal("MiLoRALinear", "bottom-r");
+  }
+
+  /** Never reached: {@link #checkNewBase()} refuses. */
+  @Override
+  public LoraWrapper withNewBase() {
+    throw BaseDerived.splitRefusal("MiLoRALinear", "bottom-r");
   }
 }

@@ -5,22 +5,31 @@ import dev.graft.runtime.Tensor;
 
 /**
  * What {@link OFTLinear} and {@link OFTConv} share: the rank rule ({@code r} is the block size
- * and must divide the input size), the zero initialization of {@code S (in/r, r, r)}, and the
- * rotation {@code W Rᵀ} of each neuron's input space with {@code R = blockdiag(Cayley(S_i −
- * S_iᵀ))}.
+ * and must divide the rotated axis: the input size for {@link OFTLinear}, the output channels for
+ * {@link OFTConv}), the zero initialization of {@code S (n, r, r)}, and the rotations with {@code
+ * R = blockdiag(Cayley(S_i − S_iᵀ))}: {@code W Rᵀ} of each neuron's input space, or {@code R W}
+ * across the output channels.
  */
 public final class OFTBlocks {
   private OFTBlocks() {}
 
   /** Rejects a block size below 1 or one that does not divide {@code in}. */
   public static void checkBlockSize(String adapter, int r, int in) {
+    checkBlockSize(adapter, r, in, "input size", "in");
+  }
+
+  /**
+   * Rejects a block size below 1 or one that does not divide {@code size}, the rotated axis
+   * ({@code what}, for example {@code "output channels"}, written {@code sym} in formulas).
+   */
+  static void checkBlockSize(String adapter, int r, int size, String what, String sym) {
     if (r < 1) {
       throw new IllegalArgumentException(adapter + ": rank (the block size) must be >= 1, got "
           + r);
     }
-    if (in % r != 0) {
+    if (size % r != 0) {
       throw new IllegalArgumentException(adapter + ": rank " + r + " is the block size and must"
-          + " divide the input size " + in + " (in % r = " + in % r + ")");
+          + " divide the " + what + " " + size + " (" + sym + " % r = " + size % r + ")");
     }
   }
 
@@ -32,12 +41,23 @@ public final class OFTBlocks {
 
   /** Checks {@code S (n, r, r)} with {@code n·r = in}. */
   public static void check(String adapter, Tensor s, int in) {
+    check(adapter, s, in, "in");
+  }
+
+  /** Checks {@code S (n, r, r)} with {@code n·r = size}, the rotated axis written {@code sym}. */
+  static void check(String adapter, Tensor s, int size, String sym) {
     int r = s.ndim() == 3 ? s.dim(2) : 0;
-    if (r < 1 || in % r != 0) {
+    if (r < 1 || size % r != 0) {
       throw new IllegalArgumentException(adapter + ": oftS has shape "
-          + Shapes.format(s.shape()) + ", expected (in/r, r, r) for in = " + in);
+          + Shapes.format(s.shape()) + ", expected (" + sym + "/r, r, r) for " + sym + " = "
+          + size);
     }
-    FieldShapes.check(adapter, "oftS", s, in / r, r, r);
+    FieldShapes.check(adapter, "oftS", s, size / r, r, r);
+  }
+
+  /** {@code R W} for {@code W (out, in)}: each column rotated, i.e. the rows (outputs) mixed. */
+  static Tensor rotateRows(Tensor w, Tensor s) {
+    return BlockRotation.applyRight(w.transpose(), Cayley.rotations(s), true).transpose();
   }
 
   /** {@code W Rᵀ} for {@code W (out, in)}: each row (neuron) rotated by {@code R}. */

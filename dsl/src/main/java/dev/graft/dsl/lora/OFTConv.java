@@ -7,16 +7,20 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * OFT (arXiv 2306.07280) on a {@link ConvLayer} (Conv1d/2d/3d): with the kernel seen as {@code W_f
- * (out, flat_in)}, {@code W_f' = W_f Rᵀ}, {@code R = blockdiag(Cayley(S_i − S_iᵀ))} over blocks
- * of {@code flat_in}, {@code Cayley(Q) = (I + Q)(I − Q)⁻¹} computed exactly ({@link Cayley}), and
- * trainable {@code S (flat_in/r, r, r) = 0}. Here {@code r} is the block size and must divide
- * {@code flat_in}; {@code α} is not used. The forward forms the rotated kernel once per call and
- * runs the base's convolution with it. Trains {@code (flat_in/r)·r²} parameters; merges into
- * {@code W_f Rᵀ}. No adapter input path, so dropout does not apply.
+ * OFT (arXiv 2306.07280) on a {@link ConvLayer} (Conv1d/2d/3d), as jNO's {@code OFTConv}: a
+ * block-diagonal Cayley rotation of the <em>output channels</em>. With the kernel seen as {@code
+ * W_f (out, flat_in)}, {@code W_f' = R W_f}, {@code R = blockdiag(Cayley(S_i − S_iᵀ))} over
+ * {@code out/r} blocks of {@code r} channels, {@code Cayley(Q) = (I + Q)(I − Q)⁻¹} computed exactly
+ * ({@link Cayley}), and trainable {@code S (out/r, r, r) = 0}. Here {@code r} is the block size
+ * and must divide {@code out_ch}; {@code α} is not used. So {@code Conv2d(4 → 8, k = 3)} at {@code
+ * r = 4} trains {@code 2·4² = 32} values. Each output channel becomes a rotation of the channels
+ * in its block, so the angles between input-side filters ({@code W_fᵀ W_f}) are kept; the bias is
+ * not rotated. The forward forms the rotated kernel once per call and runs the base's convolution
+ * with it. Trains {@code (out/r)·r²} parameters; merges into {@code R W_f}. No adapter input path,
+ * so dropout does not apply.
  *
  * @param base the frozen conv layer
- * @param oftS the trainable {@code (flat_in/r, r, r)} blocks whose skew parts generate {@code R}
+ * @param oftS the trainable {@code (out/r, r, r)} blocks whose skew parts generate {@code R}
  */
 public record OFTConv(ConvLayer base, Tensor oftS) implements LoraWrapper {
 
@@ -27,12 +31,15 @@ public record OFTConv(ConvLayer base, Tensor oftS) implements LoraWrapper {
 
   /** Validates {@code S}'s shape against the base. */
   public OFTConv {
-    OFTBlocks.check("OFTConv", oftS, ConvLowRank.flatIn(base));
+    OFTBlocks.check("OFTConv", oftS, base.outChannels(), "out_ch");
   }
 
-  /** OFT around {@code base} with blocks of size {@code config.rank()}, {@code S = 0}. */
+  /** OFT around {@code base} with blocks of {@code config.rank()} output channels, {@code S = 0}. */
   public static OFTConv create(ConvLayer base, AdapterConfig config) {
-    return new OFTConv(base, OFTBlocks.init("OFTConv", config.rank(), ConvLowRank.flatIn(base)));
+    int out = base.outChannels();
+    int r = config.rank();
+    OFTBlocks.checkBlockSize("OFTConv", r, out, "output channels", "out_ch");
+    return new OFTConv(base, Tensor.zeros(out / r, r, r));
   }
 
   @Override
@@ -48,7 +55,7 @@ public record OFTConv(ConvLayer base, Tensor oftS) implements LoraWrapper {
   @Override
   public ConvLayer merge() {
     return base.withWeight(ConvLowRank.asKernel(base,
-        OFTBlocks.rotateWeight(ConvLowRank.flatWeight(base), oftS)));
+        OFTBlocks.rotateRows(ConvLowRank.flatWeight(base), oftS)));
   }
 
   @Override

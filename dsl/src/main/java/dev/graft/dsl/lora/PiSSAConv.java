@@ -20,7 +20,7 @@ import dev.graft.runtime.Tensor;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record PiSSAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankConvAdapter {
+    implements LowRankConvAdapter, BaseDerived {
 
   /** Builds PiSSA adapters for Conv1d/2d/3d layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("PiSSAConv",
@@ -39,5 +39,17 @@ public record PiSSAConv(ConvLayer base, Tensor loraA, Tensor loraB, double scale
         SvdInit.top("PiSSAConv", w, config.rank()), config.scale());
     return new PiSSAConv(base.withWeight(ConvLowRank.asKernel(base, split.residual())), split.a(),
         split.b(), config.scale(), config.dropout());
+  }
+
+  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  @Override
+  public void checkNewBase() {
+    throw BaseDerived.splitRefusal("PiSSAConv", "top-r");
+  }
+
+  /** Never reached: {@link #checkNewBase()} refuses. */
+  @Override
+  public LoraWrapper withNewBase() {
+    throw BaseDerived.splitRefusal("PiSSAConv", "top-r");
   }
 }

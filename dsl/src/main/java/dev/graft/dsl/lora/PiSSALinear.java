@@ -19,7 +19,7 @@ import dev.graft.runtime.Tensor;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record PiSSALinear(Linear base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankLinearAdapter {
+    implements LowRankLinearAdapter, BaseDerived {
 
   /** Builds PiSSA adapters for {@link Linear} layers. */
   public static final AdapterFactory FACTORY = AdapterFactory.of("PiSSALinear",
@@ -38,5 +38,17 @@ public record PiSSALinear(Linear base, Tensor loraA, Tensor loraB, double scale,
         SvdInit.top("PiSSALinear", w, config.rank()), config.scale());
     return new PiSSALinear(base.withWeight(split.residual()), split.a(), split.b(),
         config.scale(), config.dropout());
+  }
+
+  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  @Override
+  public void checkNewBase() {
+    throw BaseDerived.splitRefusal("PiSSALinear", "top-r");
+  }
+
+  /** Never reached: {@link #checkNewBase()} refuses. */
+  @Override
+  public LoraWrapper withNewBase() {
+    throw BaseDerived.splitRefusal("PiSSALinear", "top-r");
   }
 }

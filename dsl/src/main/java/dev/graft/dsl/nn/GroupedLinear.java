@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param weight the {@code (G, in, out)} matrices
  * @param bias the {@code (G, out)} offsets, or {@code null}
  */
-public record GroupedLinear(Tensor weight, @Nullable Tensor bias) implements Module {
+public record GroupedLinear(Tensor weight, @Nullable Tensor bias) implements GroupedLayer {
 
   /** Validates that {@code weight} is {@code (G, in, out)} and {@code bias} is {@code (G, out)}. */
   public GroupedLinear {
@@ -84,6 +84,7 @@ public record GroupedLinear(Tensor weight, @Nullable Tensor bias) implements Mod
    * Row {@code r} of {@code x (..., in)} mapped by group {@code groups[r]}'s matrix; the rows are
    * the input flattened to {@code (n, in)}, the result has shape {@code (..., out)}.
    */
+  @Override
   public Tensor apply(Tensor x, int[] groups) {
     int[] xs = x.shape();
     int in = inFeatures();

@@ -2,6 +2,7 @@ package dev.graft.dsl.train;
 
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdapterDropout;
 import dev.graft.dsl.optim.OptState;
 import dev.graft.dsl.optim.Optimizer;
 import dev.graft.dsl.optim.Schedule;
@@ -44,6 +45,10 @@ import org.immutables.value.Value;
  * run with the same seed repeats exactly. With {@link #shuffle()}, each epoch visits the batches in
  * a permutation drawn from the seed and the epoch.
  *
+ * <p>Adapter dropout: each step's loss runs as training ({@link AdapterDropout#training}), so an
+ * adapter configured with dropout drops its inputs in every step, also when the loss ignores the
+ * key or the model overrides only {@code apply(x)}; the evaluation and the returned net do not.
+ *
  * <p>A step whose loss is NaN or infinite, whose gradients hold a NaN or infinite value, or whose
  * update would make a trainable leaf NaN or infinite stops the run with a {@link
  * DivergedException} that names the step and the first offending leaf and holds the history so
@@ -53,6 +58,9 @@ import org.immutables.value.Value;
 @Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE,
     overshadowImplementation = true)
 public abstract class Trainer {
+  /** Folded into a step's key to give the adapters' dropout scope its own stream. */
+  private static final int ADAPTER_DROPOUT_STREAM = 0x41445054;
+
   /** A new builder; only the optimizer is required. */
   public static Builder builder() {
     return new Builder();
@@ -174,8 +182,9 @@ public abstract class Trainer {
           B batch = batches.get(order[i]);
           Key key = root.foldIn((int) state.step());
           double lr = opt.learningRate(state);
-          LossAndGrads lg = Gradients.valueAndGrad(current,
-              model -> loss.apply(model, batch, key));
+          Net at = current;
+          LossAndGrads lg = AdapterDropout.training(key.foldIn(ADAPTER_DROPOUT_STREAM),
+              () -> Gradients.valueAndGrad(at, model -> loss.apply(model, batch, key)));
           double l = lg.item();
           if (!Double.isFinite(l)) {
             throw new DivergedException("Trainer '" + name() + "': the loss is " + l

@@ -13,7 +13,8 @@ import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
- * A choice of leaves — from a regex over the path, a predicate over (path, leaf), or explicit
+ * A choice of leaves — from a regex over the path or a list of module names (both by the rule of
+ * {@link PathPatterns}), a predicate over (path, leaf), or explicit
  * paths — combined with {@link #and}, {@link #or} and {@link #not}. A mask is a lazy predicate:
  * nothing is checked against a tree until {@link #resolve} applies it, which then returns the
  * chosen leaf paths in tree order.
@@ -46,11 +47,33 @@ public final class Mask {
     return NONE;
   }
 
-  /** Leaves whose whole path string matches {@code regex} ({@link String#matches} semantics). */
+  /**
+   * Leaves whose path, or the path of one of their ancestors, {@code regex} matches as a whole,
+   * slash-joined ({@code encoder/layers/0}) or dotted ({@code encoder.layers.0}): the rule of
+   * {@link PathPatterns}. {@code regex("encoder")} picks every leaf under {@code encoder}, {@code
+   * regex(".*attention\\.query")} every leaf of every {@code attention/query} module.
+   */
   public static Mask regex(String regex) {
     Pattern pattern = Pattern.compile(regex);
-    return new Mask((p, t) -> pattern.matcher(p.toString()).matches(), Set.of(),
+    return new Mask((p, t) -> PathPatterns.matches(pattern, p), Set.of(),
         "regex(" + regex + ")");
+  }
+
+  /**
+   * Leaves of the modules whose path ends with one of {@code names}, segment by segment (PEFT's
+   * {@code target_modules} list rule, see {@link PathPatterns}): {@code modules("query",
+   * "value")} picks the leaves of every {@code .../query} and {@code .../value} module.
+   */
+  public static Mask modules(String... names) {
+    if (names.length == 0) {
+      throw new IllegalArgumentException("Mask.modules: give at least one module name");
+    }
+    List<String> list = List.of(names);
+    for (String n : list) {
+      PathPatterns.checkName(n);
+    }
+    return new Mask((p, t) -> PathPatterns.endsWithAny(p, list), Set.of(),
+        "modules" + list);
   }
 
   /** Leaves for which {@code predicate} of (path, leaf) holds. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.quicktheories.QuickTheory.qt;
+import static dev.graft.runtime.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.autodiff.GradCheck;
@@ -95,6 +95,8 @@ public final class ZooLaws {
     RankRule AT_MOST_MIN_OUT_IN = (out, in, r) -> r >= 1 && r <= Math.min(out, in);
     /** {@code r ≥ 1} dividing {@code in} (OFT: {@code r} is the block size). */
     RankRule DIVIDES_IN = (out, in, r) -> r >= 1 && in % r == 0;
+    /** {@code r ≥ 1} dividing {@code out} (OFT on a conv: blocks of output channels). */
+    RankRule DIVIDES_OUT = (out, in, r) -> r >= 1 && out % r == 0;
     /** Every rank, even {@code r < 1}: the adapter ignores it (IA3). */
     RankRule IGNORED = (out, in, r) -> true;
 

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 /** The zoo laws and OFT's orthogonality: {@link OFTLinear}, {@link OFTConv}, {@link Cayley}. */
 class ZooOFTTest {
   static final ZooLaws.Count COUNT = (out, in, r) -> (long) (in / r) * r * r;
+  /** On a conv the blocks rotate the output channels: {@code (out/r)·r²}. */
+  static final ZooLaws.Count CONV_COUNT = (out, in, r) -> (long) (out / r) * r * r;
 
   @TestFactory
   Stream<DynamicTest> linear() {
@@ -29,7 +31,7 @@ class ZooOFTTest {
 
   @TestFactory
   Stream<DynamicTest> conv() {
-    return ZooLaws.conv(OFTConv.FACTORY, COUNT).ranks(ZooLaws.RankRule.DIVIDES_IN)
+    return ZooLaws.conv(OFTConv.FACTORY, CONV_COUNT).ranks(ZooLaws.RankRule.DIVIDES_OUT)
         .inputDropout(ZooLaws.InputDropout.NONE).laws();
   }
 
@@ -93,14 +95,53 @@ class ZooOFTTest {
   }
 
   @Test
-  void convRotatesTheFlattenedKernelRows() {
-    Conv2d conv = Conv2d.create(2, 3, 2, ConvOptions.defaults(), Key.of(5));   // flat_in 8
-    OFTConv trained = new OFTConv(conv, Random.normal(Key.of(6), 2, 4, 4));
+  void convRotatesBlocksOfOutputChannels() {
+    Conv2d conv = Conv2d.create(2, 6, 2, ConvOptions.defaults(), Key.of(5));   // out 6, flat_in 8
+    OFTConv trained = new OFTConv(conv, Random.normal(Key.of(6), 3, 2, 2));
     Tensor wf = ConvLowRank.flatWeight(conv);
     Tensor rf = ConvLowRank.flatWeight(trained.merge());
-    assertClose(ZooMatrices.matmul(wf, ZooMatrices.transpose(wf)),
-        ZooMatrices.matmul(rf, ZooMatrices.transpose(rf)), 1e-5, "W_f W_fᵀ preserved");
     assertTrue(rf.maxAbsDiff(wf) > 1e-2, "a random S rotates the kernel");
+    // W_f' = R W_f with R block-diagonal over the output channels
+    Tensor rot = Cayley.rotations(trained.oftS());
+    float[] dense = new float[6 * 6];
+    for (int b = 0; b < 3; b++) {
+      for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+          dense[(b * 2 + i) * 6 + b * 2 + j] = rot.value(b, i, j);
+        }
+      }
+    }
+    assertClose(ZooMatrices.matmul(Tensor.of(dense, 6, 6), wf), rf, 1e-5, "R W_f");
+    // an orthogonal map of the outputs keeps the filters' Gram matrix W_fᵀ W_f
+    assertClose(ZooMatrices.matmul(ZooMatrices.transpose(wf), wf),
+        ZooMatrices.matmul(ZooMatrices.transpose(rf), rf), 1e-5, "W_fᵀ W_f preserved");
+    assertEquals(conv.bias(), trained.merge().bias());
+    Tensor x = Random.normal(Key.of(7), 1, 2, 4, 4);
+    assertClose(trained.merge().apply(x), trained.apply(x), 1e-5, "forward vs merged");
+  }
+
+  @Test
+  void convCountIsBlocksOfOutputChannels() {
+    // jNO's OFTConv: n_blocks·r² with n_blocks = out_ch / r; Conv2d(4 → 8, k = 3) at r = 4 → 32
+    Conv2d conv = Conv2d.create(4, 8, 3, ConvOptions.defaults(), Key.of(8));
+    OFTConv oft = OFTConv.create(conv, new AdapterConfig(4, 1, 0, Key.of(9)));
+    assertEquals(Tensor.zeros(2, 4, 4), oft.oftS());
+    assertEquals(32, oft.trainableCount());
+    assertEquals(32, dev.graft.dsl.Net.of(conv).freeze().lora(dev.graft.dsl.lora.LoraSpec
+        .builder().rank(4).wrappers(java.util.List.of(OFTConv.FACTORY)).build())
+        .trainableCount());
+  }
+
+  @Test
+  void convBlockSizeThatDoesNotDivideOutChannelsIsRefusedNamingPathAndShapes() {
+    Conv2d conv = Conv2d.create(4, 6, 3, ConvOptions.defaults(), Key.of(8));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> dev.graft.dsl.Net.of(dev.graft.dsl.nn.Sequential.of(conv)).freeze()
+            .lora(dev.graft.dsl.lora.LoraSpec.builder().rank(4)
+                .wrappers(java.util.List.of(OFTConv.FACTORY)).build()));
+    assertTrue(e.getMessage().contains("'layers/0'") && e.getMessage().contains("(6, 4, 3, 3)")
+        && e.getMessage().contains("rank 4") && e.getMessage().contains("output channels 6"),
+        e.getMessage());
   }
 
   @Test

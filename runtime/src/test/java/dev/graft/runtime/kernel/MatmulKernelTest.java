@@ -2,7 +2,7 @@ package dev.graft.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.quicktheories.QuickTheory.qt;
+import static dev.graft.runtime.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import dev.graft.runtime.MatmulReference;

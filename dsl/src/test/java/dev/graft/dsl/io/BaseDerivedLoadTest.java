@@ -1,0 +1,133 @@
+package dev.graft.dsl.io;
+
+import static dev.graft.dsl.io.CheckpointFixtures.copy;
+import static dev.graft.dsl.io.CheckpointFixtures.mlp;
+import static dev.graft.dsl.io.CheckpointFixtures.perturbed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.dsl.Module;
+import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.DoRAMagnitude;
+import dev.graft.dsl.lora.LoRAXSConv;
+import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.LoraSpec;
+import dev.graft.dsl.lora.MiLoRAConv;
+import dev.graft.dsl.lora.MiLoRALinear;
+import dev.graft.dsl.lora.PiSSAConv;
+import dev.graft.dsl.lora.PiSSALinear;
+import dev.graft.dsl.nn.Linear;
+import dev.graft.dsl.nn.Mlp;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Random;
+import dev.graft.runtime.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code loadBase} under adapters derived from the base weight: DoRA keeps its magnitude and takes
+ * its direction from the new base, an untrained LoRA-XS recomputes its factors, and PiSSA, MiLoRA
+ * and a trained LoRA-XS refuse with the reason.
+ */
+class BaseDerivedLoadTest {
+  @TempDir
+  java.nio.file.Path dir;
+
+  private java.nio.file.Path savedPretrained() {
+    java.nio.file.Path file = dir.resolve("base.safetensors");
+    Net.of(mlp(1)).save(file);
+    return file;
+  }
+
+  private static Net adapted(AdapterFactory factory) {
+    return Net.of(mlp(2)).freeze().lora(LoraSpec.builder().rank(2).alpha(4.0)
+        .wrappers(List.of(factory)).build());
+  }
+
+  @Test
+  void doraKeepsItsMagnitudeAndTakesItsDirectionFromTheNewBase() {
+    java.nio.file.Path file = savedPretrained();
+    Net trained = perturbed(adapted(DoRALinear.FACTORY), 3);
+    Net loaded = trained.loadBase(file);
+    Mlp pretrained = mlp(1);
+    Tensor x = Random.normal(Key.of(4), 3, 6);
+    for (int i = 0; i < 3; i++) {
+      Path layer = Path.of("layers/" + i);
+      DoRALinear before = (DoRALinear) Tree.get(trained.module(), layer);
+      DoRALinear after = (DoRALinear) Tree.get(loaded.module(), layer);
+      Linear fresh = (Linear) Tree.get(pretrained, layer);
+      assertEquals(fresh.weight(), after.base().weight());
+      assertSame(before.loraMagnitude(), after.loraMagnitude());
+      assertSame(before.loraA(), after.loraA());
+      // merged rows: norm m, direction of W_new + s·B A
+      Tensor merged = ((Linear) after.merge()).weight();
+      assertTrue(DoRAMagnitude.rowNorms(merged).allClose(after.loraMagnitude().abs(), 1e-5, 1e-6));
+      Tensor sum = fresh.weight().plus(after.loraB().matmul(after.loraA())
+          .times((float) after.scale()));
+      Tensor direction = sum.div(DoRAMagnitude.rowNorms(sum).reshape(-1, 1));
+      assertTrue(merged.div(after.loraMagnitude().reshape(-1, 1)).allClose(direction, 1e-5, 1e-6));
+    }
+    assertTrue(loaded.apply(x).allClose(loaded.merge().apply(x), 1e-5, 1e-5));
+    assertEquals(trained.trainablePaths(), loaded.trainablePaths());
+  }
+
+  @Test
+  void anUntrainedLoraXsRecomputesItsFactorsFromTheNewBase() {
+    java.nio.file.Path file = savedPretrained();
+    Net loaded = adapted(LoRAXSLinear.FACTORY).loadBase(file);
+    // the same as adding LoRA-XS to the pretrained model
+    Net direct = Net.of(mlp(1)).freeze().lora(LoraSpec.builder().rank(2).alpha(4.0)
+        .wrappers(List.of(LoRAXSLinear.FACTORY)).build());
+    assertTrue(Tree.equals(direct.module(), loaded.module()));
+    Tensor x = Random.normal(Key.of(5), 4, 6);
+    assertEquals(Net.of(mlp(1)).apply(x), loaded.apply(x));
+  }
+
+  @Test
+  void aTrainedLoraXsRefusesSayingWhy() {
+    java.nio.file.Path file = savedPretrained();
+    Net trained = perturbed(adapted(LoRAXSLinear.FACTORY), 3);
+    Module before = copy(trained.module());
+    CheckpointException e = assertThrows(CheckpointException.class, () -> trained.loadBase(file));
+    assertTrue(e.getMessage().contains("LoRAXSLinear at 'layers/0'")
+        && e.getMessage().contains("trained R") && e.getMessage().contains("before training"),
+        e.getMessage());
+    assertTrue(Tree.equals(before, trained.module()));
+  }
+
+  @Test
+  void pissaAndMiloraRefuseSayingWhy() {
+    java.nio.file.Path file = savedPretrained();
+    for (AdapterFactory f : List.of(PiSSALinear.FACTORY, MiLoRALinear.FACTORY)) {
+      Net net = adapted(f);
+      CheckpointException e = assertThrows(CheckpointException.class, () -> net.loadBase(file));
+      assertTrue(e.getMessage().contains(f.name() + " at 'layers/0'")
+          && e.getMessage().contains("split again")
+          && e.getMessage().contains("load the plain model first"), e.getMessage());
+    }
+  }
+
+  @Test
+  void convolutionsFollowTheSameRules() {
+    java.nio.file.Path file = dir.resolve("convs.safetensors");
+    Net.of(CheckpointFixtures.convs(1)).save(file);
+    for (AdapterFactory f : List.of(PiSSAConv.FACTORY, MiLoRAConv.FACTORY)) {
+      Net net = Net.of(CheckpointFixtures.convs(2)).freeze().lora(LoraSpec.builder().rank(2)
+          .wrappers(List.of(f)).build());
+      CheckpointException e = assertThrows(CheckpointException.class, () -> net.loadBase(file));
+      assertTrue(e.getMessage().contains(f.name()) && e.getMessage().contains("split again"),
+          e.getMessage());
+    }
+    LoraSpec xs = LoraSpec.builder().rank(2).wrappers(List.of(LoRAXSConv.FACTORY)).build();
+    Net loaded = Net.of(CheckpointFixtures.convs(2)).freeze().lora(xs).loadBase(file);
+    assertTrue(Tree.equals(Net.of(CheckpointFixtures.convs(1)).freeze().lora(xs).module(),
+        loaded.module()));
+  }
+}
