@@ -46,7 +46,7 @@ class FitScopeTest {
             epochs = 3
             optimizer = adamW(1e-2, weightDecay = 0.05)
             schedule = cosine(warmup = 4)
-            clipNorm = 1.0
+            clipNorm = 0.05
             seed = 9
             shuffle = true
             progressBar = false
@@ -59,7 +59,7 @@ class FitScopeTest {
             .optimizer(AdamW.of(1e-2).withWeightDecay(0.05))
             .epochs(3)
             .schedule(Schedule.warmupCosine(1e-2, 4, 3L * batches.size))
-            .clipNorm(1.0).seed(9).shuffle(true).progressBar(false).name("k")
+            .clipNorm(0.05).seed(9).shuffle(true).progressBar(false).name("k")
             .evaluation { n -> mapOf("full" to Losses.mse(n.apply(x), y).item().toDouble()) }
             .build()
             .fit(net, batches) { m, b -> Losses.mse(m.apply(b.inputs()), b.targets()) }
@@ -68,6 +68,31 @@ class FitScopeTest {
         assertEquals(kotlin.history().epochs(), seen)
         assertEquals(Schedule.warmupCosine(1e-2, 4, 15).toString(),
             FitScope(batches).apply { optimizer = adamW(1e-2); epochs = 3; schedule = cosine(warmup = 4) }.build().schedule().get().toString())
+    }
+
+    @Test
+    fun `every option lands in the Trainer's field`(@TempDir dir: Path) {
+        val opt = adamW(1e-2)
+        val t = FitScope(batches).apply {
+            optimizer = opt; epochs = 4; clipNorm = 0.5; seed = 3; shuffle = true; progressBar = true; name = "n"
+            schedule = cosine(warmup = 2, peak = 0.1, finalLr = 0.01)
+            plot(dir.resolve("p.png"), "title")
+            evaluate { mapOf() }
+            onEpoch { }
+        }.build()
+        assertEquals(opt, t.optimizer())
+        assertEquals(4, t.epochs())
+        assertEquals(0.5, t.clipNorm().asDouble)
+        assertEquals(3L, t.seed())
+        assertTrue(t.shuffle())
+        assertTrue(t.progressBar())
+        assertEquals("n", t.name())
+        assertEquals(Schedule.warmupCosine(0.1, 2, 4L * batches.size, 0.01).toString(), t.schedule().get().toString())
+        assertEquals(dir.resolve("p.png"), t.plotPath().get())
+        assertEquals("title", t.plotTitle())
+        assertTrue(t.evaluation().isPresent && t.onEpoch().isPresent)
+        val bare = FitScope(batches).apply { optimizer = opt }.build()
+        assertEquals(Trainer.builder().optimizer(opt).build(), bare)
     }
 
     @Test

@@ -22,6 +22,7 @@ data class DigitsNet(val features: GraftModule, val fc: GraftModule, val head: G
         return head(fc(h.reshape(h.dim(0), -1)).relu())
     }
 
+    /** Builds [DigitsNet]s. */
     companion object {
         /** A fresh network for `classes` classes from `seed`. */
         fun create(classes: Int, seed: Int): DigitsNet {
