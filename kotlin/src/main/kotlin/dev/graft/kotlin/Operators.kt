@@ -77,3 +77,21 @@ operator fun Int.div(t: Tensor): Tensor = toFloat().div(t)
  */
 @Suppress("EXTENSION_SHADOWED_BY_MEMBER")
 infix fun Tensor.matmul(other: Tensor): Tensor = this.matmul(other)
+
+/** `t.pow(c)` for a Double `c`: [Tensor.pow] with `c` as a float. */
+fun Tensor.pow(c: Double): Tensor = pow(c.toFloat())
+
+/** `t.pow(c)` for an Int `c`: [Tensor.pow] with `c` as a float. */
+fun Tensor.pow(c: Int): Tensor = pow(c.toFloat())
+
+/** `t.maximum(c)` for a Double `c`: [Tensor.maximum] with `c` as a float. */
+fun Tensor.maximum(c: Double): Tensor = maximum(c.toFloat())
+
+/** `t.maximum(c)` for an Int `c`: [Tensor.maximum] with `c` as a float. */
+fun Tensor.maximum(c: Int): Tensor = maximum(c.toFloat())
+
+/** `t.greater(c)` for a Double `c`: [Tensor.greater] with `c` as a float. */
+fun Tensor.greater(c: Double): Tensor = greater(c.toFloat())
+
+/** `t.greater(c)` for an Int `c`: [Tensor.greater] with `c` as a float. */
+fun Tensor.greater(c: Int): Tensor = greater(c.toFloat())

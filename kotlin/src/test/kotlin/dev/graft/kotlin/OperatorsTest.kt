@@ -50,6 +50,22 @@ class OperatorsTest {
     }
 
     @Test
+    fun `pow, maximum and greater take Double and Int`() {
+        qt().forAll(tensors(), doublesGen, integers().between(-4, 4)).checkAssert { t, d, i ->
+            val df = d.toFloat()
+            val fi = i.toFloat()
+            assertSame(t.pow(fi), t.pow(i))
+            assertSame(t.abs().pow((d / 50).toFloat()), t.abs().pow(d / 50))
+            assertSame(t.maximum(df), t.maximum(d))
+            assertSame(t.maximum(fi), t.maximum(i))
+            assertSame(t.greater((d / 100).toFloat()), t.greater(d / 100))
+            assertSame(t.greater(fi), t.greater(i))
+            assertElementwise(t, t.maximum(0)) { maxOf(it, 0f) }
+            assertElementwise(t, t.greater(0.0)) { if (it > 0f) 1f else 0f }
+        }
+    }
+
+    @Test
     fun `Float on the left`() {
         qt().forAll(tensors(), floatsGen).checkAssert { t, c ->
             assertSame(t.plus(c), c + t)
