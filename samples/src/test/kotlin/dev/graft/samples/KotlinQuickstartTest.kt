@@ -1,18 +1,20 @@
 package dev.graft.samples
 
-import dev.graft.dsl.Module
 import dev.graft.dsl.Net
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.nn.Linear
+import dev.graft.dsl.tree.Mask
 import dev.graft.dsl.tree.Path
 import dev.graft.dsl.tree.Tree
+import dev.graft.kotlin.GraftModule
+import dev.graft.kotlin.lora
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import java.io.ByteArrayOutputStream
 import java.io.PrintStream
 
-/** The README's Kotlin example runs: LoRA only inside the mask, the loss falls, the merge keeps outputs. */
+/** The README's Kotlin example runs: LoRA only on the named layers, the loss falls, the merge keeps outputs. */
 class KotlinQuickstartTest {
     private fun runQuickstart(): Pair<Net, List<String>> {
         val original = System.out
@@ -27,12 +29,12 @@ class KotlinQuickstartTest {
     }
 
     @Test
-    fun `lora lands only where the mask points and the read-out stays frozen`() {
+    fun `lora lands only on the named layers and the read-out stays frozen`() {
         val (trained, lines) = runQuickstart()
         assertEquals("gate 0: 0.5, readout shared: true", lines[0])
         assertEquals(listOf("blocks/0/fc", "blocks/0/proj", "blocks/1/fc", "blocks/1/proj"),
             trained.adapters().keys.map { it.toString() })
-        val module: Module = trained.module()
+        val module: GraftModule = trained.module()
         assertTrue(Tree.get(module, Path.of("readout")) is Linear)
         assertTrue(Tree.get(module, Path.of("blocks/0/fc")) is LoRALinear)
         assertTrue(trained.trainablePaths().all { it.name() == "loraA" || it.name() == "loraB" })
@@ -40,10 +42,26 @@ class KotlinQuickstartTest {
     }
 
     @Test
-    fun `training lowers the loss and merging keeps the outputs`() {
+    fun `the builder grafts what the Java mask and lora calls graft`() {
+        val model = KotlinQuickstart.model()
+        val kotlin = Net.of(model).freeze().lora { rank = 4; alpha = 8.0; target("fc", "proj") }
+        val java = Net.of(model).freeze().mask(Mask.regex("blocks/.*")).lora(4, 8.0)
+        assertTrue(Tree.equals(java.module(), kotlin.module()))
+        assertEquals(java.trainablePaths(), kotlin.trainablePaths())
+    }
+
+    @Test
+    fun `training lowers the loss, the epochs are reported and merging keeps the outputs`() {
         val (_, lines) = runQuickstart()
-        val mse = lines.first { it.startsWith("mse ") }.split(" ")
-        assertTrue(mse[3].toDouble() < mse[1].toDouble() / 5, lines.toString())
+        val epochLosses = lines.filter { it.startsWith("epoch ") }.map { it.substringAfter("mean loss ").toDouble() }
+        assertEquals(3, epochLosses.size, lines.toString())
+        assertTrue(epochLosses.zipWithNext().all { (a, b) -> b < a }, "epoch losses fall: $epochLosses")
+        val mse = lines.first { it.contains(" mse ") }.substringAfter("mse ").split(" -> ").map { it.toDouble() }
+        assertTrue(lines.first { it.contains(" mse ") }.startsWith("240 steps"), lines.toString())
+        assertTrue(mse[1] < mse[0] / 5, lines.toString())
+        val grads = lines.first { it.startsWith("loss ") }
+        assertTrue(grads.contains(", 8 gradients, "), grads)
+        assertEquals("%.4f".format(java.util.Locale.ROOT, mse[1]), grads.substringAfter("loss ").substringBefore(","))
         val gap = lines.first { it.startsWith("max |merged - adapted|") }.substringAfter("= ").toDouble()
         assertTrue(gap < 1e-5, "merged vs adapted: $gap")
     }

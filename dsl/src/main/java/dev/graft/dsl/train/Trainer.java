@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.immutables.value.Value;
 
 /**
@@ -107,6 +108,12 @@ public abstract class Trainer {
 
   /** Measured after each epoch; its metrics go into the history. */
   public abstract Optional<Evaluation> evaluation();
+
+  /**
+   * Called with each epoch's summary as soon as the epoch is complete (after its evaluation), on
+   * the thread that runs {@code fit}: to print or log progress, or to record the epochs elsewhere.
+   */
+  public abstract Optional<Consumer<Epoch>> onEpoch();
 
   /** Where to write a PNG of the loss curve at the end, if anywhere. */
   public abstract Optional<java.nio.file.Path> plotPath();
@@ -223,7 +230,11 @@ public abstract class Trainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> metrics = evaluation().isPresent()
             ? evaluation().get().evaluate(current) : Map.of();
-        done.add(new Epoch(e, n, samples, n == 0 ? Double.NaN : sum / n, seconds, metrics));
+        Epoch epoch = new Epoch(e, n, samples, n == 0 ? Double.NaN : sum / n, seconds, metrics);
+        done.add(epoch);
+        if (onEpoch().isPresent()) {
+          onEpoch().get().accept(epoch);
+        }
       }
     }
     History history = new History(name(), stepLosses, rates, done);
