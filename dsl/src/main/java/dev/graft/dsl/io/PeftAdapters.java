@@ -82,40 +82,74 @@ public final class PeftAdapters {
 
   private PeftAdapters() {}
 
+  /** How VeRA's shared frozen projections are saved. */
+  public enum VeraProjections {
+    /**
+     * Stored as {@code base_model.vera_A} / {@code base_model.vera_B} with {@code
+     * save_projection = true}, as PEFT saves them by default: PEFT and Graft both load them. The
+     * default.
+     */
+    STORED,
+    /**
+     * Not stored: Graft regenerates them from the seed the config records. PEFT cannot (it draws
+     * them with torch's generator), so the directory is written as Graft-only, and saving fails
+     * unless the projections really are the seed's (not loaded from a file).
+     */
+    SEEDED
+  }
+
   /**
    * Writes the adapters of {@code net} (and its trainable leaves outside them) to {@code dir},
-   * created if absent.
+   * created if absent; VeRA's projections are {@linkplain VeraProjections#STORED stored}.
    */
   public static void save(Net net, java.nio.file.Path dir) {
+    save(net, dir, VeraProjections.STORED);
+  }
+
+  /**
+   * Writes the adapters of {@code net} (and its trainable leaves outside them) to {@code dir},
+   * created if absent, with VeRA's projections saved as {@code vera} says. The weights and the
+   * config are replaced as one (see {@link AdapterFiles}).
+   */
+  public static void save(Net net, java.nio.file.Path dir, VeraProjections vera) {
     Map<Path, LoraWrapper> wrappers = adapters(net, "saveAdapter");
     Module tree = net.module();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       LoraWrapper w = e.getValue();
-      for (String field : w.adapterFields()) {
+      for (String field : AdapterKinds.savedFields(w)) {
         Tensor t = Tree.leaf(tree, e.getKey().child(field));
         String key = ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field));
         put(tensors, key, t.reshape(PeftFields.fileShape(w.base(), field, t)));
+      }
+    }
+    VeraShared.Pair shared = VeraShared.of(tree, wrappers);
+    if (shared != null) {
+      if (vera == VeraProjections.STORED) {
+        put(tensors, VeraShared.KEY_A, shared.a());
+        put(tensors, VeraShared.KEY_B, shared.b());
+      } else {
+        VeraShared.checkSeeded(tree, wrappers);
       }
     }
     List<Path> modules = modulesToSave(net, wrappers);
     for (Path leaf : extraLeaves(tree, modules, wrappers)) {
       put(tensors, ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf), Tree.leaf(tree, leaf));
     }
-    Map<String, Object> config = PeftConfig.build(wrappers, modules);
+    Map<String, Object> config = PeftConfig.build(wrappers, modules,
+        shared != null && vera == VeraProjections.SEEDED);
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new SafetensorsException(dir, null, "cannot create the adapter directory: " + e, e);
     }
-    Safetensors.write(dir.resolve(WEIGHTS), tensors, Map.of("format", "pt"));
-    JsonFiles.write(dir.resolve(CONFIG), config);
+    AdapterFiles.write(dir, tensors, Map.of("format", "pt"), config);
   }
 
   /**
-   * {@code net} with its adapter tensors (and {@code modules_to_save} leaves) replaced from
-   * {@code dir}; trainability, selection and everything else are kept. See the class comment for
-   * what the net must already hold.
+   * {@code net} with its adapter tensors (and {@code modules_to_save} leaves, and VeRA's stored
+   * projections) replaced from {@code dir}; trainability, selection and everything else are kept.
+   * See the class comment for what the net must already hold.
    */
   public static Net load(Net net, java.nio.file.Path dir) {
     Map<Path, LoraWrapper> wrappers = adapters(net, "loadAdapter");
@@ -126,33 +160,42 @@ public final class PeftAdapters {
       throw new CheckpointException(dir, null, "is not a directory holding " + WEIGHTS + " and "
           + CONFIG);
     }
-    JsonNode config = JsonFiles.readObject(configFile);
-    List<Path> modules = PeftConfig.check(configFile, config, tree, wrappers);
-
-    // Each leaf to load, its key and the shape it has in the file.
-    Map<Path, List<String>> names = new LinkedHashMap<>();
-    Map<Path, int[]> fileShapes = new LinkedHashMap<>();
-    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
-      LoraWrapper w = e.getValue();
-      for (String field : w.adapterFields()) {
-        Path leaf = e.getKey().child(field);
-        Tensor t = Tree.leaf(tree, leaf);
-        names.put(leaf, List.of(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field))));
-        fileShapes.put(leaf, PeftFields.fileShape(w.base(), field, t));
-      }
-    }
-    for (Path leaf : extraLeaves(tree, modules, wrappers)) {
-      names.put(leaf, List.of(ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf)));
-      fileShapes.put(leaf, Tree.leaf(tree, leaf).shape());
-    }
+    byte[] configBytes = JsonFiles.readBytes(configFile);
+    JsonNode config = JsonFiles.parseObject(configFile, configBytes);
     try (SafetensorsReader reader = Safetensors.open(weights)) {
-      Map<Path, String> keys = KeyMatch.match(weights, reader.keys(), names, "");
-      for (Map.Entry<Path, String> e : keys.entrySet()) {
+      AdapterFiles.checkPair(weights, reader.metadata(), configFile, configBytes);
+      boolean projections = reader.contains(VeraShared.KEY_A) || reader.contains(VeraShared.KEY_B);
+      List<Path> modules = PeftConfig.check(configFile, config, tree, wrappers, projections);
+
+      // Each leaf to load, its key and the shape it has in the file.
+      Map<Path, List<String>> names = new LinkedHashMap<>();
+      Map<Path, int[]> fileShapes = new LinkedHashMap<>();
+      for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+        LoraWrapper w = e.getValue();
+        for (String field : AdapterKinds.savedFields(w)) {
+          Path leaf = e.getKey().child(field);
+          Tensor t = Tree.leaf(tree, leaf);
+          names.put(leaf, List.of(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field))));
+          fileShapes.put(leaf, PeftFields.fileShape(w.base(), field, t));
+        }
+      }
+      for (Path leaf : extraLeaves(tree, modules, wrappers)) {
+        names.put(leaf, List.of(ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf)));
+        fileShapes.put(leaf, Tree.leaf(tree, leaf).shape());
+      }
+      Set<String> keys = new LinkedHashSet<>(reader.keys());
+      Map<Path, Tensor> loaded = new LinkedHashMap<>();
+      if (projections && VeraShared.of(tree, wrappers) != null) {
+        loaded.putAll(VeraShared.read(reader, tree, wrappers));
+        keys.remove(VeraShared.KEY_A);
+        keys.remove(VeraShared.KEY_B);
+      }
+      Map<Path, String> matched = KeyMatch.match(weights, keys, names, "");
+      for (Map.Entry<Path, String> e : matched.entrySet()) {
         TensorReads.checkInfo(reader, e.getValue(), fileShapes.get(e.getKey()),
             "'" + e.getKey() + "'");
       }
-      Map<Path, Tensor> loaded = new LinkedHashMap<>();
-      for (Map.Entry<Path, String> e : keys.entrySet()) {
+      for (Map.Entry<Path, String> e : matched.entrySet()) {
         int[] shape = Tree.leaf(tree, e.getKey()).shape();
         loaded.put(e.getKey(), reader.tensor(e.getValue()).reshape(shape));
       }
