@@ -29,10 +29,10 @@ public final class PeftOFT {
     return b * (b - 1) / 2;
   }
 
-  /** The block size {@code b} with {@code b(b−1)/2 = n}, or -1 when there is none. */
+  /** The block size {@code b ≥ 2} with {@code b(b−1)/2 = n} ({@code n = 0}: 1), or -1. */
   public static int blockSizeOf(int n) {
     int b = (int) Math.round((1 + Math.sqrt(1 + 8.0 * n)) / 2);
-    return elements(b) == n && b >= 2 ? b : -1;
+    return elements(b) == n && b >= 1 ? b : -1;
   }
 
   /** {@code Q (k, b, b)} from the packed upper triangles {@code v (k, b(b−1)/2)}. */
@@ -74,6 +74,9 @@ public final class PeftOFT {
 
   /** The {@code (k, b, b)} rotations of {@code v (k, b(b−1)/2)}; see the class comment. */
   public static Tensor rotations(Tensor v, int b, boolean neumann, int terms) {
+    if (b == 1) {
+      return Tensor.ones(v.dim(0), 1, 1); // blocks of one value: nothing to rotate
+    }
     Tensor q = skew(v, b);
     Tensor eye = Cayley.identity(b);
     if (!neumann) {

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param base the frozen layer
  * @param oftR the trainable packed triangles {@code (in/b, b(b−1)/2)}, or {@code (1, ·)} shared
- * @param blockSize {@code b}, which divides {@code in}
+ * @param blockSize {@code b}, which divides {@code in} ({@code b = 1}: no rotation, as in PEFT)
  * @param blockShare whether one rotation serves every block
  * @param cayleyNeumann PEFT's {@code use_cayley_neumann}
  * @param neumannTerms PEFT's {@code num_cayley_neumann_terms}
@@ -71,8 +71,8 @@ public record PeftOFTLinear(Linear base, Tensor oftR, int blockSize, boolean blo
 
   /** Validates the block size and {@code oftR}'s shape against the base. */
   public PeftOFTLinear {
-    if (blockSize < 2) {
-      throw new IllegalArgumentException("PeftOFTLinear: block size must be >= 2, got "
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("PeftOFTLinear: block size must be >= 1, got "
           + blockSize);
     }
     if (base.inFeatures() % blockSize != 0) {
@@ -86,9 +86,10 @@ public record PeftOFTLinear(Linear base, Tensor oftR, int blockSize, boolean blo
 
   /** PEFT-form OFT around {@code base}, blocks of {@code blockSize}, {@code oftR = 0}. */
   public static PeftOFTLinear create(Linear base, int blockSize, Options o) {
-    if (blockSize < 2 || base.inFeatures() % blockSize != 0) {
+    if (blockSize < 1 || base.inFeatures() % blockSize != 0) {
       throw new IllegalArgumentException("PeftOFTLinear: rank " + blockSize + " is the block"
-          + " size; it must be >= 2 and divide the input size " + base.inFeatures());
+          + " size; it must be >= 1 and divide the input size " + base.inFeatures()
+          + " (a block of 1 rotates nothing)");
     }
     int rows = o.blockShare() ? 1 : base.inFeatures() / blockSize;
     return new PeftOFTLinear(base, Tensor.zeros(rows, PeftOFT.elements(blockSize)), blockSize,
