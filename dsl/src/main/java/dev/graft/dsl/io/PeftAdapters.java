@@ -3,7 +3,9 @@ package dev.graft.dsl.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
@@ -201,6 +203,42 @@ public final class PeftAdapters {
       }
       return net.withModule(Checkpoints.combine(weights, tree, loaded));
     }
+  }
+
+  /**
+   * The {@code lora(...)} specs that adapt the plain model of {@code base} the way {@code dir}'s
+   * {@value #CONFIG} (written by PEFT or by Graft for PEFT) describes: its layers, zoo kind,
+   * ranks and alphas (see {@link PeftSpecs} for the rules). Graft-only directories are refused:
+   * they need the {@code lora(...)} call that made them.
+   */
+  public static List<LoraSpec> specs(Net base, java.nio.file.Path dir) {
+    java.nio.file.Path configFile = dir.resolve(CONFIG);
+    return PeftSpecs.of(configFile, JsonFiles.readObject(configFile), base.module());
+  }
+
+  /**
+   * A PEFT directory applied to a plain model, as {@code PeftModel.from_pretrained(model, dir)}
+   * does: {@code base} frozen, adapted by {@link #specs}, its adapter tensors (and VeRA's stored
+   * projections, and {@code modules_to_save} leaves, which are left trainable) read from {@code
+   * dir} by {@link #load}. PiSSA's residual is rebuilt from {@code base}'s weights, as PEFT does.
+   */
+  public static Net loadOnto(Net base, java.nio.file.Path dir) {
+    Net adapted = base.freeze().lora(specs(base, dir).toArray(LoraSpec[]::new));
+    Net loaded = load(adapted, dir);
+    JsonNode config = JsonFiles.readObject(dir.resolve(CONFIG));
+    List<Path> modules = PeftConfig.modulesToSave(dir.resolve(CONFIG), config, loaded.module(),
+        loaded.adapters());
+    if (modules.isEmpty()) {
+      return loaded;
+    }
+    return loaded.unfreeze(Mask.where((p, t) -> {
+      for (Path m : modules) {
+        if (p.startsWith(m)) {
+          return true;
+        }
+      }
+      return false;
+    }));
   }
 
   /** Whether {@code p} lies inside (or is) one of the adapted layers. */

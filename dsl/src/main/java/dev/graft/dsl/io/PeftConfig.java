@@ -246,6 +246,20 @@ final class PeftConfig {
     return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
   }
 
+  /**
+   * The {@code modules_to_save} of {@code config} as module paths of {@code tree} (from {@code
+   * "graft"} when present, else PEFT's dotted names).
+   */
+  static List<Path> modulesToSave(java.nio.file.Path file, JsonNode config, Module tree,
+      Map<Path, LoraWrapper> wrappers) {
+    JsonNode graft = config.get("graft");
+    if (graft != null && graft.isObject()) {
+      return modules(file, "graft.modules_to_save", graft.get("modules_to_save"), tree, wrappers,
+          false);
+    }
+    return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
+  }
+
   private static List<Path> checkGraft(java.nio.file.Path file, String type, JsonNode graft,
       Module tree, Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     if (!graft.isObject()) {

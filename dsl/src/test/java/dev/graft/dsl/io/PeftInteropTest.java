@@ -75,6 +75,29 @@ class PeftInteropTest {
     }));
   }
 
+  @TestFactory
+  Stream<DynamicTest> loadOntoThePlainModelNeedsNoKnowledgeOfTheKind() {
+    return PeftFixtures.KINDS.stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
+      Map<String, Tensor> io = PeftFixtures.io(k.name());
+      Net net = PeftAdapters.loadOnto(PeftFixtures.base(), PeftFixtures.dir(k.name()));
+      float err = net.apply(io.get("x")).maxAbsDiff(io.get("y"));
+      assertTrue(err <= TOL, k.name() + ": max |Δ| = " + err);
+      Net byHand = PeftFixtures.adapted(k, 3);
+      assertEquals(byHand.adapters().keySet(), net.adapters().keySet());
+      for (var e : byHand.adapters().entrySet()) {
+        assertEquals(e.getValue().getClass(), net.adapters().get(e.getKey()).getClass(),
+            k.name() + " at " + e.getKey());
+      }
+      assertEquals(byHand.trainablePaths(), net.trainablePaths(), k.name());
+      // A folder Graft saved reads back the same way.
+      Path out = tmp.resolve("onto-" + k.name());
+      net.saveAdapter(out);
+      float again = PeftAdapters.loadOnto(PeftFixtures.base(), out).apply(io.get("x"))
+          .maxAbsDiff(io.get("y"));
+      assertTrue(again <= TOL, k.name() + ": from Graft's save, max |Δ| = " + again);
+    }));
+  }
+
   /** Key → shape, for comparing two files' layouts. */
   static Map<String, String> shapes(Path file) {
     Map<String, String> out = new TreeMap<>();

@@ -209,4 +209,34 @@ class PeftSaveFormsTest {
     Tensor x = Random.normal(Key.of(9), 2, 16);
     assertEquals(0f, net.apply(x).maxAbsDiff(back.apply(x)));
   }
+
+  @Test
+  void loadOntoFollowsPeftsTargetRulesAndRefusesGraftOnlyDirectories() throws IOException {
+    Path peft = PeftFixtures.dir("lora");
+    ObjectMapper m = new ObjectMapper();
+    for (String targets : List.of("[\"enc\"]", "\"e.c\"", "[\"enc\", \"dec\"]")) {
+      Path d = tmp.resolve("t" + targets.hashCode());
+      Files.createDirectories(d);
+      ObjectNode c = (ObjectNode) m.readTree(peft.resolve(PeftAdapters.CONFIG).toFile());
+      c.set("target_modules", m.readTree(targets));
+      if (targets.contains("dec\"]")) {
+        c.set("exclude_modules", m.readTree("[\"dec\"]"));
+      }
+      Files.writeString(d.resolve(PeftAdapters.CONFIG), m.writeValueAsString(c));
+      Map<String, Tensor> t = new LinkedHashMap<>(
+          Safetensors.read(peft.resolve(PeftAdapters.WEIGHTS)).tensors());
+      t.keySet().removeIf(k -> k.contains(".dec."));
+      Safetensors.write(d.resolve(PeftAdapters.WEIGHTS), t);
+      Net net = PeftAdapters.loadOnto(PeftFixtures.base(), d);
+      assertEquals(List.of(dev.graft.dsl.tree.Path.of("enc")), List.copyOf(net.adapters().keySet()),
+          targets);
+    }
+    Net xs = trained(LoRAXSLinear.FACTORY, 2, 4.0);
+    Path d = tmp.resolve("xs");
+    xs.saveAdapter(d);
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> PeftAdapters.loadOnto(PeftFixtures.base(), d));
+    assertTrue(e.getMessage().contains("Graft-only") && e.getMessage().contains("LoRA-XS"),
+        e.getMessage());
+  }
 }
