@@ -88,9 +88,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
       Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
       Map.entry(PiSSALinear.class, peft(LORA, "pissa", true)),
       Map.entry(PiSSAConv.class, peft(LORA, "pissa", true)),
-      Map.entry(MiLoRALinear.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization:"
-          + " it would rebuild the base from the original weight, not from their minor singular"
-          + " directions")),
+      Map.entry(MiLoRALinear.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization"
+          + " (PeftAdapters.relativeTo(net, original) re-expresses it as a PEFT LoRA of rank 2r"
+          + " over the original weights)")),
       Map.entry(MiLoRAConv.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization")),
       Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
           + " A and B come from the SVD of the base weight and only R (r, r) is trained")),

@@ -239,4 +239,38 @@ class PeftSaveFormsTest {
     assertTrue(e.getMessage().contains("Graft-only") && e.getMessage().contains("LoRA-XS"),
         e.getMessage());
   }
+
+  @Test
+  void miloraRelativeToTheOriginalWeightsIsAPlainLoraOfTwiceTheRank() throws IOException {
+    Net milora = trained(MiLoRALinear.FACTORY, 2, 4.0);
+    Net lora = PeftAdapters.relativeTo(milora, PeftFixtures.base());
+    Tensor x = Random.normal(Key.of(10), 5, 16);
+    float same = lora.apply(x).maxAbsDiff(milora.apply(x));
+    assertTrue(same <= 1e-5, "converted vs MiLoRA: " + same);
+    assertEquals(milora.trainablePaths(), lora.trainablePaths());
+    Path d = tmp.resolve("milora-as-lora");
+    lora.saveAdapter(d);
+    JsonNode c = config(d);
+    assertEquals("LORA", c.get("peft_type").textValue());
+    assertEquals(4, c.get("r").intValue());
+    assertEquals(true, c.get("init_lora_weights").booleanValue());
+    // PEFT's LoRA from the files alone, over the ORIGINAL weights.
+    double s = c.get("lora_alpha").doubleValue() / c.get("r").intValue();
+    assertEquals(4.0 / 2, s, 1e-12, "the scale is kept");
+    Map<String, Tensor> f = Safetensors.read(d.resolve(PeftAdapters.WEIGHTS)).tensors();
+    Map<String, Tensor> merged = new LinkedHashMap<>();
+    for (String l : List.of("enc", "dec")) {
+      Tensor a = f.get("base_model.model." + l + ".lora_A.weight");
+      Tensor b = f.get("base_model.model." + l + ".lora_B.weight");
+      assertEquals(4, a.dim(0));
+      merged.put(l, baseLayer(l).weight().plus(b.matmul(a).times((float) s)));
+    }
+    float err = withWeights(merged).apply(x).maxAbsDiff(milora.apply(x));
+    assertTrue(err <= 1e-5, "PEFT's reading over the original weights differs by " + err);
+    // The wrong original is refused by shape.
+    Net other = Net.of(new Two(Linear.create(16, 12, Key.of(1)), Linear.create(16, 6, Key.of(2))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PeftAdapters.relativeTo(milora, other));
+    assertTrue(e.getMessage().contains("'dec'"), e.getMessage());
+  }
 }
