@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *       directory; then the old weights are renamed aside, the new weights and the new config are
  *       renamed into place, and the old weights are deleted. If the config cannot be put in
  *       place, the old weights are renamed back, so the directory holds the old pair again, and
- *       the temporary files are removed.
+ *       the temporary files are removed. A replaced file's POSIX permissions carry over.
  * </ol>
  *
  * <p>A crash of the process between the two renames can leave new weights beside the old config;
@@ -72,6 +72,8 @@ final class AdapterFiles {
     try {
       Safetensors.write(newWeights, tensors, meta);
       JsonFiles.writeBytes(newConfig, configBytes);
+      keepPermissions(weights, newWeights);
+      keepPermissions(configFile, newConfig);
       if (Files.exists(weights)) {
         move(weights, oldWeights);
         asideOld = true;
@@ -132,6 +134,17 @@ final class AdapterFiles {
 
   private static String abbreviate(String s) {
     return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+  }
+
+  /** Gives {@code replacement} the POSIX permissions of {@code target}, if both apply. */
+  private static void keepPermissions(Path target, Path replacement) throws IOException {
+    try {
+      if (Files.exists(target)) {
+        Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(target));
+      }
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: nothing to keep.
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -111,4 +111,19 @@ class AdapterFilesTest {
     Tensor x = Random.normal(Key.of(3), 2, 16);
     assertEquals(0f, trained(6.0, 2).apply(x).maxAbsDiff(fresh(6.0).loadAdapter(b).apply(x)));
   }
+
+  @Test
+  void replacingKeepsEachFilesPermissions() throws IOException {
+    trained(4.0, 1).saveAdapter(dir);
+    var owner = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+    try {
+      Files.setPosixFilePermissions(dir.resolve(PeftAdapters.WEIGHTS), owner);
+      Files.setPosixFilePermissions(dir.resolve(PeftAdapters.CONFIG), owner);
+    } catch (UnsupportedOperationException e) {
+      org.junit.jupiter.api.Assumptions.abort("not a POSIX file system");
+    }
+    trained(6.0, 2).saveAdapter(dir);
+    assertEquals(owner, Files.getPosixFilePermissions(dir.resolve(PeftAdapters.WEIGHTS)));
+    assertEquals(owner, Files.getPosixFilePermissions(dir.resolve(PeftAdapters.CONFIG)));
+  }
 }
