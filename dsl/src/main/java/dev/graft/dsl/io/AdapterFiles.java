@@ -30,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  *       the temporary files are removed. A replaced file's POSIX permissions carry over.
  * </ol>
  *
- * <p>A crash of the process between the two renames can leave new weights beside the old config;
- * the hash of step 1 makes that pair fail to load with a message saying so, instead of loading
- * with the wrong meaning.
+ * <p>A crash of the process between the renames can leave new weights beside the old config,
+ * which the hash of step 1 refuses with a message saying so instead of loading them with the
+ * wrong meaning, or the config without weights (the old ones under a hidden {@code .old} name
+ * beside it), which fails to load for the missing file.
  */
 final class AdapterFiles {
   /** The weights' metadata entry holding the SHA-256 (hex) of the config file's bytes. */

@@ -335,7 +335,8 @@ final class PeftConfig {
       AdapterKinds k = AdapterKinds.of(e.getValue());
       if (!k.peftType().equals(type)) {
         throw bad(file, "\"peft_type\" is " + type + " but '" + ModuleNames.dotted(e.getKey())
-            + "' holds a " + e.getValue().getClass().getSimpleName() + " (" + k.peftType() + ")");
+            + "' holds a " + e.getValue().getClass().getSimpleName() + " (" + (k.graftOnly() != null
+                ? "which has no PEFT form: " + k.graftOnly() : k.peftType()) + ")");
       }
     }
     switch (type) {
