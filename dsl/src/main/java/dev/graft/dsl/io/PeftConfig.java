@@ -211,6 +211,14 @@ final class PeftConfig {
       modPaths.add(p.toString());
     }
     graft.put("modules_to_save", modPaths);
+    boolean vera = false;
+    for (LoraWrapper w : wrappers.values()) {
+      vera |= AdapterKinds.seed(w) != null;
+    }
+    if (vera) {
+      graft.put("vera_projections", seededVera ? "seeded: regenerated from each layer's seed"
+          : "stored: base_model.vera_A and base_model.vera_B");
+    }
     c.put("graft", graft);
     return c;
   }

@@ -122,6 +122,7 @@ class PeftSaveFormsTest {
     JsonNode c = config(d);
     assertEquals(AdapterKinds.GRAFT, c.get("peft_type").textValue());
     assertTrue(c.get("graft_only_reason").textValue().contains("regenerates them from the seed"));
+    assertTrue(c.get("graft").get("vera_projections").textValue().startsWith("seeded"));
     assertFalse(Safetensors.read(d.resolve(PeftAdapters.WEIGHTS)).tensors()
         .containsKey("base_model.vera_A"));
     Tensor x = Random.normal(Key.of(7), 2, 16);
@@ -272,5 +273,47 @@ class PeftSaveFormsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PeftAdapters.relativeTo(milora, other));
     assertTrue(e.getMessage().contains("'dec'"), e.getMessage());
+  }
+
+  /** A plain model of two square layers, large enough for LoKr's factored forms. */
+  private static Net square() {
+    return Net.of(new Two(Linear.create(64, 64, Key.of(21)), Linear.create(64, 8, Key.of(22))));
+  }
+
+  private void peftFormRoundTrip(AdapterFactory f, int rank, double alpha, String name,
+      Map<String, Object> fields, List<String> suffixes) throws IOException {
+    Net net = CheckpointFixtures.perturbed(square().freeze().lora(LoraSpec.builder().rank(rank)
+        .alpha(alpha).wrappers(List.of(f)).build()), 13);
+    Path d = tmp.resolve(name);
+    net.saveAdapter(d);
+    JsonNode c = config(d);
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      assertEquals(String.valueOf(e.getValue()), c.get(e.getKey()).asText(), name + ": "
+          + e.getKey());
+    }
+    java.util.Set<String> keys = Safetensors.read(d.resolve(PeftAdapters.WEIGHTS)).tensors()
+        .keySet();
+    for (String suffix : suffixes) {
+      assertTrue(keys.contains("base_model.model.enc." + suffix), name + ": " + keys);
+    }
+    Net back = PeftAdapters.loadOnto(square(), d);
+    Tensor x = Random.normal(Key.of(14), 3, 64);
+    float err = back.apply(x).maxAbsDiff(net.apply(x));
+    assertTrue(err <= 1e-5, name + ": loadOnto from the saved config differs by " + err);
+    assertEquals(f.name(), back.adapters().values().iterator().next().getClass().getSimpleName());
+  }
+
+  @Test
+  void lokrDecompositionsAndOftOptionsGoThroughTheConfig() throws IOException {
+    peftFormRoundTrip(dev.graft.dsl.lora.PeftLoKrLinear.factory(true, -1), 1, 3.0, "lokr-both",
+        Map.of("peft_type", "LOKR", "decompose_both", true, "decompose_factor", -1, "r", 1),
+        List.of("lokr_w1_a", "lokr_w1_b", "lokr_w2_a", "lokr_w2_b"));
+    peftFormRoundTrip(dev.graft.dsl.lora.PeftLoKrLinear.factory(false, 4), 8, 3.0, "lokr-factor",
+        Map.of("decompose_both", false, "decompose_factor", 4),
+        List.of("lokr_w1", "lokr_w2"));
+    peftFormRoundTrip(PeftOFTLinear.factory(new PeftOFTLinear.Options(true, false, 3, true, 0.1)),
+        8, 1.0, "oft-options", Map.of("peft_type", "OFT", "oft_block_size", 8, "r", 0,
+            "block_share", true, "use_cayley_neumann", false, "coft", true, "eps", 0.1),
+        List.of("oft_R.weight"));
   }
 }
