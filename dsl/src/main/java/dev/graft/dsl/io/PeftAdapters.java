@@ -220,7 +220,13 @@ public final class PeftAdapters {
    * dir} by {@link #load}. PiSSA's residual is rebuilt from {@code base}'s weights, as PEFT does.
    */
   public static Net loadOnto(Net base, java.nio.file.Path dir) {
-    Net adapted = base.freeze().lora(specs(base, dir).toArray(LoraSpec[]::new));
+    Net adapted;
+    try {
+      adapted = base.freeze().lora(specs(base, dir).toArray(LoraSpec[]::new));
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(dir.resolve(CONFIG), null, "describes adapters this model"
+          + " cannot take: " + e.getMessage(), e);
+    }
     Net loaded = load(adapted, dir);
     JsonNode config = JsonFiles.readObject(dir.resolve(CONFIG));
     List<Path> modules = PeftConfig.modulesToSave(dir.resolve(CONFIG), config, loaded.module(),

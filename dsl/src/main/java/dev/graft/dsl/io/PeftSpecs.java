@@ -121,11 +121,10 @@ final class PeftSpecs {
       }
       Object node = Tree.get(tree, p);
       if (!(node instanceof Linear) && !(node instanceof ConvLayer)) {
-        if (node instanceof Module m && Tree.nodes(m).size() > 1) {
-          continue; // a container whose name matches: PEFT too adapts only supported leaves
-        }
+        // PEFT refuses a matched module it cannot adapt too ("Target module ... is not supported").
         throw bad(file, "\"target_modules\" selects '" + name + "', a "
-            + node.getClass().getSimpleName() + ", which Graft's PEFT loader does not adapt");
+            + node.getClass().getSimpleName() + ", which Graft's PEFT loader does not adapt"
+            + " (Linear and Conv layers only)");
       }
       out.add(p);
     }
