@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code lora(...)} specs that adapt a plain model the way a PEFT {@code adapter_config.json}
@@ -136,7 +137,8 @@ final class PeftSpecs {
     boolean matches(String name);
   }
 
-  private static Matcher matcher(java.nio.file.Path file, JsonNode config, String field) {
+  private static @Nullable Matcher matcher(java.nio.file.Path file, JsonNode config,
+      String field) {
     JsonNode n = config.get(field);
     if (n == null || n.isNull()) {
       return null;
@@ -289,8 +291,8 @@ final class PeftSpecs {
     return r.intValue();
   }
 
-  private static double number(java.nio.file.Path file, JsonNode fromPattern, JsonNode field,
-      String name, double absent) {
+  private static double number(java.nio.file.Path file, @Nullable JsonNode fromPattern,
+      @Nullable JsonNode field, String name, double absent) {
     JsonNode n = fromPattern != null ? fromPattern : field;
     if (n == null || n.isNull()) {
       return absent;
