@@ -1,13 +1,11 @@
 package dev.graft.dsl.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.io.PeftFixtures.Kind;
 import dev.graft.runtime.Tensor;
 import java.nio.file.Path;
 import java.util.Map;
@@ -107,9 +105,5 @@ class PeftInteropTest {
       }
     }
     return out;
-  }
-
-  static void assertSameShape(Tensor a, Tensor b) {
-    assertArrayEquals(a.shape(), b.shape());
   }
 }
