@@ -22,6 +22,15 @@ class Two(torch.nn.Module):
         return self.dec(torch.relu(self.enc(x)))
 
 
+class OneConv(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(4, 6, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
 def main(root):
     import peft
     print(f"peft {peft.__version__}, torch {torch.__version__}")
@@ -30,8 +39,10 @@ def main(root):
         d = os.path.join(root, name)
         if not os.path.isdir(d):
             continue
-        model = Two()
-        model.load_state_dict(load_file(os.path.join(root, "base.safetensors")))
+        conv = name.startswith("conv-")
+        model = OneConv() if conv else Two()
+        model.load_state_dict(load_file(os.path.join(
+            root, "conv-base.safetensors" if conv else "base.safetensors")))
         io = load_file(os.path.join(d, "io.safetensors"))
         with torch.no_grad():
             base_gap = (model(io["x"]) - io["y"]).abs().max().item()

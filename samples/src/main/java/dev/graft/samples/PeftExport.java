@@ -9,16 +9,20 @@ import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoRAFALinear;
+import dev.graft.dsl.lora.LoRAConv;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoRAXSLinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -35,7 +39,9 @@ import java.util.Map;
  * model is {@code dec(relu(enc(x)))}, {@code enc = Linear(16, 12)}, {@code dec = Linear(12, 6)};
  * {@code <out>/base.safetensors} holds its weights under PyTorch's names, and each folder holds
  * the adapter (moved off its init by {@code 0.3·N(0, 1)}) and {@code io.safetensors} with an
- * input {@code x} and Graft's output {@code y}.
+ * input {@code x} and Graft's output {@code y}. Folders named {@code conv-*} adapt a model of one
+ * {@code Conv2d(4, 6, 3, padding=1)} named {@code conv}, whose weights are in {@code
+ * conv-base.safetensors}.
  *
  * <pre>{@code
  * mvn -B -q -pl samples -am test-compile exec:java -Dexec.mainClass=dev.graft.samples.PeftExport \
@@ -66,11 +72,7 @@ public final class PeftExport {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    Map<String, Tensor> weights = new LinkedHashMap<>();         // PyTorch's state_dict names
-    for (Path p : Tree.paths(base.module())) {
-      weights.put(ModuleNames.dotted(p), Tree.leaf(base.module(), p));
-    }
-    Safetensors.write(out.resolve("base.safetensors"), weights);
+    writeWeights(base, out.resolve("base.safetensors"));
     Map<String, Net> kinds = new LinkedHashMap<>();
     kinds.put("lora", adapted(base, LoRALinear.FACTORY, 3, 5));
     kinds.put("rslora", adapted(base, RsLoRALinear.FACTORY, 3, 5));
@@ -94,12 +96,42 @@ public final class PeftExport {
     kinds.put("graft-only-milora", milora);
     kinds.put("graft-only-loraxs", adapted(base, LoRAXSLinear.FACTORY, 3, 5));
     kinds.put("graft-only-zoo-oft", adapted(base, OFTLinear.FACTORY, 4, 5));
-    Tensor x = Random.normal(Key.of(5), 5, 16);
+    write(out, kinds, Random.normal(Key.of(5), 5, 16));
+
+    // A convolution (folders named conv-*): Conv2d(4 -> 6, 3x3, padding 1), weights beside.
+    Net conv = Net.of(new OneConv(Conv2d.create(4, 6, 3, ConvOptions.defaults().padding(1),
+        Key.of(3))));
+    writeWeights(conv, out.resolve("conv-base.safetensors"));
+    Map<String, Net> convs = new LinkedHashMap<>();
+    convs.put("conv-lora", adapted(conv, LoRAConv.FACTORY, 2, 5));
+    convs.put("conv-lokr", adapted(conv, PeftLoKrConv.FACTORY, 4, 5));
+    convs.put("conv-lokr-r1", adapted(conv, PeftLoKrConv.FACTORY, 1, 5));
+    convs.put("conv-lokr-both", adapted(conv, PeftLoKrConv.factory(true, -1), 1, 5));
+    write(out, convs, Random.normal(Key.of(6), 2, 4, 5, 5));
+  }
+
+  /** A model of one convolution named {@code conv}, as PyTorch would name it. */
+  public record OneConv(Module conv) implements Module {
+    @Override
+    public Tensor apply(Tensor x) {
+      return conv.apply(x);
+    }
+  }
+
+  private static void write(java.nio.file.Path out, Map<String, Net> kinds, Tensor x) {
     for (Map.Entry<String, Net> e : kinds.entrySet()) {
       java.nio.file.Path d = out.resolve(e.getKey());
       e.getValue().saveAdapter(d);
       Safetensors.write(d.resolve("io.safetensors"), Map.of("x", x, "y", e.getValue().apply(x)));
     }
+  }
+
+  private static void writeWeights(Net net, java.nio.file.Path file) {
+    Map<String, Tensor> weights = new LinkedHashMap<>();         // PyTorch's state_dict names
+    for (Path p : Tree.paths(net.module())) {
+      weights.put(ModuleNames.dotted(p), Tree.leaf(net.module(), p));
+    }
+    Safetensors.write(file, weights);
   }
 
   /** {@code base} frozen and adapted, each trainable leaf moved by {@code 0.3·N(0, 1)}. */

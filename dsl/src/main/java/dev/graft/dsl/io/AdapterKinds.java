@@ -17,6 +17,7 @@ import dev.graft.dsl.lora.MiLoRAConv;
 import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.OFTConv;
 import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
 import dev.graft.dsl.lora.PiSSAConv;
@@ -102,6 +103,7 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
       Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
       Map.entry(LoKrConv.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
+      Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
       Map.entry(OFTLinear.class, graftOnly("oft", false, NO_PEFT_OFT)),
       Map.entry(OFTConv.class, graftOnly("oft", false, NO_PEFT_OFT)),
       Map.entry(PeftOFTLinear.class, peft(OFT, "oft", false)));
@@ -146,6 +148,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    */
   static int rank(LoraWrapper w) {
     if (w instanceof PeftLoKrLinear k) {
+      return k.rank();
+    }
+    if (w instanceof PeftLoKrConv k) {
       return k.rank();
     }
     if (w instanceof PeftOFTLinear o) {

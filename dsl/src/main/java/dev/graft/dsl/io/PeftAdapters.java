@@ -53,7 +53,8 @@ import java.util.Set;
  * <h2>Config</h2>
  * {@code peft_type} is {@code LORA} (with {@code use_rslora}, {@code use_dora}, {@code
  * init_lora_weights = "pissa"}), {@code IA3}, {@code VERA} ({@code save_projection = true}),
- * {@code LOKR} ({@link dev.graft.dsl.lora.PeftLoKrLinear}) or {@code OFT} ({@link
+ * {@code LOKR} ({@link dev.graft.dsl.lora.PeftLoKrLinear}, {@link
+ * dev.graft.dsl.lora.PeftLoKrConv}) or {@code OFT} ({@link
  * dev.graft.dsl.lora.PeftOFTLinear}) when every adapter is of that one PEFT form. A net PEFT
  * cannot read with the same meaning (LoRA-XS, MiLoRA, the zoo's own LoKr and OFT, VeRA on Conv,
  * custom wrappers, several methods, VeRA saved {@linkplain VeraProjections#SEEDED by seed}) is

@@ -13,6 +13,7 @@ import dev.graft.dsl.lora.LoRAConv;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
 import dev.graft.dsl.lora.PiSSAConv;
@@ -24,6 +25,7 @@ import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
+import dev.graft.runtime.Shapes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -222,9 +224,11 @@ final class PeftSpecs {
         return VeRALinear.FACTORY;
       }
       case AdapterKinds.LOKR -> {
-        if (conv) {
-          throw bad(file, "targets the Conv layer '" + path + "' with LoKr; Graft reads PEFT's"
-              + " LoKr on Linear layers only");
+        if (conv && bool(file, config, "use_effective_conv2d")
+            && Shapes.size(((ConvLayer) layer).kernelSize()) > 1) {
+          throw bad(file, "\"use_effective_conv2d\" is true for the Conv layer '" + path
+              + "': Graft reads PEFT's LoKr on convolutions without the CP-decomposed kernel"
+              + " (lokr_t2) only");
         }
         boolean both = bool(file, config, "decompose_both");
         JsonNode f = config.get("decompose_factor");
@@ -232,8 +236,8 @@ final class PeftSpecs {
         if (factor == 0 || factor < -1) {
           throw bad(file, "\"decompose_factor\" is " + f + ", not -1 or a positive integer");
         }
-        return made.computeIfAbsent(List.of("lokr", both, factor),
-            k -> PeftLoKrLinear.factory(both, factor));
+        return made.computeIfAbsent(List.of("lokr", conv, both, factor),
+            k -> conv ? PeftLoKrConv.factory(both, factor) : PeftLoKrLinear.factory(both, factor));
       }
       case AdapterKinds.OFT -> {
         if (conv) {

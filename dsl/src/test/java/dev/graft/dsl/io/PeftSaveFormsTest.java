@@ -316,4 +316,38 @@ class PeftSaveFormsTest {
             "block_share", true, "use_cayley_neumann", false, "coft", true, "eps", 0.1),
         List.of("oft_R.weight"));
   }
+
+  /** A plain model with one convolution named {@code conv}. */
+  record OneConv(dev.graft.dsl.Module conv) implements dev.graft.dsl.Module {
+    @Override
+    public Tensor apply(Tensor x) {
+      return conv.apply(x);
+    }
+  }
+
+  @Test
+  void lokrOnAConvolutionSavesPeftsKernelShapedFactors() throws IOException {
+    Net plain = Net.of(new OneConv(dev.graft.dsl.nn.Conv2d.create(4, 6, 3,
+        dev.graft.dsl.nn.ConvOptions.defaults().padding(1), Key.of(31))));
+    // out 6 = 2·3, in 4 = 2·2: at r = 4, W1 (2, 2) and W2 (3, 2, 3, 3) whole; at r = 1, W2 factored.
+    for (int r : new int[] {4, 1}) {
+      Net net = CheckpointFixtures.perturbed(plain.freeze().lora(LoraSpec.builder().rank(r)
+          .alpha(5.0).wrappers(List.of(dev.graft.dsl.lora.PeftLoKrConv.FACTORY)).build()), 17);
+      Path d = tmp.resolve("conv-lokr-" + r);
+      net.saveAdapter(d);
+      assertEquals("LOKR", config(d).get("peft_type").textValue());
+      Map<String, String> shapes = PeftInteropTest.shapes(d.resolve(PeftAdapters.WEIGHTS));
+      Map<String, String> want = r == 4
+          ? Map.of("base_model.model.conv.lokr_w1", "[2, 2]",
+              "base_model.model.conv.lokr_w2", "[3, 2, 3, 3]")
+          : Map.of("base_model.model.conv.lokr_w1", "[2, 2]",
+              "base_model.model.conv.lokr_w2_a", "[3, 1]",
+              "base_model.model.conv.lokr_w2_b", "[1, 18]");
+      assertEquals(new java.util.TreeMap<>(want), shapes);
+      Net back = PeftAdapters.loadOnto(plain, d);
+      Tensor x = Random.normal(Key.of(32), 2, 4, 5, 5);
+      float err = back.apply(x).maxAbsDiff(net.apply(x));
+      assertTrue(err <= 1e-5, "r " + r + ": " + err);
+    }
+  }
 }
