@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.AdapterState;
 import dev.graft.dsl.Module;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoRALinear;
@@ -286,5 +287,20 @@ class GuideExamplesTest {
     assertTrue(Files.exists(dir.resolve("adapter/adapter_model.safetensors")));
     assertTrue(Files.exists(dir.resolve("adapter/adapter_config.json")));
     assertEquals(adapted().module(), onPretrained.module());
+  }
+
+  @Test
+  void peftFolders(@TempDir java.nio.file.Path dir) {
+    Net trained = trained();
+    trained.saveAdapter(dir.resolve("adapter"));   // a PEFT-layout folder, as PEFT would write
+    // guide: peft
+    Net base = Net.of(model());                    // the plain model with its pretrained weights
+    Net adapted = PeftAdapters.loadOnto(base, dir.resolve("adapter")); // frozen base, adapter in
+    List<LoraSpec> specs = PeftAdapters.specs(base, dir.resolve("adapter")); // or just the specs
+    // end
+    assertEquals(trained.module(), adapted.module());
+    assertEquals(Set.copyOf(trained.trainablePaths()), Set.copyOf(adapted.trainablePaths()));
+    assertEquals(1, specs.size());
+    assertEquals(4, specs.get(0).rank());
   }
 }

@@ -17,6 +17,9 @@ import dev.graft.dsl.lora.MiLoRAConv;
 import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.OFTConv;
 import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.PeftLoKrConv;
+import dev.graft.dsl.lora.PeftLoKrLinear;
+import dev.graft.dsl.lora.PeftOFTLinear;
 import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.RsLoRAConv;
@@ -26,6 +29,8 @@ import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -42,8 +47,10 @@ import org.jspecify.annotations.Nullable;
  *     lower-case method name
  * @param weightDerived whether the adapter's initialization read the base weight (DoRA's
  *     magnitude, PiSSA's and MiLoRA's residual, LoRA-XS's factors)
+ * @param graftOnly why PEFT cannot read this kind with the same meaning (null when it can)
  */
-record AdapterKinds(String peftType, String variant, boolean weightDerived) {
+record AdapterKinds(String peftType, String variant, boolean weightDerived,
+    @Nullable String graftOnly) {
   /** PEFT's LoRA (and the variants a LoRA config expresses with flags). */
   static final String LORA = "LORA";
   /** PEFT's (IA)³. */
@@ -52,39 +59,86 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived) {
   static final String VERA = "VERA";
   /** PEFT's LoKr. */
   static final String LOKR = "LOKR";
-  /** PEFT's OFT (key name only; see {@link PeftAdapters} on the convention). */
+  /** PEFT's OFT (0.21's form: {@link PeftOFTLinear}). */
   static final String OFT = "OFT";
-  /** Not a PEFT method, or several methods at once: only Graft reads such a directory. */
-  static final String GRAFT = "GRAFT";
+  /**
+   * The {@code peft_type} of a directory only Graft reads (a kind PEFT lacks, several methods at
+   * once). PEFT looks its {@code peft_type} up in a table and fails with {@code KeyError: '<the
+   * value>'}, so the value itself is the message a PEFT user sees.
+   */
+  static final String GRAFT = "GRAFT: not a Hugging Face PEFT adapter; only Graft's loadAdapter"
+      + " reads it (see graft_only_reason in adapter_config.json)";
+  /** What older Graft versions wrote as {@code peft_type} for {@link #GRAFT}; read as it. */
+  static final String LEGACY_GRAFT = "GRAFT";
+
+  private static final String NO_PEFT_OFT = "the zoo's OFT stores full blocks S with R ="
+      + " Cayley(S - S^T); PEFT's OFT stores packed triangles with its own map (use PeftOFTLinear"
+      + " for a PEFT-compatible OFT)";
+  private static final String NO_PEFT_LOKR = "the zoo's LoKr crops W1 (r, r) kron W2 to the"
+      + " weight; PEFT's LoKr factors each side of the weight (use PeftLoKrLinear for a"
+      + " PEFT-compatible LoKr)";
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
-      Map.entry(LoRALinear.class, new AdapterKinds(LORA, "lora", false)),
-      Map.entry(LoRAConv.class, new AdapterKinds(LORA, "lora", false)),
-      Map.entry(RsLoRALinear.class, new AdapterKinds(LORA, "rslora", false)),
-      Map.entry(RsLoRAConv.class, new AdapterKinds(LORA, "rslora", false)),
-      Map.entry(LoRAFALinear.class, new AdapterKinds(LORA, "lorafa", false)),
-      Map.entry(LoRAFAConv.class, new AdapterKinds(LORA, "lorafa", false)),
-      Map.entry(DoRALinear.class, new AdapterKinds(LORA, "dora", true)),
-      Map.entry(DoRAConv.class, new AdapterKinds(LORA, "dora", true)),
-      Map.entry(PiSSALinear.class, new AdapterKinds(LORA, "pissa", true)),
-      Map.entry(PiSSAConv.class, new AdapterKinds(LORA, "pissa", true)),
-      Map.entry(MiLoRALinear.class, new AdapterKinds(LORA, "milora", true)),
-      Map.entry(MiLoRAConv.class, new AdapterKinds(LORA, "milora", true)),
-      Map.entry(LoRAXSLinear.class, new AdapterKinds(GRAFT, "loraxs", true)),
-      Map.entry(LoRAXSConv.class, new AdapterKinds(GRAFT, "loraxs", true)),
-      Map.entry(IA3Linear.class, new AdapterKinds(IA3, "ia3", false)),
-      Map.entry(IA3Conv.class, new AdapterKinds(IA3, "ia3", false)),
-      Map.entry(VeRALinear.class, new AdapterKinds(VERA, "vera", false)),
-      Map.entry(VeRAConv.class, new AdapterKinds(VERA, "vera", false)),
-      Map.entry(LoKrLinear.class, new AdapterKinds(LOKR, "lokr", false)),
-      Map.entry(LoKrConv.class, new AdapterKinds(LOKR, "lokr", false)),
-      Map.entry(OFTLinear.class, new AdapterKinds(OFT, "oft", false)),
-      Map.entry(OFTConv.class, new AdapterKinds(OFT, "oft", false)));
+      Map.entry(LoRALinear.class, peft(LORA, "lora", false)),
+      Map.entry(LoRAConv.class, peft(LORA, "lora", false)),
+      Map.entry(RsLoRALinear.class, peft(LORA, "rslora", false)),
+      Map.entry(RsLoRAConv.class, peft(LORA, "rslora", false)),
+      Map.entry(LoRAFALinear.class, peft(LORA, "lorafa", false)),
+      Map.entry(LoRAFAConv.class, peft(LORA, "lorafa", false)),
+      Map.entry(DoRALinear.class, peft(LORA, "dora", true)),
+      Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
+      Map.entry(PiSSALinear.class, peft(LORA, "pissa", true)),
+      Map.entry(PiSSAConv.class, peft(LORA, "pissa", true)),
+      Map.entry(MiLoRALinear.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization"
+          + " (PeftAdapters.relativeTo(net, original) re-expresses it as a PEFT LoRA of rank 2r"
+          + " over the original weights)")),
+      Map.entry(MiLoRAConv.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization")),
+      Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
+          + " A and B come from the SVD of the base weight and only R (r, r) is trained")),
+      Map.entry(LoRAXSConv.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS")),
+      Map.entry(IA3Linear.class, peft(IA3, "ia3", false)),
+      Map.entry(IA3Conv.class, peft(IA3, "ia3", false)),
+      Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
+      Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
+      Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
+      Map.entry(LoKrConv.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
+      Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
+      Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
+      Map.entry(OFTLinear.class, graftOnly("oft", false, NO_PEFT_OFT)),
+      Map.entry(OFTConv.class, graftOnly("oft", false, NO_PEFT_OFT)),
+      Map.entry(PeftOFTLinear.class, peft(OFT, "oft", false)));
+
+  private static AdapterKinds peft(String type, String variant, boolean weightDerived) {
+    return new AdapterKinds(type, variant, weightDerived, null);
+  }
+
+  private static AdapterKinds graftOnly(String variant, boolean weightDerived, String why) {
+    return new AdapterKinds(GRAFT, variant, weightDerived, why);
+  }
 
   /** The kind of {@code wrapper}; {@code GRAFT} for classes outside the zoo. */
   static AdapterKinds of(LoraWrapper wrapper) {
     AdapterKinds k = KNOWN.get(wrapper.getClass());
-    return k != null ? k : new AdapterKinds(GRAFT, "custom", false);
+    return k != null ? k : graftOnly("custom", false, wrapper.getClass().getName()
+        + " is not a zoo adapter with a PEFT form");
+  }
+
+  /**
+   * The fields of {@code w} a PEFT directory stores: its trainable fields, plus the frozen ones
+   * PEFT's own form of the method holds (LoRA-FA's {@code A}, which PEFT's plain LoRA stores).
+   */
+  static List<String> savedFields(LoraWrapper w) {
+    if (w instanceof LoRAFALinear || w instanceof LoRAFAConv) {
+      List<String> out = new ArrayList<>();
+      out.add("loraA");
+      for (String f : w.adapterFields()) {
+        if (!f.equals("loraA")) {
+          out.add(f);
+        }
+      }
+      return List.copyOf(out);
+    }
+    return w.adapterFields();
   }
 
   /**
@@ -93,6 +147,15 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived) {
    * OFT's block size; 0 when the adapter has none (IA3).
    */
   static int rank(LoraWrapper w) {
+    if (w instanceof PeftLoKrLinear k) {
+      return k.rank();
+    }
+    if (w instanceof PeftLoKrConv k) {
+      return k.rank();
+    }
+    if (w instanceof PeftOFTLinear o) {
+      return o.blockSize();
+    }
     Map<String, Object> c = w.children();
     if (c.get("loraB") instanceof Tensor b && b.ndim() >= 2) {
       return b.dim(1); // (out, r), or (G, r, out) for grouped layers

@@ -43,6 +43,11 @@ final class JsonFiles {
 
   /** Replaces {@code file} with {@code value} (maps, lists, strings, numbers, null) as JSON. */
   static void write(Path file, Object value) {
+    writeBytes(file, encode(file, value));
+  }
+
+  /** {@code value} as the bytes {@link #write} puts in {@code file} (pretty JSON, final newline). */
+  static byte[] encode(Path file, Object value) {
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(value);
@@ -53,6 +58,11 @@ final class JsonFiles {
     byte[] text = new byte[bytes.length + 1];
     System.arraycopy(bytes, 0, text, 0, bytes.length);
     text[bytes.length] = '\n';
+    return text;
+  }
+
+  /** Replaces {@code file} with {@code text}, atomically. */
+  static void writeBytes(Path file, byte[] text) {
     AtomicFiles.write(file, channel -> {
       ByteBuffer b = ByteBuffer.wrap(text);
       while (b.hasRemaining()) {
@@ -63,6 +73,11 @@ final class JsonFiles {
 
   /** The JSON object in {@code file}. */
   static JsonNode readObject(Path file) {
+    return parseObject(file, readBytes(file));
+  }
+
+  /** The bytes of {@code file}, at most {@link #MAX_BYTES}. */
+  static byte[] readBytes(Path file) {
     byte[] bytes;
     try (SeekableByteChannel c = Files.newByteChannel(file)) {
       long size = c.size();
@@ -80,6 +95,11 @@ final class JsonFiles {
     } catch (IOException e) {
       throw new CheckpointException(file, null, "cannot read: " + e, e);
     }
+    return bytes;
+  }
+
+  /** The JSON object in {@code bytes}, read from {@code file}. */
+  static JsonNode parseObject(Path file, byte[] bytes) {
     JsonNode node;
     try {
       node = MAPPER.readTree(bytes);

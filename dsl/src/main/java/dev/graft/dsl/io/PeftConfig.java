@@ -14,8 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import dev.graft.dsl.lora.PeftOFTLinear;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 final class PeftConfig {
   /** The {@code peft_type} values this code reads. */
   static final List<String> KNOWN_TYPES = List.of(AdapterKinds.LORA, AdapterKinds.IA3,
-      AdapterKinds.VERA, AdapterKinds.LOKR, AdapterKinds.OFT, AdapterKinds.GRAFT);
+      AdapterKinds.VERA, AdapterKinds.LOKR, AdapterKinds.OFT, AdapterKinds.GRAFT,
+      AdapterKinds.LEGACY_GRAFT);
 
   private static final double TOLERANCE = 1e-6;
 
@@ -56,10 +56,39 @@ final class PeftConfig {
 
   // ------------------------------------------------------------------ writing
 
+  /**
+   * Why a directory of {@code wrappers} is Graft-only, or null when PEFT reads it with the same
+   * meaning; {@code seededVera}: VeRA's projections are left out of the file.
+   */
+  static @Nullable String graftOnlyReason(Map<Path, LoraWrapper> wrappers, boolean seededVera) {
+    Set<String> reasons = new LinkedHashSet<>();
+    Set<String> methods = new LinkedHashSet<>();
+    for (LoraWrapper w : wrappers.values()) {
+      AdapterKinds k = AdapterKinds.of(w);
+      methods.add(k.peftType() + "/" + k.variant());
+      if (k.graftOnly() != null) {
+        reasons.add(w.getClass().getSimpleName() + ": " + k.graftOnly());
+      }
+    }
+    if (methods.size() > 1) {
+      reasons.add("the net holds several adapter methods (" + describe(wrappers) + "); a PEFT"
+          + " config describes one");
+    }
+    if (!reasons.isEmpty()) {
+      return String.join("; ", reasons);
+    }
+    if (seededVera) {
+      return "VeRA's shared projections are not stored: Graft regenerates them from the seed in"
+          + " \"graft\"; PEFT would draw different ones with torch's generator";
+    }
+    return null;
+  }
+
   /** The config for {@code wrappers} (non-empty) and the extra trainable modules. */
   static Map<String, Object> build(Map<Path, LoraWrapper> wrappers,
-      List<Path> modulesToSave) {
-    String type = peftType(wrappers);
+      List<Path> modulesToSave, boolean seededVera) {
+    String graftOnly = graftOnlyReason(wrappers, seededVera);
+    String type = graftOnly != null ? AdapterKinds.GRAFT : peftType(wrappers);
     LoraWrapper first = wrappers.values().iterator().next();
     AdapterKinds k0 = AdapterKinds.of(first);
     int r0 = AdapterKinds.rank(first);
@@ -114,7 +143,7 @@ final class PeftConfig {
       case AdapterKinds.VERA -> {
         c.put("r", r0);
         c.put("projection_prng_key", AdapterKinds.seed(first));
-        c.put("save_projection", false);
+        c.put("save_projection", true);
         c.put("vera_dropout", AdapterKinds.dropout(first));
         c.put("d_initial", 0.1);
       }
@@ -125,23 +154,36 @@ final class PeftConfig {
         c.put("alpha_pattern", alphaPattern);
         c.put("rank_dropout", 0.0);
         c.put("module_dropout", 0.0);
-        c.put("decompose_both", false);
-        c.put("decompose_factor", -1);
+        LoKrForm form = LoKrForm.of(wrappers);
+        c.put("decompose_both", form.decomposeBoth());
+        c.put("decompose_factor", form.decomposeFactor());
+        c.put("use_effective_conv2d", false);
         c.put("init_weights", true);
       }
       case AdapterKinds.OFT -> {
+        PeftOFTLinear.Options o = oftOptions(wrappers);
         c.put("r", 0);
         c.put("oft_block_size", r0);
+        for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+          int b = AdapterKinds.rank(e.getValue());
+          if (b != r0) {
+            throw new IllegalStateException("saveAdapter: PEFT's OFTConfig has one oft_block_size"
+                + " but '" + e.getKey() + "' has blocks of " + b + " and others of " + r0);
+          }
+        }
         c.put("module_dropout", 0.0);
-        c.put("coft", false);
-        c.put("block_share", false);
-        c.put("use_cayley_neumann", false);
+        c.put("coft", o.coft());
+        c.put("eps", o.eps());
+        c.put("block_share", o.blockShare());
+        c.put("use_cayley_neumann", o.cayleyNeumann());
+        c.put("num_cayley_neumann_terms", o.neumannTerms());
         c.put("init_weights", true);
       }
       default -> {
         c.put("r", r0);
         c.put("lora_alpha", a0);
         c.put("lora_dropout", AdapterKinds.dropout(first));
+        c.put("graft_only_reason", graftOnly);
       }
     }
     Map<String, Object> layers = new TreeMap<>();
@@ -169,6 +211,14 @@ final class PeftConfig {
       modPaths.add(p.toString());
     }
     graft.put("modules_to_save", modPaths);
+    boolean vera = false;
+    for (LoraWrapper w : wrappers.values()) {
+      vera |= AdapterKinds.seed(w) != null;
+    }
+    if (vera) {
+      graft.put("vera_projections", seededVera ? "seeded: regenerated from each layer's seed"
+          : "stored: base_model.vera_A and base_model.vera_B");
+    }
     c.put("graft", graft);
     return c;
   }
@@ -180,29 +230,46 @@ final class PeftConfig {
    * {@code tree}; returns the extra modules whose leaves the weights file also holds.
    */
   static List<Path> check(java.nio.file.Path file, JsonNode config, Module tree,
-      Map<Path, LoraWrapper> wrappers) {
+      Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     JsonNode typeNode = config.get("peft_type");
     if (typeNode == null || !typeNode.isTextual()) {
       throw bad(file, "has no \"peft_type\" string");
     }
     String type = typeNode.textValue();
     if (!KNOWN_TYPES.contains(type)) {
-      throw bad(file, "\"peft_type\" is '" + type + "', which Graft does not read; known: "
-          + KNOWN_TYPES);
+      throw bad(file, "\"peft_type\" is '" + (type.length() > 200 ? type.substring(0, 200) + "…" : type) + "', which Graft does"
+          + " not read; known: LORA, IA3, VERA, LOKR, OFT and Graft's own");
+    }
+    if (type.equals(AdapterKinds.LEGACY_GRAFT)) {
+      type = AdapterKinds.GRAFT;
     }
     JsonNode graft = config.get("graft");
     if (graft != null && !graft.isNull()) {
-      return checkGraft(file, type, graft, tree, wrappers);
+      return checkGraft(file, type, graft, tree, wrappers, projectionsStored);
     }
     if (type.equals(AdapterKinds.GRAFT)) {
       throw bad(file, "\"peft_type\" GRAFT needs the \"graft\" object that describes each layer");
     }
-    checkPeft(file, type, config, wrappers);
+    checkPeft(file, type, config, wrappers, projectionsStored);
+    return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
+  }
+
+  /**
+   * The {@code modules_to_save} of {@code config} as module paths of {@code tree} (from {@code
+   * "graft"} when present, else PEFT's dotted names).
+   */
+  static List<Path> modulesToSave(java.nio.file.Path file, JsonNode config, Module tree,
+      Map<Path, LoraWrapper> wrappers) {
+    JsonNode graft = config.get("graft");
+    if (graft != null && graft.isObject()) {
+      return modules(file, "graft.modules_to_save", graft.get("modules_to_save"), tree, wrappers,
+          false);
+    }
     return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
   }
 
   private static List<Path> checkGraft(java.nio.file.Path file, String type, JsonNode graft,
-      Module tree, Map<Path, LoraWrapper> wrappers) {
+      Module tree, Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     if (!graft.isObject()) {
       throw bad(file, "\"graft\" is not an object but " + graft.getNodeType());
     }
@@ -212,7 +279,7 @@ final class PeftConfig {
           + Checkpoints.FORMAT_VERSION);
     }
     String expected = peftType(wrappers);
-    if (!type.equals(expected)) {
+    if (!type.equals(expected) && !type.equals(AdapterKinds.GRAFT)) {
       throw bad(file, "\"peft_type\" is " + type + " but the tree's adapters are " + expected
           + " (" + describe(wrappers) + ")");
     }
@@ -256,7 +323,7 @@ final class PeftConfig {
       }
       Long seed = AdapterKinds.seed(w);
       JsonNode sd = layer.get("seed");
-      if (seed != null && (sd == null || !sd.canConvertToLong() || !sd.isIntegralNumber()
+      if (seed != null && !projectionsStored && (sd == null || !sd.canConvertToLong() || !sd.isIntegralNumber()
           || sd.longValue() != seed)) {
         throw bad(file, "layer '" + name + "' has seed " + sd + " but the tree's "
             + w.getClass().getSimpleName() + " was drawn from seed " + seed);
@@ -271,12 +338,13 @@ final class PeftConfig {
   }
 
   private static void checkPeft(java.nio.file.Path file, String type, JsonNode config,
-      Map<Path, LoraWrapper> wrappers) {
+      Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       AdapterKinds k = AdapterKinds.of(e.getValue());
       if (!k.peftType().equals(type)) {
         throw bad(file, "\"peft_type\" is " + type + " but '" + ModuleNames.dotted(e.getKey())
-            + "' holds a " + e.getValue().getClass().getSimpleName() + " (" + k.peftType() + ")");
+            + "' holds a " + e.getValue().getClass().getSimpleName() + " (" + (k.graftOnly() != null
+                ? "which has no PEFT form: " + k.graftOnly() : k.peftType()) + ")");
       }
     }
     switch (type) {
@@ -284,19 +352,16 @@ final class PeftConfig {
       case AdapterKinds.LOKR -> checkRanksAndScales(file, config, wrappers, "alpha", false);
       case AdapterKinds.VERA -> {
         checkRanksAndScales(file, config, wrappers, null, false);
-        JsonNode key = config.get("projection_prng_key");
-        if (key != null && !key.isNull()) {
-          for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
-            Long seed = AdapterKinds.seed(e.getValue());
-            if (!key.isIntegralNumber() || !key.canConvertToLong() || seed == null
-                || key.longValue() != seed) {
-              throw bad(file, "\"projection_prng_key\" is " + key + " but the VeRA projections at '"
-                  + ModuleNames.dotted(e.getKey()) + "' were drawn from seed " + seed);
-            }
-          }
+        if (!projectionsStored) {
+          throw bad(file, "holds no VeRA projections (\"save_projection\" is "
+              + config.get("save_projection") + "): PEFT regenerates them from"
+              + " \"projection_prng_key\" with torch's generator, which Graft does not reproduce;"
+              + " save the adapter in PEFT with save_projection=True (PEFT's default)");
         }
+        // The projections come from the file, so projection_prng_key does not matter.
       }
       case AdapterKinds.OFT -> {
+        checkOft(file, config, wrappers);
         JsonNode b = config.get("oft_block_size");
         if (b != null && !b.isNull() && !(b.isInt() && b.intValue() == 0)) {
           for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
@@ -312,6 +377,60 @@ final class PeftConfig {
         // IA3: nothing beyond the tensors' shapes.
       }
     }
+  }
+
+  /** The OFT options all of {@code wrappers} share (PEFT's config holds one set). */
+  private static PeftOFTLinear.Options oftOptions(Map<Path, LoraWrapper> wrappers) {
+    PeftOFTLinear.Options first = null;
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      PeftOFTLinear.Options o = ((PeftOFTLinear) e.getValue()).options();
+      if (first == null) {
+        first = o;
+      } else if (!first.equals(o)) {
+        throw new IllegalStateException("saveAdapter: PEFT's OFTConfig holds one set of options"
+            + " but '" + e.getKey() + "' has " + o + " and another layer " + first);
+      }
+    }
+    return first;
+  }
+
+  /**
+   * OFT's options that change the meaning without changing any shape: {@code coft}, {@code eps},
+   * {@code use_cayley_neumann}, {@code num_cayley_neumann_terms}, {@code block_share}; each must
+   * equal the tree's (absent fields take PEFT 0.21's defaults).
+   */
+  private static void checkOft(java.nio.file.Path file, JsonNode config,
+      Map<Path, LoraWrapper> wrappers) {
+    PeftOFTLinear.Options d = PeftOFTLinear.Options.DEFAULTS;
+    boolean coft = flagOr(file, config, "coft", d.coft());
+    boolean share = flagOr(file, config, "block_share", d.blockShare());
+    boolean neumann = flagOr(file, config, "use_cayley_neumann", d.cayleyNeumann());
+    JsonNode t = config.get("num_cayley_neumann_terms");
+    int terms = t == null || t.isNull() ? d.neumannTerms() : t.isInt() ? t.intValue() : -1;
+    JsonNode ep = config.get("eps");
+    double eps = ep == null || ep.isNull() ? d.eps() : ep.isNumber() ? ep.doubleValue() : -1;
+    if (terms < 1 || !(eps > 0)) {
+      throw bad(file, "\"num_cayley_neumann_terms\" is " + t + " and \"eps\" " + ep
+          + "; expected a positive integer and a positive number");
+    }
+    PeftOFTLinear.Options want = new PeftOFTLinear.Options(share, neumann, terms, coft, eps);
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      PeftOFTLinear.Options have = ((PeftOFTLinear) e.getValue()).options();
+      boolean epsMatters = coft || have.coft();
+      if (have.blockShare() != share || have.cayleyNeumann() != neumann
+          || (neumann && have.neumannTerms() != terms) || have.coft() != coft
+          || (epsMatters && Math.abs(have.eps() - eps) > TOLERANCE * eps)) {
+        throw bad(file, "gives OFT the options " + want + " but the PeftOFTLinear at '"
+            + ModuleNames.dotted(e.getKey()) + "' has " + have + "; build the net with"
+            + " PeftOFTLinear.factory(new Options(...)) matching the config");
+      }
+    }
+  }
+
+  private static boolean flagOr(java.nio.file.Path file, JsonNode config, String field,
+      boolean absent) {
+    JsonNode n = config.get(field);
+    return n == null || n.isNull() ? absent : flag(file, config, field);
   }
 
   private static void checkLora(java.nio.file.Path file, JsonNode config,
@@ -353,8 +472,8 @@ final class PeftConfig {
     if (r == null || !r.isInt() || r.intValue() < 1) {
       throw bad(file, "\"r\" is " + r + ", not a positive integer");
     }
-    Map<Pattern, JsonNode> rankPattern = patterns(file, config, "rank_pattern");
-    Map<Pattern, JsonNode> alphaPattern = patterns(file, config, "alpha_pattern");
+    PeftPatterns rankPattern = patterns(file, config, "rank_pattern");
+    PeftPatterns alphaPattern = patterns(file, config, "alpha_pattern");
     JsonNode alpha = alphaField == null ? null : config.get(alphaField);
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String name = ModuleNames.dotted(e.getKey());
@@ -393,34 +512,29 @@ final class PeftConfig {
     return n.booleanValue();
   }
 
-  /** PEFT's pattern dictionaries: a key matches a module name ending in it, as a regex. */
-  private static Map<Pattern, JsonNode> patterns(java.nio.file.Path file, JsonNode config,
-      String field) {
+  /** PEFT's pattern dictionaries ({@code rank_pattern}, {@code alpha_pattern}); see {@link PeftPatterns}. */
+  private static PeftPatterns patterns(java.nio.file.Path file, JsonNode config, String field) {
     JsonNode n = config.get(field);
-    Map<Pattern, JsonNode> out = new LinkedHashMap<>();
     if (n == null || n.isNull()) {
-      return out;
+      return PeftPatterns.NONE;
     }
     if (!n.isObject()) {
       throw bad(file, "\"" + field + "\" is not an object but " + n.getNodeType());
     }
+    Map<String, JsonNode> entries = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.properties()) {
-      try {
-        out.put(Pattern.compile("(.*\\.)?" + e.getKey() + "$"), e.getValue());
-      } catch (PatternSyntaxException | StackOverflowError ex) {
-        throw bad(file, "\"" + field + "\" key '" + e.getKey() + "' is not a valid pattern");
-      }
+      entries.put(e.getKey(), e.getValue());
     }
-    return out;
+    try {
+      return PeftPatterns.compile(entries);
+    } catch (IllegalArgumentException ex) {
+      throw bad(file, "\"" + field + "\": " + ex.getMessage());
+    }
   }
 
-  private static JsonNode lookup(Map<Pattern, JsonNode> patterns, String name, JsonNode fallback) {
-    for (Map.Entry<Pattern, JsonNode> e : patterns.entrySet()) {
-      if (e.getKey().matcher(name).matches()) {
-        return e.getValue();
-      }
-    }
-    return fallback;
+  private static JsonNode lookup(PeftPatterns patterns, String name, JsonNode fallback) {
+    JsonNode v = patterns.lookup(name);
+    return v != null ? v : fallback;
   }
 
   /** Module paths from a JSON list (dotted names or slash paths); null or absent is none. */

@@ -22,24 +22,33 @@ import java.util.Map;
  *   <tr><td>{@code ia3L (out)}</td><td>{@code ia3_l} (out, 1); (1, out, 1, ...)</td></tr>
  *   <tr><td>{@code lambdaB (out)}, {@code lambdaD (r)}</td><td>{@code vera_lambda_b}, {@code
  *       vera_lambda_d}, same shapes</td></tr>
- *   <tr><td>{@code lokrW1}, {@code lokrW2}</td><td>{@code lokr_w1}, {@code lokr_w2}, same
- *       shapes</td></tr>
- *   <tr><td>{@code oftS (blocks, b, b)}</td><td>{@code oft_r}, same shape</td></tr>
+ *   <tr><td>{@code lokrW1}, {@code lokrW1A}, {@code lokrW1B}, {@code lokrW2}, {@code lokrW2A},
+ *       {@code lokrW2B}</td><td>{@code lokr_w1}, {@code lokr_w1_a}, {@code lokr_w1_b}, {@code
+ *       lokr_w2}, {@code lokr_w2_a}, {@code lokr_w2_b}, same shapes</td></tr>
+ *   <tr><td>{@code oftR (k, b(b−1)/2)}</td><td>{@code oft_R.weight}, same shape (PEFT's
+ *       OFT)</td></tr>
+ *   <tr><td>{@code oftS (blocks, b, b)}</td><td>{@code oft_r}, same shape (the zoo's OFT,
+ *       Graft-only)</td></tr>
  *   <tr><td>any other field</td><td>its own name, same shape</td></tr>
  * </table>
  */
 final class PeftFields {
-  private static final Map<String, String> SUFFIX = Map.of(
-      "loraA", "lora_A.weight",
-      "loraB", "lora_B.weight",
-      "loraMagnitude", "lora_magnitude_vector",
-      "loraR", "lora_R.weight",
-      "ia3L", "ia3_l",
-      "lambdaB", "vera_lambda_b",
-      "lambdaD", "vera_lambda_d",
-      "lokrW1", "lokr_w1",
-      "lokrW2", "lokr_w2",
-      "oftS", "oft_r");
+  private static final Map<String, String> SUFFIX = Map.ofEntries(
+      Map.entry("loraA", "lora_A.weight"),
+      Map.entry("loraB", "lora_B.weight"),
+      Map.entry("loraMagnitude", "lora_magnitude_vector"),
+      Map.entry("loraR", "lora_R.weight"),
+      Map.entry("ia3L", "ia3_l"),
+      Map.entry("lambdaB", "vera_lambda_b"),
+      Map.entry("lambdaD", "vera_lambda_d"),
+      Map.entry("lokrW1", "lokr_w1"),
+      Map.entry("lokrW1A", "lokr_w1_a"),
+      Map.entry("lokrW1B", "lokr_w1_b"),
+      Map.entry("lokrW2", "lokr_w2"),
+      Map.entry("lokrW2A", "lokr_w2_a"),
+      Map.entry("lokrW2B", "lokr_w2_b"),
+      Map.entry("oftR", "oft_R.weight"),
+      Map.entry("oftS", "oft_r"));
 
   private PeftFields() {}
 

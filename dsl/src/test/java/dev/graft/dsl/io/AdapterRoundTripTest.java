@@ -47,16 +47,16 @@ class AdapterRoundTripTest {
   @ParameterizedTest(name = "{0} on Linear")
   @MethodSource("zoo")
   void linearAdaptersRoundTrip(Zoo zoo) throws IOException {
-    roundTrip(zoo, mlp(1), adapted(mlp(1), zoo.linear(), zoo.rank(), 5.0));
+    roundTrip(zoo, mlp(1), adapted(mlp(1), zoo.linear(), zoo.rank(), 5.0), zoo.peftType());
   }
 
   @ParameterizedTest(name = "{0} on Conv")
   @MethodSource("zoo")
   void convAdaptersRoundTrip(Zoo zoo) throws IOException {
-    roundTrip(zoo, convs(2), adapted(convs(2), zoo.conv(), zoo.rank(), 3.0));
+    roundTrip(zoo, convs(2), adapted(convs(2), zoo.conv(), zoo.rank(), 3.0), zoo.convPeftType());
   }
 
-  private void roundTrip(Zoo zoo, Module base, Net fresh) throws IOException {
+  private void roundTrip(Zoo zoo, Module base, Net fresh, String peftType) throws IOException {
     Net trained = perturbed(fresh, 42);
     assertFalse(Tree.equals(trained.module(), fresh.module()), "the perturbation changed nothing");
 
@@ -66,9 +66,9 @@ class AdapterRoundTripTest {
     assertTrue(Tree.equals(trained.module(), back.module()), zoo + ": adapter round trip");
     assertEquals(trained.trainablePaths(), back.trainablePaths());
 
-    // Keys: exactly PEFT's, one per trainable tensor of each adapted layer.
+    // Keys: exactly PEFT's, one per saved tensor of each adapted layer, and the shared ones.
     TensorFile file = Safetensors.read(adapter.resolve(PeftAdapters.WEIGHTS));
-    Set<String> expected = new TreeSet<>();
+    Set<String> expected = new TreeSet<>(zoo.sharedKeys());
     for (Path layer : fresh.adapters().keySet()) {
       for (String suffix : zoo.suffixes()) {
         expected.add("base_model.model." + ModuleNames.dotted(layer) + "." + suffix);
@@ -80,7 +80,9 @@ class AdapterRoundTripTest {
 
     JsonNode config = new ObjectMapper().readTree(
         Files.readString(adapter.resolve(PeftAdapters.CONFIG)));
-    assertEquals(zoo.peftType(), config.get("peft_type").textValue());
+    assertEquals(peftType, config.get("peft_type").textValue());
+    assertEquals(peftType.equals(AdapterKinds.GRAFT), config.hasNonNull("graft_only_reason"),
+        "a Graft-only directory says why, a PEFT one does not");
     assertEquals("none", config.get("bias").textValue());
     assertTrue(config.get("task_type").isNull());
     assertEquals(fresh.adapters().size(), config.get("target_modules").size());
@@ -158,7 +160,8 @@ class AdapterRoundTripTest {
     assertTrue(Tree.equals(trained.module(), fresh.loadAdapter(adapter).module()));
     JsonNode config = new ObjectMapper().readTree(
         Files.readString(adapter.resolve(PeftAdapters.CONFIG)));
-    assertEquals("GRAFT", config.get("peft_type").textValue());
+    assertEquals(AdapterKinds.GRAFT, config.get("peft_type").textValue());
+    assertTrue(config.get("graft_only_reason").textValue().contains("several adapter methods"));
     assertEquals(Set.of("base_model.model.layers.0.lora_A.weight",
         "base_model.model.layers.0.lora_B.weight", "base_model.model.layers.1.lora_A.weight",
         "base_model.model.layers.1.lora_B.weight", "base_model.model.layers.2.ia3_l"),

@@ -45,15 +45,25 @@ final class CheckpointFixtures {
 
   /**
    * One zoo adapter as the tests use it: its factories for Linear and Conv, a rank every test
-   * layer accepts, PEFT's {@code peft_type} and the key suffixes of its trainable tensors.
+   * layer accepts, the {@code peft_type} saved for it on Linear and on Conv ({@link #GRAFT}
+   * where PEFT has no same-meaning form), the key suffixes of its saved tensors per layer, and
+   * the keys saved once for all layers.
    */
   record Zoo(String name, AdapterFactory linear, AdapterFactory conv, int rank, String peftType,
-      List<String> suffixes) {
+      String convPeftType, List<String> suffixes, List<String> sharedKeys) {
+    Zoo(String name, AdapterFactory linear, AdapterFactory conv, int rank, String peftType,
+        List<String> suffixes) {
+      this(name, linear, conv, rank, peftType, peftType, suffixes, List.of());
+    }
+
     @Override
     public String toString() {
       return name;
     }
   }
+
+  /** The {@code peft_type} of a Graft-only directory, which PEFT refuses by name. */
+  static final String GRAFT = AdapterKinds.GRAFT;
 
   /** Every zoo class pair. */
   static List<Zoo> zoo() {
@@ -61,20 +71,20 @@ final class CheckpointFixtures {
     return List.of(
         new Zoo("LoRA", LoRALinear.FACTORY, LoRAConv.FACTORY, 2, "LORA", ab),
         new Zoo("RsLoRA", RsLoRALinear.FACTORY, RsLoRAConv.FACTORY, 2, "LORA", ab),
-        new Zoo("LoRAFA", LoRAFALinear.FACTORY, LoRAFAConv.FACTORY, 2, "LORA",
-            List.of("lora_B.weight")),
+        new Zoo("LoRAFA", LoRAFALinear.FACTORY, LoRAFAConv.FACTORY, 2, "LORA", ab),
         new Zoo("DoRA", DoRALinear.FACTORY, DoRAConv.FACTORY, 2, "LORA",
             List.of("lora_A.weight", "lora_B.weight", "lora_magnitude_vector")),
         new Zoo("PiSSA", PiSSALinear.FACTORY, PiSSAConv.FACTORY, 2, "LORA", ab),
-        new Zoo("MiLoRA", MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, 2, "LORA", ab),
-        new Zoo("LoRAXS", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, 2, "GRAFT",
+        new Zoo("MiLoRA", MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, 2, GRAFT, ab),
+        new Zoo("LoRAXS", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, 2, GRAFT,
             List.of("lora_R.weight")),
-        new Zoo("VeRA", VeRALinear.FACTORY, VeRAConv.FACTORY, 2, "VERA",
-            List.of("vera_lambda_b", "vera_lambda_d")),
+        new Zoo("VeRA", VeRALinear.FACTORY, VeRAConv.FACTORY, 2, "VERA", GRAFT,
+            List.of("vera_lambda_b", "vera_lambda_d"),
+            List.of("base_model.vera_A", "base_model.vera_B")),
         new Zoo("IA3", IA3Linear.FACTORY, IA3Conv.FACTORY, 2, "IA3", List.of("ia3_l")),
-        new Zoo("LoKr", LoKrLinear.FACTORY, LoKrConv.FACTORY, 2, "LOKR",
+        new Zoo("LoKr", LoKrLinear.FACTORY, LoKrConv.FACTORY, 2, GRAFT,
             List.of("lokr_w1", "lokr_w2")),
-        new Zoo("OFT", OFTLinear.FACTORY, OFTConv.FACTORY, 2, "OFT", List.of("oft_r")));
+        new Zoo("OFT", OFTLinear.FACTORY, OFTConv.FACTORY, 2, GRAFT, List.of("oft_r")));
   }
 
   /** A small MLP: layers 6→4→4→2 (Linear layers at {@code layers/0..2}). */

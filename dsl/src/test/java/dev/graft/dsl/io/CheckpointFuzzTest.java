@@ -162,6 +162,13 @@ class CheckpointFuzzTest {
     Net trained = perturbed(adapted(mlp(1), LoRALinear.FACTORY, 2, 4.0), 7);
     Path d = dir.resolve("typed");
     trained.saveAdapter(d);
+    // Drop the weights' binding to this config (as in a file PEFT wrote), so each edited config
+    // is judged on its fields rather than refused as a stranger to the weights.
+    Path weightsFile = d.resolve(PeftAdapters.WEIGHTS);
+    TensorFile weights = Safetensors.read(weightsFile);
+    java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(weights.metadata());
+    meta.remove(AdapterFiles.CONFIG_HASH);
+    Safetensors.write(weightsFile, weights.tensors(), meta);
     Path configFile = d.resolve(PeftAdapters.CONFIG);
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode good = (ObjectNode) mapper.readTree(Files.readString(configFile));

@@ -220,12 +220,18 @@ class PeftAdapterErrorsTest {
     refused(CheckpointException.class, Net.of(mlp(1)).freeze().lora(2, 4.0, "layers/[01]"),
         dir.resolve("two"), cfg, "layers/2");
 
+    // VeRA saved by seed (Graft-only): a net drawn from another seed is refused. Saved with its
+    // projections (the default, as PEFT): the file's projections replace the net's.
     Net vera = perturbed(adapted(mlp(1), VeRALinear.FACTORY, 2, 1.0), 3);
-    vera.saveAdapter(dir.resolve("vera"));
+    PeftAdapters.save(vera, dir.resolve("vera"), PeftAdapters.VeraProjections.SEEDED);
     Net otherSeed = Net.of(mlp(1)).freeze().lora(LoraSpec.builder().rank(2).seed(99)
         .wrappers(List.of(VeRALinear.FACTORY)).build());
     refused(CheckpointException.class, otherSeed, dir.resolve("vera"),
         dir.resolve("vera").resolve(PeftAdapters.CONFIG), "seed");
+    vera.saveAdapter(dir.resolve("vera-stored"));
+    Net stored = otherSeed.loadAdapter(dir.resolve("vera-stored"));
+    dev.graft.runtime.Tensor x = dev.graft.runtime.Random.normal(dev.graft.runtime.Key.of(4), 3, 6);
+    assertEquals(0f, vera.apply(x).maxAbsDiff(stored.apply(x)));
   }
 
   @Test

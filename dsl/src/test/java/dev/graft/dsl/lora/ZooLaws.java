@@ -174,6 +174,7 @@ public final class ZooLaws {
   private float perturbation = 0.3f;
   private boolean gradCheck = true;
   private InputDropout inputDropout = InputDropout.ADAPTER_PATH;
+  private BaseCount baseCount;
 
   private ZooLaws(AdapterFactory factory, Kind kind, Count count) {
     this.factory = factory;
@@ -189,6 +190,20 @@ public final class ZooLaws {
   /** Laws for a factory that wraps Conv1d/2d/3d layers. */
   public static ZooLaws conv(AdapterFactory factory, Count count) {
     return new ZooLaws(factory, Kind.CONV, count);
+  }
+
+  /** A trainable count that needs the whole base (a conv's kernel and groups), not its sizes. */
+  @FunctionalInterface
+  public interface BaseCount {
+    /** The expected number of trainable parameters for {@code base} at {@code rank}. */
+    long expected(Module base, int rank);
+  }
+
+  /** Laws for a factory that wraps Conv1d/2d/3d layers, counted from the base itself. */
+  public static ZooLaws conv(AdapterFactory factory, BaseCount count) {
+    ZooLaws laws = new ZooLaws(factory, Kind.CONV, (out, in, r) -> -1);
+    laws.baseCount = count;
+    return laws;
   }
 
   /** Which ranks the adapter accepts; {@link RankRule#POSITIVE} by default. */
@@ -327,7 +342,8 @@ public final class ZooLaws {
   public void trainableCount() {
     forAll(examples, c -> {
       LoraWrapper w = wrap(c);
-      long expected = count.expected(c.out(), c.in(), c.config().rank());
+      long expected = baseCount != null ? baseCount.expected(c.base(), c.config().rank())
+          : count.expected(c.out(), c.in(), c.config().rank());
       List<String> fields = w.adapterFields();
       assertEquals(fields.size(), new HashSet<>(fields).size(),
           "duplicate adapter fields " + fields);
