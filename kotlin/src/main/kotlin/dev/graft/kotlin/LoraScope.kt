@@ -3,7 +3,6 @@ package dev.graft.kotlin
 import dev.graft.dsl.Net
 import dev.graft.dsl.lora.AdapterFactory
 import dev.graft.dsl.lora.LoraSpec
-import java.util.regex.Pattern
 
 /**
  * The body of `net.lora { … }` and `loraSpec { … }`: the fields of one [LoraSpec], each starting
@@ -33,10 +32,10 @@ class LoraScope internal constructor() {
     private val wrappers = mutableListOf<AdapterFactory>()
 
     /**
-     * Adapts only the layers whose path ends with one of `names`, compared by whole path segments:
-     * `target("query")` takes `encoder/0/query` but not `encoder/0/key_query`, and
-     * `target("attn/out")` takes `blocks/1/attn/out`. Calls add up. Without a target every selected
-     * layer is adapted.
+     * Adapts only the layers whose path ends with one of `names`, compared by whole path segments
+     * (PEFT's `target_modules`, [LoraSpec.targetModules]): `target("query")` takes
+     * `encoder/0/query` but not `encoder/0/key_query`, and `target("attn/out")` (or `"attn.out"`)
+     * takes `blocks/1/attn/out`. Calls add up. Without a target every selected layer is adapted.
      */
     fun target(vararg names: String) {
         for (name in names) {
@@ -47,7 +46,10 @@ class LoraScope internal constructor() {
         this.names += names
     }
 
-    /** Adapts only the layers whose path the regular expression `regex` finds: [LoraSpec.target]. */
+    /**
+     * Adapts only the layers whose path (slash-joined or dotted) the regular expression `regex`
+     * matches whole, or an ancestor's: [LoraSpec.target].
+     */
     fun targetRegex(regex: String) {
         this.regex = regex
     }
@@ -101,7 +103,7 @@ class LoraScope internal constructor() {
             "lora: give either target(names) or targetRegex(regex), not both (names $names, regex '$regex')"
         }
         val b = LoraSpec.builder().rank(rank).alpha(alpha).dropout(dropout).seed(seed)
-        if (names.isNotEmpty()) b.target(suffixTarget(names))
+        if (names.isNotEmpty()) b.targetModules(names)
         regex?.let { b.target(it) }
         if (wrappers.isNotEmpty()) b.wrappers(wrappers)
         return b.build()
@@ -111,13 +113,6 @@ class LoraScope internal constructor() {
         val DEFAULTS: LoraSpec = LoraSpec.builder().build()
     }
 }
-
-/**
- * The regex a [LoraSpec] target searches for layers whose path ends with one of `names` at a
- * segment boundary: `(?:^|/)(?:\Qa\E|\Qb\E)$`.
- */
-internal fun suffixTarget(names: List<String>): String =
-    names.joinToString("|", prefix = "(?:^|/)(?:", postfix = ")$") { Pattern.quote(it) }
 
 /** One [LoraSpec] from a builder block, e.g. `loraSpec { rank = 4; target("fc") }`. */
 fun loraSpec(block: LoraScope.() -> Unit): LoraSpec = LoraScope().apply(block).build()

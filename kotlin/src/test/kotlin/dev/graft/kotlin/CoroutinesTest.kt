@@ -13,7 +13,6 @@ import kotlinx.coroutines.withContext
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
-import org.junit.jupiter.api.Tag
 import org.junit.jupiter.api.Test
 
 /**
@@ -44,11 +43,10 @@ class CoroutinesTest {
     }
 
     /**
-     * Needs the tracer's thread guard (a traced tensor used on another thread must fail loudly).
-     * Without it the forward runs untraced on a `Dispatchers.Default` thread and every gradient
-     * comes back zero, so this test fails until the guard is in the runtime.
+     * The tracer's thread guard: a traced tensor used on another thread fails loudly. Without it
+     * the forward would run untraced on a `Dispatchers.Default` thread and every gradient would
+     * come back zero with a correct loss.
      */
-    @Tag("needs-thread-guard")
     @Test
     fun `a forward moved to another dispatcher gives the right gradients or throws`() {
         val expected = reference()

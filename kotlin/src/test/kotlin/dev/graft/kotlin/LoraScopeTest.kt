@@ -57,15 +57,20 @@ class LoraScopeTest {
             net.adapters().keys.map { it.toString() },
         )
         assertTrue(net.adapters().values.all { it is DoRALinear })
-        // The same net as the Java call with the equivalent regex.
-        assertSameNet(base.lora(LoraSpec.builder().rank(2).alpha(4.0).target("(^|/)(query|value)$")
+        // The same net as the Java call with the equivalent regex (matched whole, see PathPatterns).
+        assertSameNet(base.lora(LoraSpec.builder().rank(2).alpha(4.0).target(".*/(query|value)")
             .wrappers(Adapter.DoRA.factories).build()), net)
         // A multi-segment suffix; names that only contain the target ("subquery") are left alone.
         assertEquals(listOf("blocks/1/extra/subquery"),
             base.lora { target("1/extra/subquery") }.adapters().keys.map { it.toString() })
         assertEquals(listOf("out"), base.lora { target("out") }.adapters().keys.map { it.toString() })
-        // Regex characters in a name are literal: "quer." matches no layer, which lora refuses.
-        val none = assertThrows(IllegalArgumentException::class.java) { base.lora { target("quer.") } }
+        // Names are literal module names, not regexes ("." separates segments, as in PEFT):
+        // "quer[y]" and "que.y" match no layer, which lora refuses.
+        for (name in listOf("quer[y]", "que.y")) {
+            val none = assertThrows(IllegalArgumentException::class.java) { base.lora { target(name) } }
+            assertTrue(none.message!!.contains("no adaptable layer matched"), none.message)
+        }
+        val none = assertThrows(IllegalArgumentException::class.java) { base.lora { target("quer*") } }
         assertTrue(none.message!!.contains("no adaptable layer matched"), none.message)
     }
 
