@@ -250,8 +250,8 @@ public final class Net {
    * The adapted net saved in {@code dir} by {@link #saveAdapter}, built on {@code base} without
    * a prior {@code lora} call (PEFT's {@code PeftModel.from_pretrained}): the adapter at the root
    * is {@code "default"}, each subfolder holding one is the adapter of that name (in name order
-   * after the default). The first is active. A LoRA directory written by PEFT itself is read from
-   * its PEFT fields ({@code target_modules}, {@code r}, {@code lora_alpha}, the patterns).
+   * after the default). The first is active. A directory written by PEFT itself is read from its
+   * PEFT fields, as {@link PeftAdapters#loadOnto} reads it.
    */
   public static Net fromPretrained(Module base, java.nio.file.Path dir) {
     return Pretrained.fromPretrained(base, dir);

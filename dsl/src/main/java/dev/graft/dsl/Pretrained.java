@@ -218,9 +218,11 @@ final class Pretrained {
       throw new CheckpointException(configFile, null, "is not a JSON object");
     }
     JsonNode layers = config.path("graft").get("layers");
-    Module tree = layers != null && layers.isObject() ? fromGraft(configFile, config, layers, base)
-        : fromPeft(configFile, config, base);
-    tree = readFrozen(dir, tree, interned);
+    if (layers == null || !layers.isObject()) {
+      // Written by PEFT itself: its config fields say which layers, kinds, ranks and scales.
+      return PeftAdapters.loadOnto(Net.of(base).freeze(), dir);
+    }
+    Module tree = readFrozen(dir, fromGraft(configFile, config, layers, base), interned);
     Net net = Net.of(tree).freeze();
     return PeftAdapters.load(net, dir);
   }
@@ -276,22 +278,6 @@ final class Pretrained {
               + ex.getMessage(), ex);
         }
         tree = Tree.set(tree, p, w);
-      }
-    }
-    return tree;
-  }
-
-  /** The wrappers a LoRA config written by PEFT gives, in place on {@code base}. */
-  private static Module fromPeft(java.nio.file.Path configFile, JsonNode config, Module base) {
-    Module tree = base;
-    for (Map.Entry<Path, PeftLoraLayers.Layer> e : PeftLoraLayers.read(configFile, config, base)
-        .entrySet()) {
-      try {
-        tree = Tree.set(tree, e.getKey(), e.getValue().factory().create(
-            (Module) Tree.get(base, e.getKey()), e.getValue().config()));
-      } catch (IllegalArgumentException ex) {
-        throw new CheckpointException(configFile, null, "layer '" + e.getKey() + "': "
-            + ex.getMessage(), ex);
       }
     }
     return tree;

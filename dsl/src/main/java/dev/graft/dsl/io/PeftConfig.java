@@ -237,7 +237,7 @@ final class PeftConfig {
     }
     String type = typeNode.textValue();
     if (!KNOWN_TYPES.contains(type)) {
-      throw bad(file, "\"peft_type\" is '" + (type.length() > 200 ? type.substring(0, 200) + "…" : type) + "', which Graft does"
+      throw bad(file, "\"peft_type\" is '" + SafetensorsException.shown(type) + "', which Graft does"
           + " not read; known: LORA, IA3, VERA, LOKR, OFT and Graft's own");
     }
     if (type.equals(AdapterKinds.LEGACY_GRAFT)) {

@@ -260,7 +260,7 @@ final class PeftSpecs {
         }
         return made.computeIfAbsent(o, k -> PeftOFTLinear.factory((PeftOFTLinear.Options) k));
       }
-      default -> throw bad(file, "\"peft_type\" is '" + type + "', which Graft does not read;"
+      default -> throw bad(file, "\"peft_type\" is '" + SafetensorsException.shown(type) + "', which Graft does not read;"
           + " known: LORA, IA3, VERA, LOKR, OFT");
     }
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
+import dev.graft.dsl.io.Safetensors;
+import dev.graft.dsl.io.TensorFile;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
@@ -20,7 +22,9 @@ import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,9 +50,17 @@ class PeftWrittenTest {
         + extra + "}";
   }
 
-  /** Graft saves {@code net}; the config is then replaced by PEFT's for the same adapters. */
+  /**
+   * Graft saves {@code net}; the config is then replaced by PEFT's for the same adapters, and the
+   * weights lose the binding to Graft's config that a file PEFT wrote never has.
+   */
   private Net viaPeftConfig(Net net, String config) throws IOException {
     net.saveAdapter(dir);
+    java.nio.file.Path weightsFile = dir.resolve("adapter_model.safetensors");
+    TensorFile weights = Safetensors.read(weightsFile);
+    Map<String, String> meta = new LinkedHashMap<>(weights.metadata());
+    meta.remove("graft.adapter_config.sha256");
+    Safetensors.write(weightsFile, weights.tensors(), meta);
     Files.writeString(dir.resolve("adapter_config.json"), config);
     return Net.fromPretrained(MODEL, dir);
   }
