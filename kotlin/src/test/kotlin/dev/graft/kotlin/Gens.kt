@@ -11,8 +11,14 @@ import org.quicktheories.generators.SourceDSL.lists
 /** The fixed default seed of every property in this module: each run checks the same examples. */
 const val PROPERTY_SEED = 20261204L
 
-/** QuickTheories with [PROPERTY_SEED] and `examples` examples. */
-fun qt(examples: Int = 200): QuickTheory = QuickTheory.qt().withFixedSeed(PROPERTY_SEED).withExamples(examples)
+/**
+ * This run's seed: `-Dgraft.seed=N` explores other examples (the build-wide rule of the Java
+ * modules' `Theories`); QuickTheories prints the seed of a failing run.
+ */
+val runSeed: Long = System.getProperty("graft.seed")?.trim()?.takeIf { it.isNotEmpty() }?.toLong() ?: PROPERTY_SEED
+
+/** QuickTheories with [runSeed] and `examples` examples. */
+fun qt(examples: Int = 200): QuickTheory = QuickTheory.qt().withFixedSeed(runSeed).withExamples(examples)
 
 /** Standard-normal tensors of 1 to `maxAxes` axes, each of 1 to 5 positions, from a random seed. */
 fun tensors(maxAxes: Int = 3): Gen<Tensor> =

@@ -1,11 +1,10 @@
 package dev.graft.dsl.many;
 
 import static dev.graft.dsl.many.ManyFixtures.LOW_RANK;
-import static dev.graft.dsl.many.ManyFixtures.SEED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
+import dev.graft.runtime.Theories;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.Combined;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class CombinePropertyTest {
   @Test
   void catEqualsTheWeightedSumOfForwards() {
-    qt().withFixedSeed(SEED).withExamples(40).forAll(longs().all()).checkAssert(seed -> {
+    Theories.qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
       java.util.Random rnd = new java.util.Random(seed);
       // One Linear layer (no activation after it): the forward is base + Σ wᵢ Δᵢ.
       Mlp model = ManyFixtures.randomMlp(rnd);
@@ -65,7 +64,7 @@ class CombinePropertyTest {
 
   @Test
   void catCombinesAcrossLayersAsTheSumOfDeltas() {
-    qt().withFixedSeed(SEED).withExamples(25).forAll(longs().all()).checkAssert(seed -> {
+    Theories.qt().withExamples(25).forAll(longs().all()).checkAssert(seed -> {
       java.util.Random rnd = new java.util.Random(seed);
       Mlp model = ManyFixtures.randomMlp(rnd);
       int layers = model.layers().size();

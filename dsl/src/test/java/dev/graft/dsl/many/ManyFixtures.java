@@ -37,9 +37,6 @@ import java.util.List;
 
 /** Models, adapter kinds and helpers the many-adapter tests share. */
 final class ManyFixtures {
-  /** The seed every property test of this package starts from. */
-  static final long SEED = 0x6D616E79L;
-
   private ManyFixtures() {}
 
   /** One zoo kind: its Linear and Conv factories. */

@@ -1,10 +1,9 @@
 package dev.graft.dsl.many;
 
-import static dev.graft.dsl.many.ManyFixtures.SEED;
 import static dev.graft.dsl.many.ManyFixtures.ZOO;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.quicktheories.QuickTheory.qt;
+import dev.graft.runtime.Theories;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.Net;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class MixedBatchPropertyTest {
   @Test
   void mixedBatchRowsEqualSingleAdapterRuns() {
-    qt().withFixedSeed(SEED).withExamples(40).forAll(longs().all()).checkAssert(seed -> {
+    Theories.qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
       java.util.Random rnd = new java.util.Random(seed);
       Mlp model = ManyFixtures.randomMlp(rnd);
       int layers = model.layers().size();

@@ -1,11 +1,10 @@
 package dev.graft.dsl.many;
 
-import static dev.graft.dsl.many.ManyFixtures.SEED;
 import static dev.graft.dsl.many.ManyFixtures.ZOO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
+import dev.graft.runtime.Theories;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.Module;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class SharingPropertyTest {
   @Test
   void activateAndDeleteNeverTouchTheBase() {
-    qt().withFixedSeed(SEED).withExamples(40).forAll(longs().all()).checkAssert(seed -> {
+    Theories.qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
       java.util.Random rnd = new java.util.Random(seed);
       Mlp model = ManyFixtures.randomMlp(rnd);
       int layers = model.layers().size();
