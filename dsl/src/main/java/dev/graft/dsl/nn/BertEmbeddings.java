@@ -50,6 +50,10 @@ public record BertEmbeddings(Module word_embeddings, Module position_embeddings,
           + Shapes.format(types.shape()) + " differs from input ids " + Shapes.format(ids.shape()));
     }
     int s = ids.dim(1);
+    if (position_embeddings instanceof Embedding table && s > table.numEmbeddings()) {
+      throw new IllegalArgumentException("BertEmbeddings: sequence of " + s + " tokens is longer "
+          + "than the " + table.numEmbeddings() + " positions the model has");
+    }
     Tensor positions = position_embeddings.apply(Tensor.arange(s).reshape(1, s));
     // Without types every token has type 0: one row, broadcast over the batch and sequence.
     Tensor typeRows = token_type_embeddings.apply(types != null ? types : Tensor.zeros(1, 1));

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The main graph of an ONNX model file: its nodes in file order, its initializers (the weights)
@@ -109,7 +110,7 @@ public final class OnnxGraph {
   }
 
   /** A Constant's {@code value} (a tensor) or {@code value_float(s)}/{@code value_int(s)}. */
-  private static @org.jspecify.annotations.Nullable Tensor constantValue(DynamicMessage attr,
+  private static @Nullable Tensor constantValue(DynamicMessage attr,
       String name, String where) {
     switch (name) {
       case "value":

@@ -79,6 +79,10 @@ class BertLayerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> bert.encode(ids, Tensor.ones(1, 3)));
     assertTrue(e.getMessage().contains("(1, 3)"), e.getMessage());
+    Tensor tooLong = Tensor.ones(1, 11);
+    e = assertThrows(IllegalArgumentException.class, () -> bert.encode(tooLong, tooLong));
+    assertTrue(e.getMessage().contains("11 tokens") && e.getMessage().contains("10 positions"),
+        e.getMessage());
   }
 
   @Test
