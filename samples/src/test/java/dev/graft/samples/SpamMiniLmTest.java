@@ -72,6 +72,21 @@ class SpamMiniLmTest {
   }
 
   @Test
+  void helpListsTheOptionsWithTheirDefaults() {
+    StdoutCapture.Captured<Boolean> run = StdoutCapture.run(() -> {
+      SpamMiniLm.main(new String[] {"--help"});
+      return true;
+    });
+    String text = String.join("\n", run.lines());
+    SpamMiniLm.Settings d = SpamMiniLm.Settings.DEFAULTS;
+    assertTrue(text.contains("--train " + d.train()) && text.contains("--seq " + d.seq())
+        && text.contains("--top " + d.top()) && text.contains("--epochs " + d.epochs())
+        && text.contains("--head-epochs " + d.headEpochs()) && text.contains("--batch "
+        + d.batch()) && text.contains("--rank " + d.rank()) && text.contains("--lr 3e-3"), text);
+    assertEquals(3e-3, d.lr());
+  }
+
+  @Test
   void badOptionsAreRefusedByName() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SpamMiniLm.Settings.parse("--trian", "3"));
