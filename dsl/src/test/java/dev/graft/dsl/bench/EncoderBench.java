@@ -31,6 +31,7 @@ import java.util.Random;
 public final class EncoderBench {
   private EncoderBench() {}
 
+  /** Runs the benchmark; see the class comment for the arguments. */
   public static void main(String[] args) throws IOException, OrtException {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
