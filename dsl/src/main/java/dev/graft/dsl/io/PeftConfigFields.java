@@ -1,0 +1,100 @@
+package dev.graft.dsl.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.dsl.Net;
+import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Sets the descriptive fields of a saved PEFT adapter's {@code adapter_config.json} that a tree
+ * cannot know: the Hub name of the base model ({@code base_model_name_or_path}) and the adapted
+ * modules in PEFT's short form ({@code target_modules: ["query", "value"]}, which PEFT matches as
+ * suffixes of module names) instead of the full paths {@link PeftAdapters#save} writes. When only
+ * some layers of a stack are adapted, {@code layers_to_transform} and {@code layers_pattern} say
+ * which, as PEFT expects. Loading reads neither field, so the adapter loads the same afterwards.
+ *
+ * <pre>{@code
+ * net.saveAdapter(dir);
+ * PeftConfigFields.describe(net, dir, "sentence-transformers/all-MiniLM-L6-v2",
+ *     List.of("query", "value"));
+ * }</pre>
+ */
+public final class PeftConfigFields {
+  private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
+
+  private PeftConfigFields() {}
+
+  /**
+   * Rewrites {@code dir/adapter_config.json}, saved from {@code net}, with {@code baseModel} and
+   * {@code targetModules}; every other field is kept. The short names must select exactly the
+   * adapted modules of {@code net}'s tree (PEFT's rule: a module whose dotted name is a target or
+   * ends in {@code "." + target}), or exactly those within the adapted indices of a {@code
+   * layer.N} stack, which are then written as {@code layers_to_transform}; otherwise a {@link
+   * CheckpointException} naming the file and the first module that differs, and the file is
+   * unchanged.
+   */
+  public static void describe(Net net, java.nio.file.Path dir, String baseModel,
+      List<String> targetModules) {
+    java.nio.file.Path file = dir.resolve(PeftAdapters.CONFIG);
+    Set<String> adapted = new TreeSet<>();
+    for (Path p : net.adapters().keySet()) {
+      adapted.add(ModuleNames.dotted(p));
+    }
+    Set<String> selected = new TreeSet<>();
+    for (Path p : Tree.nodes(net.module())) {
+      String name = ModuleNames.dotted(p);
+      if (!p.isRoot() && targetModules.stream()
+          .anyMatch(t -> name.equals(t) || name.endsWith("." + t))) {
+        selected.add(name);
+      }
+    }
+    Set<Integer> layers = new TreeSet<>();
+    if (!selected.equals(adapted)) {
+      for (String a : adapted) {
+        Matcher m = LAYER.matcher(a);
+        if (!m.find()) {
+          throw mismatch(file, a, targetModules);
+        }
+        layers.add(Integer.parseInt(m.group(1)));
+      }
+      Set<String> inLayers = new TreeSet<>();
+      for (String s : selected) {
+        Matcher m = LAYER.matcher(s);
+        if (m.find() && layers.contains(Integer.parseInt(m.group(1)))) {
+          inLayers.add(s);
+        }
+      }
+      if (!inLayers.equals(adapted)) {
+        Set<String> diff = new TreeSet<>(inLayers);
+        diff.addAll(adapted);
+        diff.removeIf(x -> inLayers.contains(x) && adapted.contains(x));
+        throw mismatch(file, diff.iterator().next(), targetModules);
+      }
+    }
+    JsonNode config = JsonFiles.readObject(file);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = new ObjectMapper().convertValue(config, TreeMap.class);
+    map.put("base_model_name_or_path", baseModel);
+    map.put("target_modules", List.copyOf(targetModules));
+    if (!layers.isEmpty()) {
+      map.put("layers_to_transform", new ArrayList<>(layers));
+      map.put("layers_pattern", "layer");
+    }
+    JsonFiles.write(file, map);
+  }
+
+  private static CheckpointException mismatch(java.nio.file.Path file, String module,
+      List<String> targets) {
+    return new CheckpointException(file, null, "target modules " + targets + " do not select "
+        + "exactly the adapted modules: '" + module + "' is adapted or selected but not both");
+  }
+}
