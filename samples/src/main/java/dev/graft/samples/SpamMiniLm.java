@@ -225,7 +225,7 @@ public final class SpamMiniLm {
     histories.put("head only", hr.history());
 
     SpamClassifier probed = new SpamClassifier(bert, trainedHead);
-    String target = "encoder/layer/(" + range(frozen, layers) + ")/attention/self/(query|value)$";
+    String target = ".*encoder/layer/(" + range(frozen, layers) + ")/attention/self/(query|value)";
     Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRALinear.FACTORY, "DoRA",
         DoRALinear.FACTORY, "IA3", IA3Linear.FACTORY);
     Map<String, AdapterFactory> adapters = new LinkedHashMap<>();

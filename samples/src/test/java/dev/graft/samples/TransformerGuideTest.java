@@ -3,6 +3,7 @@ package dev.graft.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.tree.Mask;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +69,7 @@ class TransformerGuideTest {
     Tensor sentences = Pooling.l2Normalize(Pooling.mean(hidden, b.mask()));  // (2, 384)
     float cosine = sentences.get(0).times(sentences.get(1)).sum().item();  // about 0.9
     // --- guide: adapt query and value
-    Net net = Net.of(bert).freeze().lora(8, 16.0, "attention/self/(query|value)$");
+    Net net = Net.of(bert).freeze().lora(8, 16.0, Mask.modules("query", "value"));
     System.out.println(net);
     // Net[Bert, trainable 73728 of 22639104]
     // --- guide: train

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * suffixes of module names) instead of the full paths {@link PeftAdapters#save} writes. When only
  * some layers of a stack are adapted, {@code layers_to_transform} and {@code layers_pattern} say
  * which, as PEFT expects. Loading reads neither field, so the adapter loads the same afterwards.
+ * The weights and config are rewritten together, as {@link PeftAdapters#save} writes them (the
+ * weights record the new config's hash).
  *
  * <pre>{@code
  * net.saveAdapter(dir);
@@ -39,8 +41,8 @@ public final class PeftConfigFields {
    * adapted modules of {@code net}'s tree (PEFT's rule: a module whose dotted name is a target or
    * ends in {@code "." + target}), or exactly those within the adapted indices of a {@code
    * layer.N} stack, which are then written as {@code layers_to_transform}; otherwise a {@link
-   * CheckpointException} naming the file and the first module that differs, and the file is
-   * unchanged.
+   * CheckpointException} naming the file and the first module that differs, and the files are
+   * unchanged. A config that is not the one saved with the weights beside it is refused.
    */
   public static void describe(Net net, java.nio.file.Path dir, String baseModel,
       List<String> targetModules) {
@@ -80,6 +82,15 @@ public final class PeftConfigFields {
         throw mismatch(file, diff.iterator().next(), targetModules);
       }
     }
+    java.nio.file.Path weightsFile = dir.resolve(PeftAdapters.WEIGHTS);
+    TensorFile weights = Safetensors.read(weightsFile);
+    byte[] configBytes;
+    try {
+      configBytes = java.nio.file.Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      throw new CheckpointException(file, null, "cannot be read: " + e, e);
+    }
+    AdapterFiles.checkPair(weightsFile, weights.metadata(), file, configBytes);
     JsonNode config = JsonFiles.readObject(file);
     @SuppressWarnings("unchecked")
     Map<String, Object> map = new ObjectMapper().convertValue(config, TreeMap.class);
@@ -89,7 +100,10 @@ public final class PeftConfigFields {
       map.put("layers_to_transform", new ArrayList<>(layers));
       map.put("layers_pattern", "layer");
     }
-    JsonFiles.write(file, map);
+    // The pair is rewritten as one, so the weights stay bound to the config they now sit beside.
+    Map<String, String> meta = new java.util.LinkedHashMap<>(weights.metadata());
+    meta.remove(AdapterFiles.CONFIG_HASH);
+    AdapterFiles.write(dir, weights.tensors(), meta, map);
   }
 
   private static CheckpointException mismatch(java.nio.file.Path file, String module,

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * Bert bert = Bert.fromOnnx(Path.of("all-minilm-l6-v2.onnx"));
  * Tensor hidden = bert.encode(ids, mask);                       // (batch, seq, 384)
  * Tensor sentence = Pooling.l2Normalize(Pooling.mean(hidden, mask));
- * Net net = Net.of(bert).freeze().lora(8, 16.0, "attention/self/(query|value)$");
+ * Net net = Net.of(bert).freeze().lora(8, 16.0, Mask.modules("query", "value"));
  * }</pre>
  *
  * @param embeddings word, position and token type embeddings with their LayerNorm

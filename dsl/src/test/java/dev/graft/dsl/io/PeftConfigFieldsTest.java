@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.tree.Mask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.Net;
@@ -37,7 +38,7 @@ class PeftConfigFieldsTest {
 
   @Test
   void queryAndValueOfEveryLayerAreWrittenInPeftsShortFormWithPeftsKeys() throws IOException {
-    Net net = Net.of(bert()).freeze().lora(8, 16.0, "attention/self/(query|value)$");
+    Net net = Net.of(bert()).freeze().lora(8, 16.0, Mask.modules("query", "value"));
     net.saveAdapter(dir);
     PeftConfigFields.describe(net, dir, BASE, List.of("query", "value"));
     JsonNode c = config(dir);
@@ -54,14 +55,14 @@ class PeftConfigFieldsTest {
         keys.toString());
     // The loader does not read these fields: the adapter loads back the same.
     Net other = Net.of(bert()).freeze().lora(LoraSpec.builder().rank(8).alpha(16.0)
-        .target("attention/self/(query|value)$").seed(9).build());
+        .addTargetModules("query", "value").seed(9).build());
     assertTrue(!Tree.equals(other.module(), net.module()));
     assertTrue(Tree.equals(other.loadAdapter(dir).module(), net.module()));
   }
 
   @Test
   void someLayersOfTheStackAreWrittenAsLayersToTransform() throws IOException {
-    Net net = Net.of(bert()).freeze().lora(4, 8.0, "layer/(1|2)/attention/self/(query|value)$");
+    Net net = Net.of(bert()).freeze().lora(4, 8.0, ".*layer/(1|2)/attention/self/(query|value)");
     net.saveAdapter(dir);
     PeftConfigFields.describe(net, dir, BASE, List.of("query", "value"));
     JsonNode c = config(dir);
@@ -71,7 +72,7 @@ class PeftConfigFieldsTest {
 
   @Test
   void targetsThatSelectOtherModulesAreRefusedAndTheFileIsKept() throws IOException {
-    Net net = Net.of(bert()).freeze().lora(4, 8.0, "attention/self/(query|value)$");
+    Net net = Net.of(bert()).freeze().lora(4, 8.0, Mask.modules("query", "value"));
     net.saveAdapter(dir);
     byte[] before = Files.readAllBytes(dir.resolve("adapter_config.json"));
     CheckpointException e = assertThrows(CheckpointException.class,

@@ -47,7 +47,7 @@ class BertZooTest {
     Tensor plain = bert.encode(ids, mask);
     for (AdapterFactory f : ZOO) {
       Net net = Net.of(bert).freeze().lora(LoraSpec.builder().rank(4).alpha(8.0)
-          .target("attention/self/(query|value)$").wrappers(List.of(f)).build());
+          .addTargetModules("query", "value").wrappers(List.of(f)).build());
       Map<Path, LoraWrapper> adapters = net.adapters();
       assertEquals(Set.of(Path.of("encoder/layer/0/attention/self/query"),
           Path.of("encoder/layer/0/attention/self/value")), adapters.keySet(), f.name());

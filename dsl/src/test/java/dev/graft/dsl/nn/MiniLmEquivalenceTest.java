@@ -3,6 +3,7 @@ package dev.graft.dsl.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.tree.Mask;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -116,7 +117,7 @@ class MiniLmEquivalenceTest {
 
   @Test
   void loraOnQueryAndValueOfSixLayersTrains73728Parameters() {
-    Net net = Net.of(MiniLm.bert()).freeze().lora(8, 16.0, "attention/self/(query|value)$");
+    Net net = Net.of(MiniLm.bert()).freeze().lora(8, 16.0, Mask.modules("query", "value"));
     assertEquals(12, net.adapters().size());
     assertEquals(73_728L, net.trainableCount());
     assertTrue(net.adapters().keySet().stream().allMatch(p ->

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.TensorFile;
@@ -89,8 +90,8 @@ class SmallBertTest {
 
   @Test
   void peftLoraOnQueryAndValueReproducesPeft() {
-    // Until PEFT-style suffix targets exist, a regex on the path names query and value.
-    Net net = Net.of(fromSafetensors()).freeze().lora(4, 8.0, "attention/self/(query|value)$")
+    // PEFT's target_modules=["query", "value"]: module names matched as path suffixes.
+    Net net = Net.of(fromSafetensors()).freeze().lora(4, 8.0, Mask.modules("query", "value"))
         .loadAdapter(resource("lora"));
     assertEquals(2 * (4 * 32 + 32 * 4), net.trainableCount());
     Tensor want = io().tensors().get("last_hidden_state_lora");

@@ -82,7 +82,7 @@ public final class SparkScaling {
           Linear.create(FFN, WIDTH, k[4 * b + 3])));
     }
     return Net.of(new Sequential(blocks)).freeze()
-        .lora(LoraSpec.of(8, 16, "/(query|value)$"));
+        .lora(LoraSpec.modules(8, 16, "query", "value"));
   }
 
   /**
