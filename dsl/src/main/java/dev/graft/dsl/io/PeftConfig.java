@@ -7,7 +7,6 @@ import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -472,8 +471,8 @@ final class PeftConfig {
     if (r == null || !r.isInt() || r.intValue() < 1) {
       throw bad(file, "\"r\" is " + r + ", not a positive integer");
     }
-    PeftPatterns rankPattern = patterns(file, config, "rank_pattern");
-    PeftPatterns alphaPattern = patterns(file, config, "alpha_pattern");
+    PeftPatterns rankPattern = PeftPatterns.read(file, config, "rank_pattern");
+    PeftPatterns alphaPattern = PeftPatterns.read(file, config, "alpha_pattern");
     JsonNode alpha = alphaField == null ? null : config.get(alphaField);
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String name = ModuleNames.dotted(e.getKey());
@@ -512,25 +511,6 @@ final class PeftConfig {
     return n.booleanValue();
   }
 
-  /** PEFT's pattern dictionaries ({@code rank_pattern}, {@code alpha_pattern}); see {@link PeftPatterns}. */
-  private static PeftPatterns patterns(java.nio.file.Path file, JsonNode config, String field) {
-    JsonNode n = config.get(field);
-    if (n == null || n.isNull()) {
-      return PeftPatterns.NONE;
-    }
-    if (!n.isObject()) {
-      throw bad(file, "\"" + field + "\" is not an object but " + n.getNodeType());
-    }
-    Map<String, JsonNode> entries = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : n.properties()) {
-      entries.put(e.getKey(), e.getValue());
-    }
-    try {
-      return PeftPatterns.compile(entries);
-    } catch (IllegalArgumentException ex) {
-      throw bad(file, "\"" + field + "\": " + ex.getMessage());
-    }
-  }
 
   private static JsonNode lookup(PeftPatterns patterns, String name, JsonNode fallback) {
     JsonNode v = patterns.lookup(name);

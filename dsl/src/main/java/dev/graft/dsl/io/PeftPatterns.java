@@ -33,6 +33,31 @@ final class PeftPatterns {
   }
 
   /**
+   * The pattern dictionary {@code field} ({@code rank_pattern} or {@code alpha_pattern}) of
+   * {@code config}, read from {@code file}: none when absent or null; a {@link
+   * CheckpointException} naming the file and field when it is not an object of valid keys.
+   */
+  static PeftPatterns read(java.nio.file.Path file, JsonNode config, String field) {
+    JsonNode n = config.get(field);
+    if (n == null || n.isNull()) {
+      return NONE;
+    }
+    if (!n.isObject()) {
+      throw new CheckpointException(file, null, "\"" + field + "\" is not an object but "
+          + n.getNodeType());
+    }
+    Map<String, JsonNode> entries = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      entries.put(e.getKey(), e.getValue());
+    }
+    try {
+      return compile(entries);
+    } catch (IllegalArgumentException ex) {
+      throw new CheckpointException(file, null, "\"" + field + "\": " + ex.getMessage());
+    }
+  }
+
+  /**
    * Compiles {@code keys} (in order) to their values; a key RE2 cannot compile, or longer than
    * {@value #MAX_KEY_CHARS} characters, is an {@link IllegalArgumentException} naming it.
    */

@@ -78,8 +78,8 @@ final class PeftSpecs {
     for (Path p : layers) {
       factories.put(p, factory(file, config, type, (Module) Tree.get(tree, p), p, made));
     }
-    PeftPatterns rankPattern = patterns(file, config, "rank_pattern");
-    PeftPatterns alphaPattern = patterns(file, config, "alpha_pattern");
+    PeftPatterns rankPattern = PeftPatterns.read(file, config, "rank_pattern");
+    PeftPatterns alphaPattern = PeftPatterns.read(file, config, "alpha_pattern");
     String alphaField = type.equals(AdapterKinds.LOKR) ? "alpha" : "lora_alpha";
     // Group by (factory, rank, alpha): one spec each.
     Map<List<Object>, List<Path>> groups = new LinkedHashMap<>();
@@ -317,24 +317,6 @@ final class PeftSpecs {
     return 0.0;
   }
 
-  private static PeftPatterns patterns(java.nio.file.Path file, JsonNode config, String field) {
-    JsonNode n = config.get(field);
-    if (n == null || n.isNull()) {
-      return PeftPatterns.NONE;
-    }
-    if (!n.isObject()) {
-      throw bad(file, "\"" + field + "\" is not an object but " + n.getNodeType());
-    }
-    Map<String, JsonNode> entries = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : n.properties()) {
-      entries.put(e.getKey(), e.getValue());
-    }
-    try {
-      return PeftPatterns.compile(entries);
-    } catch (IllegalArgumentException e) {
-      throw bad(file, "\"" + field + "\": " + e.getMessage());
-    }
-  }
 
   private static boolean bool(java.nio.file.Path file, JsonNode config, String field) {
     return boolOr(file, config, field, false);

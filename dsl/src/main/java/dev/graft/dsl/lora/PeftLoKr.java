@@ -58,4 +58,25 @@ public final class PeftLoKr {
   public static boolean fullW1(int r, int a, int c, boolean decomposeBoth) {
     return !(decomposeBoth && r < Math.max(a, c) / 2.0);
   }
+
+  /**
+   * The trainable fields of a PEFT-form LoKr layer: {@code lokrW1} when {@code W1} is whole, else
+   * {@code lokrW1A} and {@code lokrW1B}; likewise for {@code W2}.
+   */
+  static java.util.List<String> fields(boolean w1Whole, boolean w2Whole) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    if (w1Whole) {
+      out.add("lokrW1");
+    } else {
+      out.add("lokrW1A");
+      out.add("lokrW1B");
+    }
+    if (w2Whole) {
+      out.add("lokrW2");
+    } else {
+      out.add("lokrW2A");
+      out.add("lokrW2B");
+    }
+    return java.util.List.copyOf(out);
+  }
 }

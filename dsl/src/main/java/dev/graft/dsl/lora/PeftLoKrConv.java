@@ -6,7 +6,6 @@ import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -138,20 +137,7 @@ public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Te
 
   @Override
   public List<String> adapterFields() {
-    List<String> out = new ArrayList<>();
-    if (lokrW1 != null) {
-      out.add("lokrW1");
-    } else {
-      out.add("lokrW1A");
-      out.add("lokrW1B");
-    }
-    if (lokrW2 != null) {
-      out.add("lokrW2");
-    } else {
-      out.add("lokrW2A");
-      out.add("lokrW2B");
-    }
-    return List.copyOf(out);
+    return PeftLoKr.fields(lokrW1 != null, lokrW2 != null);
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -150,20 +149,7 @@ public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Ten
 
   @Override
   public List<String> adapterFields() {
-    List<String> out = new ArrayList<>();
-    if (lokrW1 != null) {
-      out.add("lokrW1");
-    } else {
-      out.add("lokrW1A");
-      out.add("lokrW1B");
-    }
-    if (lokrW2 != null) {
-      out.add("lokrW2");
-    } else {
-      out.add("lokrW2A");
-      out.add("lokrW2B");
-    }
-    return List.copyOf(out);
+    return PeftLoKr.fields(lokrW1 != null, lokrW2 != null);
   }
 
   /** The {@code (rows, cols)} of one Kronecker factor given whole or as two rank-r factors. */
