@@ -56,8 +56,7 @@ import org.immutables.value.Value;
  * far; the failed update is not applied.
  */
 @Value.Immutable
-@Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE,
-    overshadowImplementation = true)
+@ValueStyle
 public abstract class Trainer {
   /** Folded into a step's key to give the adapters' dropout scope its own stream. */
   private static final int ADAPTER_DROPOUT_STREAM = 0x41445054;
