@@ -55,10 +55,10 @@ fi
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS OMP_WAIT_POLICY=PASSIVE
 
 if [ "$BUILD" = 1 ]; then
-  (cd "$ROOT" && mvn -q -Dgraft.out="$OUT" -pl runtime compile)
+  (cd "$ROOT" && mvn -q -Dgraft.out="$OUT" -pl benchmarks -am compile)
 fi
 M2=${M2_REPO:-$HOME/.m2/repository}
-CP="$ROOT/runtime/$OUT/classes"
+CP="$ROOT/runtime/$OUT/classes:$ROOT/benchmarks/$OUT/classes"
 for jar in "$M2"/org/apache/commons/commons-math3/*/commons-math3-*.jar \
            "$M2"/org/jspecify/jspecify/*/jspecify-*.jar; do
   case "$jar" in *sources*|*javadoc*) ;; *) [ -f "$jar" ] && CP="$CP:$jar" ;; esac

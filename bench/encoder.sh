@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The all-MiniLM-L6-v2 encoder's forward pass, Graft beside ONNX Runtime in one JVM
-# (dev.graft.dsl.bench.EncoderBench, a test-scope main: ONNX Runtime is a test dependency).
+# (dev.graft.dsl.bench.EncoderBench in the benchmarks module, which brings ONNX Runtime).
 #
 #   bench/encoder.sh                 # 7 rounds, batch 32 x 128 tokens, 2 threads each
 #   bench/encoder.sh 5 16 64         # rounds, batch, sequence length
@@ -12,9 +12,9 @@ OUT=${GRAFT_OUT:-target}
 JAVA=${JAVA:-java}
 CPFILE=$(mktemp "${TMPDIR:-/tmp}/graft-encoder-cp.XXXXXX")
 trap 'rm -f "$CPFILE"' EXIT
-(cd "$ROOT" && mvn -q -o -Dgraft.out="$OUT" -pl dsl -am test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$CPFILE" -Dmdep.includeScope=test)
-CP="$ROOT/dsl/$OUT/test-classes:$ROOT/dsl/$OUT/classes:$(cat "$CPFILE")"
+(cd "$ROOT" && mvn -q -o -Dgraft.out="$OUT" -pl benchmarks -am compile dependency:build-classpath \
+    -Dmdep.outputFile="$CPFILE" -Dmdep.includeScope=runtime)
+CP="$ROOT/benchmarks/$OUT/classes:$(cat "$CPFILE")"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus;" \
   "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java: $("$JAVA" -version 2>&1 | head -1)"

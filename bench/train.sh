@@ -6,7 +6,7 @@
 #                  [--only w1,w2] [--no-memory] [--no-build] [--keep DIR]
 #
 # Workloads (same shapes, init distributions, loss and optimizer on both sides; see
-# bench/torch_lora.py and dsl/.../bench/TrainBench.java): an MLP of 4 Linear(w, w)
+# bench/torch_lora.py and benchmarks/.../bench/TrainBench.java): an MLP of 4 Linear(w, w)
 # layers with bias and ReLU between them, batch b, MSE loss, AdamW(lr 1e-3) over
 #   lora  LoRA r=8, alpha=16 on every layer, base frozen;   full  every weight trainable;
 #   dora  DoRA r=8, alpha=16 on every layer, base frozen.
@@ -60,13 +60,15 @@ fi
 export OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 
 if [ "$BUILD" = 1 ]; then
-  (cd "$ROOT" && mvn -q -o -Dgraft.out="$OUT" -pl dsl -am compile)
+  (cd "$ROOT" && mvn -q -o -Dgraft.out="$OUT" -pl benchmarks -am compile)
 fi
 M2=${M2_REPO:-$HOME/.m2/repository}
 CP="$ROOT/runtime/$OUT/classes:$ROOT/autodiff/$OUT/classes:$ROOT/dsl/$OUT/classes"
+CP="$CP:$ROOT/benchmarks/$OUT/classes"
 for jar in "$M2"/org/apache/commons/commons-math3/*/commons-math3-*.jar \
            "$M2"/org/jspecify/jspecify/*/jspecify-*.jar \
-           "$M2"/com/fasterxml/jackson/core/*/*/jackson-*.jar; do
+           "$M2"/com/fasterxml/jackson/core/*/*/jackson-*.jar \
+           "$M2"/com/google/re2j/re2j/*/re2j-*.jar; do
   case "$jar" in *sources*|*javadoc*|*tests*) ;; *) [ -f "$jar" ] && CP="$CP:$jar" ;; esac
 done
 # The Vector API matmul kernel, two kernel threads (as torch.set_num_threads(2)), ParallelGC

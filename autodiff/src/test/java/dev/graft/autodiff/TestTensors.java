@@ -3,7 +3,7 @@ package dev.graft.autodiff;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.runtime.Tensor;
-import dev.graft.runtime.Theories;
+import dev.graft.testkit.Theories;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -99,7 +99,10 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
         this.epochListener = listener
     }
 
-    /** Writes a PNG of the loss curve to `path` at the end, [Trainer.plotPath]. */
+    /**
+     * Writes a PNG of the loss curve to `path` at the end, [Trainer.plotPath]. Needs XChart
+     * (`org.knowm.xchart:xchart`, an optional dependency of graft-dsl) on the class path.
+     */
     fun plot(path: java.nio.file.Path, title: String? = null) {
         plotPath = path
         plotTitle = title

@@ -2,7 +2,7 @@ package dev.graft.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.graft.runtime.Theories.qt;
+import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.doubles;
 
 import org.apache.commons.math3.distribution.NormalDistribution;

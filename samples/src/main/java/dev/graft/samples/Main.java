@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * The main job: the adapter shoot-out on the shipped UCI digits ({@link ShootOut}). Run it with
- * {@code mvn -B -q -pl samples -am test-compile exec:java}; pass options with {@code
+ * {@code mvn -B -q -pl samples -am compile exec:java}; pass options with {@code
  * -Dexec.args="--epochs 5 --adapters lora,dora"}; {@code --help} lists them ({@link Options}).
  */
 public final class Main {

@@ -123,7 +123,7 @@ public record Options(int epochs, int pretrainEpochs, List<Contender> contenders
         "(trainable parameters, test accuracy before and after, time, |merged - adapted|) and",
         "writes the loss curves to <out>/losses.png and the table to <out>/table.txt.",
         "",
-        "Run: mvn -B -q -pl samples -am test-compile exec:java -Dexec.args=\"--epochs 5 --adapters"
+        "Run: mvn -B -q -pl samples -am compile exec:java -Dexec.args=\"--epochs 5 --adapters"
             + " lora,dora\"",
         "",
         "Options:",

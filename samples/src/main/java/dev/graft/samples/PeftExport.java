@@ -44,7 +44,7 @@ import java.util.Map;
  * conv-base.safetensors}.
  *
  * <pre>{@code
- * mvn -B -q -pl samples -am test-compile exec:java -Dexec.mainClass=dev.graft.samples.PeftExport \
+ * mvn -B -q -pl samples -am compile exec:java -Dexec.mainClass=dev.graft.samples.PeftExport \
  *     -Dexec.args=/tmp/graft-peft
  * python3 bench/peft_roundtrip.py /tmp/graft-peft
  * }</pre>

@@ -24,7 +24,7 @@ import java.util.Map;
  * Many adapters on one frozen base: two LoRA adapters trained on two regression tasks, served
  * side by side in one mixed batch, combined into one, saved and rebuilt with {@code
  * fromPretrained}, and what the second adapter costs in memory next to a copy of the model. Run
- * it with {@code mvn -B -q -pl samples -am test-compile exec:java
+ * it with {@code mvn -B -q -pl samples -am compile exec:java
  * -Dexec.mainClass=dev.graft.samples.TwoTasks}.
  */
 public final class TwoTasks {

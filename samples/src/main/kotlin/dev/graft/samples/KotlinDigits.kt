@@ -40,7 +40,7 @@ data class DigitsNet(val features: GraftModule, val fc: GraftModule, val head: G
  * The shoot-out's core in Kotlin: pretrain [DigitsNet] on digits 0–4, give it a fresh head for
  * digits 5–9, and adapt a copy per adapter with the same budget (AdamW, warm-up + cosine, shuffled
  * batches of 32), measuring held-out accuracy and checking the merge. Run it with
- * `mvn -B -q -pl samples -am test-compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinDigits`.
+ * `mvn -B -q -pl samples -am compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinDigits`.
  */
 object KotlinDigits {
     /**

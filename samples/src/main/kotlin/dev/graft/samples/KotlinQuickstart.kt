@@ -31,7 +31,7 @@ data class Encoder(val blocks: List<GraftModule>, val readout: GraftModule) : Gr
  * The README's Kotlin example, written with `graft-kotlin`: a model of Kotlin records, a change made
  * with `Tree.at` and a lambda, LoRA on the blocks by name (`net.lora { … }`), training with
  * `net.fit(batches) { … }`, destructured results, and merging. Run it with
- * `mvn -B -q -pl samples -am test-compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinQuickstart`.
+ * `mvn -B -q -pl samples -am compile exec:java -Dexec.mainClass=dev.graft.samples.KotlinQuickstart`.
  */
 object KotlinQuickstart {
     private const val WIDTH = 16

@@ -16,7 +16,7 @@ import org.immutables.value.Value;
  * dropout and seed to build them with. Build one with {@code LoraSpec.builder()...build()}.
  */
 @Value.Immutable
-@Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE, overshadowImplementation = true)
+@ValueStyle
 public abstract class LoraSpec {
   /**
    * The adapters wrapped when a spec names none: LoRA on Linear, on Conv1d/2d/3d and on

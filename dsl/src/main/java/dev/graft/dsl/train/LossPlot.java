@@ -1,25 +1,20 @@
 package dev.graft.dsl.train;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A PNG chart of loss curves, one per named run, loss against step: for comparing runs (every
  * adapter of the zoo on one chart) or looking at one ({@link History#plot}). Immutable: every
  * option returns a new plot. Drawn with XChart in headless mode ({@code java.awt.headless} is set
- * to {@code true} unless the caller set it), so it works on a server without a display.
+ * to {@code true} unless the caller set it), so it works on a server without a display. XChart is
+ * an optional dependency of this module: a project that saves plots adds {@code
+ * org.knowm.xchart:xchart} itself; without it {@link #save} throws an {@link
+ * IllegalStateException} that names it, and nothing else needs it.
  *
  * <pre>{@code
  * LossPlot.titled("LoRA vs DoRA").add("lora", a.history()).add("dora", b.history())
@@ -101,13 +96,15 @@ public final class LossPlot {
    * Draws the chart and writes it as a PNG to {@code png} (exactly that path; parent folders are
    * created), returning the path.
    *
-   * @throws IllegalStateException when there is no run or a run has no finite loss to draw
+   * @throws IllegalStateException when there is no run, a run has no finite loss to draw, or
+   *     XChart is not on the class path
    * @throws UncheckedIOException when the file cannot be written
    */
   public Path save(Path png) {
     if (runs.isEmpty()) {
       throw new IllegalStateException("LossPlot.save: no run to plot; add(history) first");
     }
+    OptionalDependency.require(OptionalDependency.XCHART, "LossPlot.save (and History.plot)");
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
@@ -131,25 +128,13 @@ public final class LossPlot {
         positive &= y > 0;
       }
     }
-    XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-        .xAxisTitle("step").yAxisTitle("loss").build();
-    chart.getStyler().setYAxisLogarithmic(positive);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    for (int i = 0; i < curves.size(); i++) {
-      XYSeries s = chart.addSeries(names.get(i), curves.get(i)[0], curves.get(i)[1]);
-      s.setMarker(means.get(i) ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-    }
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", bytes)) {
-        throw new IOException("no PNG writer in this JVM");
-      }
+      byte[] bytes = LossChart.png(title, width, height, positive, curves, names, means);
       Path parent = png.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.write(png, bytes.toByteArray());
+      Files.write(png, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException("LossPlot: cannot write the chart to " + png + ": "
           + e.getMessage(), e);

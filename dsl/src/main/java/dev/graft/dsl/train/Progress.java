@@ -1,45 +1,36 @@
 package dev.graft.dsl.train;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The trainer's terminal progress bar over all steps of a run, showing epoch, running loss and
- * throughput; or nothing when disabled. It renders to {@code System.err} through a console consumer
- * of fixed width, so it never probes the terminal (no JLine warnings when there is none) and
- * redraws at most a few times a second.
+ * The trainer's terminal progress bar over all steps of a run ({@link TerminalBar}); or nothing
+ * when disabled. The bar's library (progressbar, with JLine) is an optional dependency: it is
+ * looked for only when a bar is asked for, and its absence is then a clear error.
  */
 final class Progress implements AutoCloseable {
-  private final @Nullable ProgressBar bar;
+  private final @Nullable TerminalBar bar;
 
-  private Progress(@Nullable ProgressBar bar) {
+  private Progress(@Nullable TerminalBar bar) {
     this.bar = bar;
   }
 
+  /**
+   * A bar over {@code totalSteps} steps named {@code name}, or a no-op when not {@code enabled}.
+   *
+   * @throws IllegalStateException when enabled and progressbar is not on the class path
+   */
   static Progress open(boolean enabled, String name, long totalSteps) {
     if (!enabled) {
       return new Progress(null);
     }
-    boolean console = System.console() != null;
-    ProgressBar bar = new ProgressBarBuilder()
-        .setTaskName(name)
-        .setInitialMax(totalSteps)
-        .setUnit(" steps", 1)
-        .setStyle(console ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(console ? 200 : 2000)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err, width()))
-        .build();
-    return new Progress(bar);
+    OptionalDependency.require(OptionalDependency.PROGRESSBAR, "Trainer.progressBar(true)");
+    return new Progress(TerminalBar.open(name, totalSteps));
   }
 
   /** Advances one step and updates the message. */
   void step(String message) {
     if (bar != null) {
-      bar.setExtraMessage(message);
-      bar.step();
+      bar.step(message);
     }
   }
 
@@ -48,20 +39,5 @@ final class Progress implements AutoCloseable {
     if (bar != null) {
       bar.close();
     }
-  }
-
-  private static int width() {
-    String columns = System.getenv("COLUMNS");
-    if (columns != null) {
-      try {
-        int w = Integer.parseInt(columns.trim());
-        if (w >= 40) {
-          return w - 1;
-        }
-      } catch (NumberFormatException ignored) {
-        // fall back to the default width
-      }
-    }
-    return 100;
   }
 }

@@ -56,8 +56,7 @@ import org.immutables.value.Value;
  * far; the failed update is not applied.
  */
 @Value.Immutable
-@Value.Style(visibility = Value.Style.ImplementationVisibility.PACKAGE,
-    overshadowImplementation = true)
+@ValueStyle
 public abstract class Trainer {
   /** Folded into a step's key to give the adapters' dropout scope its own stream. */
   private static final int ADAPTER_DROPOUT_STREAM = 0x41445054;
@@ -99,11 +98,13 @@ public abstract class Trainer {
 
   /**
    * Whether to draw a progress bar on {@code System.err}. Default: only when the JVM has a
-   * console ({@code System.console() != null}), so CI logs stay clean.
+   * console ({@code System.console() != null}), so CI logs stay clean, and the optional
+   * progressbar library ({@code me.tongfei:progressbar}) is on the class path; set to {@code true}
+   * without it, {@code fit} throws an {@link IllegalStateException} that names it.
    */
   @Value.Default
   public boolean progressBar() {
-    return System.console() != null;
+    return System.console() != null && OptionalDependency.present(OptionalDependency.PROGRESSBAR);
   }
 
   /** Measured after each epoch; its metrics go into the history. */
@@ -115,7 +116,10 @@ public abstract class Trainer {
    */
   public abstract Optional<Consumer<Epoch>> onEpoch();
 
-  /** Where to write a PNG of the loss curve at the end, if anywhere. */
+  /**
+   * Where to write a PNG of the loss curve at the end, if anywhere. Needs the optional XChart
+   * ({@link LossPlot}); {@code fit} checks for it before training.
+   */
   public abstract Optional<java.nio.file.Path> plotPath();
 
   /** The plot's title. Default {@code "training loss"}. */
@@ -170,6 +174,10 @@ public abstract class Trainer {
   public <B> TrainResult fit(Net net, List<B> batches, TrainLoss<B> loss, OptState start) {
     if (batches.isEmpty() && epochs() > 0) {
       throw new IllegalArgumentException("Trainer.fit: no batches to train on");
+    }
+    if (plotPath().isPresent()) {
+      // Before training, not after it: the plot's library is an optional dependency.
+      OptionalDependency.require(OptionalDependency.XCHART, "Trainer.plotPath");
     }
     Optimizer opt = effectiveOptimizer();
     Key root = Key.of(seed());

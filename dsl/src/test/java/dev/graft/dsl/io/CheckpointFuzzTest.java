@@ -6,7 +6,7 @@ import static dev.graft.dsl.io.CheckpointFixtures.mlp;
 import static dev.graft.dsl.io.CheckpointFixtures.perturbed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.graft.runtime.Theories.qt;
+import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static dev.graft.runtime.Theories.qt;
+import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.autodiff.GradCheck;

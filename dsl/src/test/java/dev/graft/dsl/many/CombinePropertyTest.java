@@ -4,7 +4,7 @@ import static dev.graft.dsl.many.ManyFixtures.LOW_RANK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.graft.runtime.Theories;
+import dev.graft.testkit.Theories;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.Combined;

@@ -3,7 +3,7 @@ package dev.graft.dsl.many;
 import static dev.graft.dsl.many.ManyFixtures.ZOO;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import dev.graft.runtime.Theories;
+import dev.graft.testkit.Theories;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.Net;

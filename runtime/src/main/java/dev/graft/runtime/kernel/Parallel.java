@@ -2,6 +2,7 @@ package dev.graft.runtime.kernel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,13 +19,22 @@ public final class Parallel {
   public static final int THREADS = Math.max(1, Integer.getInteger("graft.threads",
       Runtime.getRuntime().availableProcessors()));
 
+  /**
+   * Seconds an idle worker lives. Short, so that a program whose work is done is not held up by
+   * idle workers: tools that wait for a program's threads to end (Maven's {@code exec:java} joins
+   * even daemon threads for 15 s, and pool workers ignore its interrupt) see them go within about
+   * a second per worker. Kernels run back to back while training, so workers are rarely retired
+   * mid-job, and a retired one is replaced on the next parallel kernel.
+   */
+  static final long KEEP_ALIVE_SECONDS = 1;
+
   private static final ForkJoinPool POOL = THREADS == 1 ? null : new ForkJoinPool(THREADS,
       pool -> {
         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName("graft-kernel-" + t.getPoolIndex());
         t.setDaemon(true);
         return t;
-      }, null, false);
+      }, null, false, THREADS, THREADS + 256, 1, null, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
 
   private Parallel() {}
 

@@ -2,10 +2,10 @@ package dev.graft.runtime.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static dev.graft.runtime.Theories.qt;
+import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
-import dev.graft.runtime.MatmulReference;
+import dev.graft.testkit.MatmulReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

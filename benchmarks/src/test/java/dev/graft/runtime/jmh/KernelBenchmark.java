@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * step's products, conv2d), timed by JMH in a forked JVM. Run from the repository root:
  *
  * <pre>
- * mvn -q -pl runtime test-compile exec:exec -Dexec.skip=false -Dexec.executable=java \
+ * mvn -q -pl benchmarks -am test-compile exec:exec -Dexec.executable=java \
  *     -Dexec.classpathScope=test \
  *     -Dexec.args="-cp %classpath org.openjdk.jmh.Main KernelBenchmark -p name=mm1024,mm1024_nt"
  * </pre>

@@ -1,4 +1,4 @@
-package dev.graft.runtime;
+package dev.graft.testkit;
 
 import org.quicktheories.QuickTheory;
 

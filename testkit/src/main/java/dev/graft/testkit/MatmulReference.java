@@ -1,21 +1,14 @@
-package dev.graft.runtime;
+package dev.graft.testkit;
 
 import java.util.Arrays;
 
 /**
  * The naive triple-loop batched matmul that kernels and VJP rules are checked against: double
- * accumulation, NumPy batch broadcasting, either operand transposed in its last two axes. Shared
- * with the modules above through the runtime test-jar.
+ * accumulation, NumPy batch broadcasting, either operand transposed in its last two axes, on flat
+ * row-major values with their shapes.
  */
 public final class MatmulReference {
   private MatmulReference() {}
-
-  /** {@code op(a) · op(b)} of two tensors of rank at least 2, computed the slow, obvious way. */
-  public static Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
-    int[] out = outShape(a.shape(), transposeA, b.shape(), transposeB);
-    return Tensor.of(matmul(a.toArray(), a.shape(), transposeA, b.toArray(), b.shape(),
-        transposeB, false), out);
-  }
 
   /** The result shape of {@code op(a) · op(b)}; batch axes broadcast as in NumPy. */
   public static int[] outShape(int[] aShape, boolean transposeA, int[] bShape,

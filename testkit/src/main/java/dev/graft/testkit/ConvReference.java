@@ -1,10 +1,11 @@
-package dev.graft.runtime;
+package dev.graft.testkit;
+
+import java.util.function.BiFunction;
 
 /**
  * Direct-loop reference convolutions, written to be obviously correct rather than fast: PyTorch
  * semantics and layouts for 1, 2 and 3 spatial dims with stride, padding, dilation and groups.
- * Tests in every module compare the real implementations against these (through the runtime
- * test-jar).
+ * Tests in every module compare the real implementations against these.
  *
  * <ul>
  *   <li>{@link #conv}: {@code x (N, C, *S)}, {@code w (O, C/groups, *K)}.
@@ -12,17 +13,25 @@ package dev.graft.runtime;
  *       {@code outputPadding}.
  * </ul>
  *
+ * <p>Operands are flat row-major values with their shapes, so this module needs no Graft
+ * dependency (the runtime's own tests use it); {@code make} builds the caller's tensor from the
+ * result's values and shape, e.g. {@code ConvReference.conv(x.toArray(), x.shape(), w.toArray(),
+ * w.shape(), stride, padding, dilation, groups, Tensor::of)}.
+ *
  * <p>Lower-rank problems are run as 3-d ones with unit leading spatial axes; accumulation is in
  * double.
  */
 public final class ConvReference {
   private ConvReference() {}
 
-  /** {@code torch.nn.functional.conv{1,2,3}d(x, w, stride, padding, dilation, groups)}, no bias. */
-  public static Tensor conv(Tensor x, Tensor w, int[] stride, int[] padding, int[] dilation,
-      int groups) {
-    int[] xs = x.shape();
-    int[] ws = w.shape();
+  /**
+   * {@code torch.nn.functional.conv{1,2,3}d(x, w, stride, padding, dilation, groups)}, no bias.
+   *
+   * @param <T> the caller's tensor type
+   * @param make builds the result from its flat values and shape
+   */
+  public static <T> T conv(float[] xv, int[] xs, float[] wv, int[] ws, int[] stride,
+      int[] padding, int[] dilation, int groups, BiFunction<float[], int[], T> make) {
     int r = xs.length - 2;
     int n = xs[0];
     int c = xs[1];
@@ -38,8 +47,6 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) / s[a] + 1;
     }
-    float[] xv = x.toArray();
-    float[] wv = w.toArray();
     float[] y = new float[n * o * out[0] * out[1] * out[2]];
     for (int b = 0; b < n; b++) {
       for (int oc = 0; oc < o; oc++) {
@@ -73,17 +80,19 @@ public final class ConvReference {
         }
       }
     }
-    return Tensor.of(y, shape(n, o, out, r));
+    return make.apply(y, shape(n, o, out, r));
   }
 
   /**
    * {@code torch.nn.functional.conv_transpose{1,2,3}d(x, w, stride, padding, outputPadding,
    * groups, dilation)}, no bias: every input position scatters {@code x · w} into the output.
+   *
+   * @param <T> the caller's tensor type
+   * @param make builds the result from its flat values and shape
    */
-  public static Tensor convTranspose(Tensor x, Tensor w, int[] stride, int[] padding,
-      int[] outputPadding, int[] dilation, int groups) {
-    int[] xs = x.shape();
-    int[] ws = w.shape();
+  public static <T> T convTranspose(float[] xv, int[] xs, float[] wv, int[] ws, int[] stride,
+      int[] padding, int[] outputPadding, int[] dilation, int groups,
+      BiFunction<float[], int[], T> make) {
     int r = xs.length - 2;
     int n = xs[0];
     int cin = xs[1];
@@ -100,8 +109,6 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1;
     }
-    float[] xv = x.toArray();
-    float[] wv = w.toArray();
     double[] y = new double[n * cout * out[0] * out[1] * out[2]];
     for (int b = 0; b < n; b++) {
       for (int ci = 0; ci < cin; ci++) {
@@ -138,7 +145,7 @@ public final class ConvReference {
     for (int i = 0; i < y.length; i++) {
       yf[i] = (float) y[i];
     }
-    return Tensor.of(yf, shape(n, cout, out, r));
+    return make.apply(yf, shape(n, cout, out, r));
   }
 
   /** The last {@code length - from} values of {@code a}, left-padded with {@code fill} to 3. */

@@ -1,0 +1,58 @@
+package dev.graft.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+/**
+ * Every jar module sets {@code graft.moduleName}, the Automatic-Module-Name the parent writes
+ * into its manifest: a module that forgot it would ship the unresolved {@code ${...}} text, which
+ * no module system accepts. Names are distinct and under {@code dev.graft}.
+ */
+class ModuleNameTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final Pattern NAME = Pattern.compile("dev\\.graft(\\.[a-z][a-z0-9]*)+");
+
+  private static Document read(Path pom) throws Exception {
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    return f.newDocumentBuilder().parse(pom.toFile());
+  }
+
+  private static List<String> texts(Document d, String tag) {
+    NodeList nodes = d.getElementsByTagName(tag);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < nodes.getLength(); i++) {
+      out.add(nodes.item(i).getTextContent().trim());
+    }
+    return out;
+  }
+
+  @Test
+  void everyJarModuleNamesItsJavaModule() throws Exception {
+    Set<String> seen = new HashSet<>();
+    for (String module : texts(read(ROOT.resolve("pom.xml")), "module")) {
+      Document pom = read(ROOT.resolve(module).resolve("pom.xml"));
+      List<String> packaging = texts(pom, "packaging");
+      if (!packaging.isEmpty() && packaging.get(0).equals("pom")) {
+        continue;
+      }
+      List<String> names = texts(pom, "graft.moduleName");
+      assertEquals(1, names.size(), module + "/pom.xml must set graft.moduleName once");
+      String name = names.get(0);
+      assertTrue(NAME.matcher(name).matches(), module + ": '" + name + "'");
+      assertTrue(seen.add(name), module + ": '" + name + "' is taken by another module");
+    }
+    assertTrue(seen.contains("dev.graft.dsl"), seen::toString);
+  }
+}
