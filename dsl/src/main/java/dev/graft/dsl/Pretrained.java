@@ -3,6 +3,7 @@ package dev.graft.dsl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.io.CheckpointException;
+import dev.graft.dsl.io.GraftFrozen;
 import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.SafetensorsReader;
@@ -33,9 +34,9 @@ import java.util.stream.Stream;
  * Named adapters on disk in PEFT's layout, and a net built from a directory alone ({@code
  * PeftModel.from_pretrained}): the {@code "default"} adapter at the root of the directory, every
  * other in a subfolder named after it, each an ordinary {@link PeftAdapters} directory. Tensors an
- * adapter keeps frozen that neither the base nor the config can give back (LoRA-FA's {@code A},
- * VeRA's shared projections, LoRA-XS's {@code A} and {@code B}) are written beside them to
- * {@value #FROZEN}, a file only Graft reads.
+ * adapter keeps frozen that neither the base, the config nor the weights can give back (LoRA-XS's
+ * {@code A} and {@code B}) are written to {@value #FROZEN}, a file only Graft reads, in the same
+ * atomic save as the PEFT files ({@link GraftFrozen}).
  *
  * <p>{@link #fromPretrained} builds each adapter from the {@code "graft"} object of its config
  * (the class, rank, scale and seed of every layer): the class's {@code FACTORY} builds it on the
@@ -45,7 +46,7 @@ import java.util.stream.Stream;
  */
 final class Pretrained {
   /** The file of frozen adapter tensors the base and the config cannot recreate. */
-  static final String FROZEN = "graft_frozen.safetensors";
+  static final String FROZEN = GraftFrozen.FILE;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,8 +61,7 @@ final class Pretrained {
     }
     AdapterTable state = AdapterTable.read(net, "saveAdapter");
     if (state.bare()) {
-      PeftAdapters.save(net, dir);
-      writeFrozen(net.adapters(), dir);
+      GraftFrozen.save(net, dir);
       return;
     }
     for (String name : state.names) {
@@ -74,8 +74,7 @@ final class Pretrained {
     for (String name : state.names) {
       Net view = view(net, state, name);
       java.nio.file.Path d = folder(dir, name);
-      PeftAdapters.save(view, d);
-      writeFrozen(view.adapters(), d);
+      GraftFrozen.save(view, d);
     }
   }
 
@@ -105,37 +104,6 @@ final class Pretrained {
       }
     }
     return Net.of(tree).freeze().unfreeze(Mask.of(trainable));
-  }
-
-  private static void writeFrozen(Map<Path, LoraWrapper> wrappers, java.nio.file.Path dir) {
-    Map<String, Tensor> frozen = new LinkedHashMap<>();
-    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
-      for (Map.Entry<Path, Tensor> leaf : frozenLeaves(e.getValue()).entrySet()) {
-        frozen.put(e.getKey().resolve(leaf.getKey()).toString(), leaf.getValue());
-      }
-    }
-    java.nio.file.Path file = dir.resolve(FROZEN);
-    if (!frozen.isEmpty()) {
-      Safetensors.write(file, frozen, Map.of("format", "graft"));
-    } else {
-      try {
-        Files.deleteIfExists(file); // a stale one from an earlier save must not be read back
-      } catch (IOException ex) {
-        throw new CheckpointException(file, null, "cannot remove a stale file: " + ex, ex);
-      }
-    }
-  }
-
-  /** The wrapper's leaves outside its base and outside its trainable fields. */
-  private static Map<Path, Tensor> frozenLeaves(LoraWrapper w) {
-    Map<Path, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath(w).entrySet()) {
-      String first = leaf.getKey().segment(0);
-      if (!first.equals("base") && !w.adapterFields().contains(first)) {
-        out.put(leaf.getKey(), leaf.getValue());
-      }
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------ loading
@@ -350,8 +318,8 @@ final class Pretrained {
    */
   private static Module readFrozen(java.nio.file.Path dir, Module tree,
       Map<String, Tensor> interned) {
-    java.nio.file.Path file = dir.resolve(FROZEN);
-    if (!Files.isRegularFile(file)) {
+    java.nio.file.Path file = GraftFrozen.check(dir);
+    if (file == null) {
       return tree;
     }
     Map<Path, Tensor> replace = new LinkedHashMap<>();

@@ -15,8 +15,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The two files of an adapter directory written as one: they change together or not at all, and
- * a pair that did not come from one save is refused on load.
+ * The files of an adapter directory written as one: the weights, the config and Graft's frozen
+ * tensors ({@value #FROZEN}, only when there are any) change together or not at all, and files
+ * that did not come from one save are refused on load.
  *
  * <ol>
  *   <li>The weights record the SHA-256 of the config's bytes in their header metadata ({@value
@@ -38,72 +39,177 @@ import org.jspecify.annotations.Nullable;
 final class AdapterFiles {
   /** The weights' metadata entry holding the SHA-256 (hex) of the config file's bytes. */
   static final String CONFIG_HASH = "graft.adapter_config.sha256";
+  /** The weights' metadata entry holding the SHA-256 (hex) of the frozen file's bytes. */
+  static final String FROZEN_HASH = "graft.frozen.sha256";
+  /** {@value #FROZEN_HASH}'s value when the save wrote no frozen file. */
+  static final String NO_FROZEN = "none";
+  /** The file of frozen adapter tensors only Graft reads. */
+  static final String FROZEN = "graft_frozen.safetensors";
 
   /** Where a save may be made to fail, for tests. */
   @FunctionalInterface
   interface Faults {
-    /** Called before each rename; {@code step} is {@code "weights"} or {@code "config"}. */
+    /**
+     * Called before each step that changes the directory; {@code step} is {@code "aside"}
+     * (renaming the old files aside), {@code "weights"}, {@code "frozen"} or {@code "config"}.
+     */
     void before(String step) throws IOException;
   }
 
   private static final Faults NONE = step -> { };
+  private static final ThreadLocal<Faults> INJECTED = ThreadLocal.withInitial(() -> NONE);
 
   private AdapterFiles() {}
 
-  /** Writes the pair into {@code dir} (which exists); see the class comment. */
+  /** Writes the pair into {@code dir} (which exists), and no frozen file; see the class comment. */
   static void write(Path dir, Map<String, Tensor> tensors, Map<String, String> metadata,
       Object config) {
-    write(dir, tensors, metadata, config, NONE);
+    write(dir, tensors, metadata, config, Map.of(), INJECTED.get());
+  }
+
+  /**
+   * Writes the pair into {@code dir} (which exists), with {@code frozen} as {@value #FROZEN}
+   * when it is not empty; see the class comment.
+   */
+  static void write(Path dir, Map<String, Tensor> tensors, Map<String, String> metadata,
+      Object config, Map<String, Tensor> frozen) {
+    write(dir, tensors, metadata, config, frozen, INJECTED.get());
   }
 
   /** {@link #write} with failures injected before the renames. */
   static void write(Path dir, Map<String, Tensor> tensors, Map<String, String> metadata,
       Object config, Faults faults) {
+    write(dir, tensors, metadata, config, Map.of(), faults);
+  }
+
+  /** Runs {@code save} with {@code faults} injected into every write of this thread, for tests. */
+  static void withFaults(Faults faults, Runnable save) {
+    INJECTED.set(faults);
+    try {
+      save.run();
+    } finally {
+      INJECTED.remove();
+    }
+  }
+
+  /** {@link #write} with failures injected before the renames. */
+  static void write(Path dir, Map<String, Tensor> tensors, Map<String, String> metadata,
+      Object config, Map<String, Tensor> frozen, Faults faults) {
     Path weights = dir.resolve(PeftAdapters.WEIGHTS);
     Path configFile = dir.resolve(PeftAdapters.CONFIG);
+    Path frozenFile = dir.resolve(FROZEN);
     byte[] configBytes = JsonFiles.encode(configFile, config);
     Map<String, String> meta = new LinkedHashMap<>(metadata);
     meta.put(CONFIG_HASH, sha256(configBytes));
     String tag = Long.toHexString(ThreadLocalRandom.current().nextLong());
     Path newWeights = dir.resolve("." + PeftAdapters.WEIGHTS + "." + tag + ".new");
     Path newConfig = dir.resolve("." + PeftAdapters.CONFIG + "." + tag + ".new");
+    Path newFrozen = dir.resolve("." + FROZEN + "." + tag + ".new");
     Path oldWeights = dir.resolve("." + PeftAdapters.WEIGHTS + "." + tag + ".old");
-    boolean asideOld = false;
+    Path oldFrozen = dir.resolve("." + FROZEN + "." + tag + ".old");
+    boolean weightsAside = false;
+    boolean frozenAside = false;
     boolean weightsIn = false;
+    boolean frozenIn = false;
     try {
+      if (frozen.isEmpty()) {
+        meta.put(FROZEN_HASH, NO_FROZEN);
+      } else {
+        Safetensors.write(newFrozen, frozen, Map.of("format", "graft"));
+        meta.put(FROZEN_HASH, sha256(Files.readAllBytes(newFrozen)));
+        keepPermissions(frozenFile, newFrozen);
+      }
       Safetensors.write(newWeights, tensors, meta);
       JsonFiles.writeBytes(newConfig, configBytes);
       keepPermissions(weights, newWeights);
       keepPermissions(configFile, newConfig);
+      faults.before("aside");
       if (Files.exists(weights)) {
         move(weights, oldWeights);
-        asideOld = true;
+        weightsAside = true;
+      }
+      if (Files.exists(frozenFile)) {
+        move(frozenFile, oldFrozen);
+        frozenAside = true;
       }
       faults.before("weights");
       move(newWeights, weights);
       weightsIn = true;
+      if (!frozen.isEmpty()) {
+        faults.before("frozen");
+        move(newFrozen, frozenFile);
+        frozenIn = true;
+      }
       faults.before("config");
       move(newConfig, configFile);
     } catch (IOException | RuntimeException | Error e) {
       RuntimeException failure = e instanceof RuntimeException r ? r
           : new SafetensorsException(dir, null, "cannot write the adapter: " + e, e);
-      try {
-        if (asideOld) {
-          move(oldWeights, weights);                 // the old pair again
-        } else if (weightsIn) {
-          Files.deleteIfExists(weights);             // there was no pair before
-        }
-      } catch (IOException | RuntimeException r) {
-        failure.addSuppressed(r);
-      }
+      restore(weightsAside, weightsIn, oldWeights, weights, failure);   // the old save again
+      restore(frozenAside, frozenIn, oldFrozen, frozenFile, failure);
       deleteQuietly(newWeights, failure);
       deleteQuietly(newConfig, failure);
+      deleteQuietly(newFrozen, failure);
       if (e instanceof Error err) {
         throw err;
       }
       throw failure;
     }
     deleteQuietly(oldWeights, null);
+    deleteQuietly(oldFrozen, null);
+  }
+
+  /** Puts the file renamed aside back at {@code target}, or removes a new one that had none. */
+  private static void restore(boolean aside, boolean in, Path old, Path target,
+      RuntimeException failure) {
+    try {
+      if (aside) {
+        move(old, target);
+      } else if (in) {
+        Files.deleteIfExists(target);
+      }
+    } catch (IOException | RuntimeException r) {
+      failure.addSuppressed(r);
+    }
+  }
+
+  /**
+   * Refuses {@code dir}'s frozen file when the weights' metadata binds another one (or none) to
+   * them; returns the file to read, or null when there is none to read.
+   */
+  static @Nullable Path checkFrozen(Path weights, Map<String, String> weightsMetadata) {
+    Path file = weights.resolveSibling(FROZEN);
+    boolean exists = Files.isRegularFile(file);
+    String want = weightsMetadata.get(FROZEN_HASH);
+    if (want == null) {
+      return exists ? file : null;   // PEFT's or an older save: nothing binds it
+    }
+    if (want.equals(NO_FROZEN)) {
+      if (exists) {
+        throw new CheckpointException(file, null, "lies beside " + PeftAdapters.WEIGHTS + ", which"
+            + " was saved without one: it comes from a different save, e.g. an interrupted one;"
+            + " remove it or save the adapter again");
+      }
+      return null;
+    }
+    if (!exists) {
+      throw new CheckpointException(file, null, "is missing, but " + PeftAdapters.WEIGHTS
+          + " was saved together with one (SHA-256 " + abbreviate(want) + "); save the adapter"
+          + " again");
+    }
+    String got;
+    try {
+      got = sha256(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new CheckpointException(file, null, "cannot be read: " + e, e);
+    }
+    if (!want.equals(got)) {
+      throw new CheckpointException(file, null, "is not the one " + PeftAdapters.WEIGHTS + " was"
+          + " saved with (its header records SHA-256 " + abbreviate(want) + ", this file has "
+          + abbreviate(got) + "): the files come from different saves, e.g. an interrupted one;"
+          + " save the adapter again");
+    }
+    return file;
   }
 
   /**

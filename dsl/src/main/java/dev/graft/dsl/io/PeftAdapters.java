@@ -68,7 +68,9 @@ import java.util.Set;
  *
  * <h2>The two files</h2>
  * They are written as one ({@link AdapterFiles}): the weights record the SHA-256 of the config,
- * a failed save leaves the previous pair, and a pair from two saves is refused on load.
+ * a failed save leaves the previous pair, and a pair from two saves is refused on load. Graft's
+ * named adapters add a third file of frozen tensors to the same write ({@link GraftFrozen}); a
+ * save without it removes a stale one, and {@link #load} refuses one the weights do not bind.
  *
  * <p>Every problem is a {@link SafetensorsException} (malformed file) or {@link
  * CheckpointException} (file and net disagree) naming the file and key; the net passed in is
@@ -112,6 +114,12 @@ public final class PeftAdapters {
    * config are replaced as one (see {@link AdapterFiles}).
    */
   public static void save(Net net, java.nio.file.Path dir, VeraProjections vera) {
+    save(net, dir, vera, Map.of());
+  }
+
+  /** {@link #save(Net, java.nio.file.Path, VeraProjections)} with Graft's frozen file too. */
+  static void save(Net net, java.nio.file.Path dir, VeraProjections vera,
+      Map<String, Tensor> frozen) {
     Map<Path, LoraWrapper> wrappers = adapters(net, "saveAdapter");
     Module tree = net.module();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -143,7 +151,7 @@ public final class PeftAdapters {
     } catch (IOException e) {
       throw new SafetensorsException(dir, null, "cannot create the adapter directory: " + e, e);
     }
-    AdapterFiles.write(dir, tensors, Map.of("format", "pt"), config);
+    AdapterFiles.write(dir, tensors, Map.of("format", "pt"), config, frozen);
   }
 
   /**
@@ -164,6 +172,7 @@ public final class PeftAdapters {
     JsonNode config = JsonFiles.parseObject(configFile, configBytes);
     try (SafetensorsReader reader = Safetensors.open(weights)) {
       AdapterFiles.checkPair(weights, reader.metadata(), configFile, configBytes);
+      AdapterFiles.checkFrozen(weights, reader.metadata());
       boolean projections = reader.contains(VeraShared.KEY_A) || reader.contains(VeraShared.KEY_B);
       List<Path> modules = PeftConfig.check(configFile, config, tree, wrappers, projections);
 
@@ -266,7 +275,7 @@ public final class PeftAdapters {
     return false;
   }
 
-  private static Map<Path, LoraWrapper> adapters(Net net, String op) {
+  static Map<Path, LoraWrapper> adapters(Net net, String op) {
     Map<Path, LoraWrapper> wrappers = net.adapters();
     if (wrappers.isEmpty() || net.isMerged() || net.isDisabled()) {
       // a net with some layers merged or disabled would save or load only the others
