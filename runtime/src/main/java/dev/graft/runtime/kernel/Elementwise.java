@@ -71,9 +71,7 @@ public final class Elementwise {
         }
         break;
       case GELU:
-        for (int i = from; i < to; i++) {
-          out[i] = FloatErf.gelu(x[i]);
-        }
+        FloatErf.gelu(x, out, from, to);
         break;
       case ERF:
         for (int i = from; i < to; i++) {

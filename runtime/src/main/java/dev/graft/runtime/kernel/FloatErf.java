@@ -12,6 +12,8 @@ package dev.graft.runtime.kernel;
 final class FloatErf {
   /** Below this argument, erf is the Maclaurin polynomial; from it, {@code 1 - erfc}. */
   private static final float SMALL = 0.75f;
+  /** Elements per block of the array GELU. */
+  private static final int BLOCK = 512;
 
   private FloatErf() {}
 
@@ -36,6 +38,46 @@ final class FloatErf {
     return x < 0 ? x * h : x - c * h; // c, not x: +inf - inf·0 would be NaN
   }
 
+  /**
+   * {@link #gelu(float)} of {@code x[from, to)} into {@code out}, bit for bit, in blocks: each
+   * step is its own short loop over the block, because C2 (JDK 17) vectorizes a loop only when its
+   * body is small enough to unroll, and the whole GELU in one body is not.
+   */
+  static void gelu(float[] x, float[] out, int from, int to) {
+    float[] c = new float[BLOCK];
+    float[] t = new float[BLOCK];
+    float[] v = new float[BLOCK];
+    float[] e = new float[BLOCK];
+    float[] k = new float[BLOCK];
+    for (int start = from; start < to; start += BLOCK) {
+      int n = Math.min(BLOCK, to - start);
+      for (int i = 0; i < n; i++) {
+        float ci = Math.min(Math.abs(x[start + i]), 15f);
+        c[i] = ci;
+        t[i] = 1f / (1f + 0.5f * (ci * 0.70710678f));
+      }
+      for (int i = 0; i < n; i++) {
+        float ci = c[i];
+        float m = -0.5f * ci;
+        float p = erfcPolynomial(t[i]);
+        float hi = m * ci;
+        float lo = Math.fma(m, ci, -hi);
+        float vi = hi + p;
+        v[i] = vi;
+        e[i] = (hi - vi) + p + lo;
+      }
+      FloatMath.exp(v, k, n);
+      for (int i = 0; i < n; i++) {
+        float xi = x[start + i];
+        float h = 0.5f * (t[i] * v[i] * (1f + e[i]));
+        int negative = Float.floatToRawIntBits(xi) >> 31; // all ones when the sign bit is set
+        int below = Float.floatToRawIntBits(xi * h);
+        int above = Float.floatToRawIntBits(xi - c[i] * h);
+        out[start + i] = Float.intBitsToFloat(below & negative | above & ~negative);
+      }
+    }
+  }
+
   /** {@code erf(a)/a} for {@code u = a²}, {@code a < 0.75}: the Maclaurin series to {@code a^19}. */
   private static float smallPolynomial(float u) {
     float p = -1.6365844691e-7f;
@@ -56,6 +98,16 @@ final class FloatErf {
    */
   private static float erfc(float z, float m, float n) {
     float t = 1f / (1f + 0.5f * z);
+    float p = erfcPolynomial(t);
+    float hi = m * n;
+    float lo = Math.fma(m, n, -hi); // m·n = hi + lo exactly
+    float v = hi + p;
+    float e = (hi - v) + p + lo; // hi + p + lo - v, up to a rounding where |hi| < |p|
+    return t * FloatMath.exp(v) * (1f + e);
+  }
+
+  /** {@code P(t)}, the exponent of erfc's fit without its {@code -z²}. */
+  private static float erfcPolynomial(float t) {
     float p = 0.17087277f;
     p = Math.fma(p, t, -0.82215223f);
     p = Math.fma(p, t, 1.48851587f);
@@ -65,11 +117,6 @@ final class FloatErf {
     p = Math.fma(p, t, 0.09678418f);
     p = Math.fma(p, t, 0.37409196f);
     p = Math.fma(p, t, 1.00002368f);
-    p = Math.fma(p, t, -1.26551223f);
-    float hi = m * n;
-    float lo = Math.fma(m, n, -hi); // m·n = hi + lo exactly
-    float v = hi + p;
-    float e = (hi - v) + p + lo; // hi + p + lo - v, up to a rounding where |hi| < |p|
-    return t * FloatMath.exp(v) * (1f + e);
+    return Math.fma(p, t, -1.26551223f);
   }
 }
