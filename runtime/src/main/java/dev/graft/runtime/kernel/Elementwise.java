@@ -74,9 +74,7 @@ public final class Elementwise {
         FloatErf.gelu(x, out, from, to);
         break;
       case ERF:
-        for (int i = from; i < to; i++) {
-          out[i] = FloatErf.erf(x[i]);
-        }
+        FloatErf.erf(x, out, from, to);
         break;
       case SIGN:
         // Exactly Math.signum (±0 and NaN kept): |x|·2^149 >= 1 for every non-zero float, so

@@ -14,6 +14,7 @@ final class FloatErf {
   private static final float SMALL = 0.75f;
   /** Elements per block of the array GELU. */
   private static final int BLOCK = 512;
+  private static final int SMALL_BITS = Float.floatToRawIntBits(SMALL);
 
   private FloatErf() {}
 
@@ -74,6 +75,43 @@ final class FloatErf {
         int below = Float.floatToRawIntBits(xi * h);
         int above = Float.floatToRawIntBits(xi - c[i] * h);
         out[start + i] = Float.intBitsToFloat(below & negative | above & ~negative);
+      }
+    }
+  }
+
+  /** {@link #erf(float)} of {@code x[from, to)} into {@code out}, bit for bit, in blocks as GELU. */
+  static void erf(float[] x, float[] out, int from, int to) {
+    float[] c = new float[BLOCK];
+    float[] t = new float[BLOCK];
+    float[] v = new float[BLOCK];
+    float[] e = new float[BLOCK];
+    float[] k = new float[BLOCK];
+    for (int start = from; start < to; start += BLOCK) {
+      int n = Math.min(BLOCK, to - start);
+      for (int i = 0; i < n; i++) {
+        float ci = Math.min(Math.abs(x[start + i]), 10.5f);
+        c[i] = ci;
+        t[i] = 1f / (1f + 0.5f * ci);
+      }
+      for (int i = 0; i < n; i++) {
+        float ci = c[i];
+        float m = -ci;
+        float p = erfcPolynomial(t[i]);
+        float hi = m * ci;
+        float lo = Math.fma(m, ci, -hi);
+        float vi = hi + p;
+        v[i] = vi;
+        e[i] = (hi - vi) + p + lo;
+      }
+      FloatMath.exp(v, k, n);
+      for (int i = 0; i < n; i++) {
+        float xi = x[start + i];
+        int xb = Float.floatToRawIntBits(xi);
+        int big = Float.floatToRawIntBits(1f - t[i] * v[i] * (1f + e[i])) & 0x7FFFFFFF
+            | xb & 0x80000000;
+        int small = Float.floatToRawIntBits(xi * smallPolynomial(xi * xi));
+        int isSmall = (xb & 0x7FFFFFFF) - SMALL_BITS >> 31; // all ones when |x| < SMALL
+        out[start + i] = Float.intBitsToFloat(small & isSmall | big & ~isSmall);
       }
     }
   }

@@ -88,7 +88,7 @@ class FloatErfTest {
   }
 
   /**
-   * The array kernels (GELU's in blocks of short loops) give the scalar functions' results bit for
+   * The array kernels (in blocks of short loops) give the scalar functions' results bit for
    * bit, and map each element on its own, so a split over threads cannot change a bit either.
    */
   @Test
@@ -98,7 +98,7 @@ class FloatErfTest {
     float[] erf = Elementwise.unary(Primitive.ERF, x);
     for (int i = 0; i < x.length; i++) {
       assertEquals(Float.floatToIntBits(FloatErf.gelu(x[i])), Float.floatToIntBits(gelu[i]));
-      assertEquals(Float.floatToRawIntBits(FloatErf.erf(x[i])), Float.floatToRawIntBits(erf[i]));
+      assertEquals(Float.floatToIntBits(FloatErf.erf(x[i])), Float.floatToIntBits(erf[i]));
     }
   }
 }
