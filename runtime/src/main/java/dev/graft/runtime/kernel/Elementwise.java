@@ -71,14 +71,10 @@ public final class Elementwise {
         }
         break;
       case GELU:
-        for (int i = from; i < to; i++) {
-          out[i] = gelu(x[i]);
-        }
+        FloatErf.gelu(x, out, from, to);
         break;
       case ERF:
-        for (int i = from; i < to; i++) {
-          out[i] = (float) erf(x[i]);
-        }
+        FloatErf.erf(x, out, from, to);
         break;
       case SIGN:
         // Exactly Math.signum (±0 and NaN kept): |x|·2^149 >= 1 for every non-zero float, so
@@ -90,17 +86,6 @@ public final class Elementwise {
       default:
         throw new IllegalArgumentException("not a unary elementwise primitive: " + p);
     }
-  }
-
-  /**
-   * Exact GELU {@code x·Φ(x)}, with {@code Φ} through the complementary error function to keep
-   * the left tail accurate; its {@code exp} is the float one, enough for a float result.
-   */
-  static float gelu(float x) {
-    double z = Math.abs(x * 0.7071067811865476);
-    double t = 1.0 / (1.0 + 0.5 * z);
-    double halfErfc = 0.5 * t * FloatMath.exp((float) erfcExponent(z, t));
-    return (float) (x * (x >= 0 ? 1.0 - halfErfc : halfErfc));
   }
 
   /**

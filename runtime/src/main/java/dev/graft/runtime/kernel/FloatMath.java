@@ -21,8 +21,31 @@ final class FloatMath {
    */
   static float exp(float x) {
     // Clamp (NaN passes through); beyond the bounds the result over/underflows anyway.
-    float v = x < -104f ? -104f : (x > 89f ? 89f : x);
-    float kk = v * LOG2E + ROUND;
+    float kk = Math.min(Math.max(x, -104f), 89f) * LOG2E + ROUND;
+    return reduced(x, kk) * firstHalf(kk) * secondHalf(kk);
+  }
+
+  /**
+   * {@link #exp(float)} of {@code v[0, n)} in place, bit for bit, as two short loops that C2
+   * vectorizes (one loop with the whole body is too long for it to unroll); {@code kk} is scratch
+   * of at least {@code n} floats.
+   */
+  static void exp(float[] v, float[] kk, int n) {
+    for (int i = 0; i < n; i++) {
+      float x = v[i];
+      float k = Math.min(Math.max(x, -104f), 89f) * LOG2E + ROUND;
+      kk[i] = k;
+      v[i] = reduced(x, k);
+    }
+    for (int i = 0; i < n; i++) {
+      float k = kk[i];
+      v[i] = v[i] * firstHalf(k) * secondHalf(k);
+    }
+  }
+
+  /** {@code e^r} for the reduced argument {@code r = x - k·ln 2}, {@code k = kk - ROUND}. */
+  private static float reduced(float x, float kk) {
+    float v = Math.min(Math.max(x, -104f), 89f);
     float k = kk - ROUND;
     float r = v - k * LN2_HI - k * LN2_LO;
     float p = 1.9875691500e-4f;
@@ -31,12 +54,20 @@ final class FloatMath {
     p = p * r + 4.1665795894e-2f;
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
-    p = p * r * r + r + 1f;
-    // Scale by 2^k in two halves so that k in [-150, 129] needs no special case.
+    return p * r * r + r + 1f;
+  }
+
+  // The scale 2^k, k = kk - ROUND, in two halves applied one after the other, so that k in
+  // [-150, 129] needs no special case.
+
+  private static float firstHalf(float kk) {
     int ki = Float.floatToRawIntBits(kk) - 0x4B400000;
-    int k1 = ki >> 1;
-    int k2 = ki - k1;
-    return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
+    return Float.intBitsToFloat(((ki >> 1) + 127) << 23);
+  }
+
+  private static float secondHalf(float kk) {
+    int ki = Float.floatToRawIntBits(kk) - 0x4B400000;
+    return Float.intBitsToFloat((ki - (ki >> 1) + 127) << 23);
   }
 
   /** Hyperbolic tangent within about two ulps. */
