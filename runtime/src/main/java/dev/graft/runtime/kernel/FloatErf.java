@@ -57,17 +57,7 @@ final class FloatErf {
         c[i] = ci;
         t[i] = 1f / (1f + 0.5f * (ci * 0.70710678f));
       }
-      for (int i = 0; i < n; i++) {
-        float ci = c[i];
-        float m = -0.5f * ci;
-        float p = erfcPolynomial(t[i]);
-        float hi = m * ci;
-        float lo = Math.fma(m, ci, -hi);
-        float vi = hi + p;
-        v[i] = vi;
-        e[i] = (hi - vi) + p + lo;
-      }
-      FloatMath.exp(v, k, n);
+      expOfExponent(c, t, v, e, k, n, -0.5f);
       for (int i = 0; i < n; i++) {
         float xi = x[start + i];
         float h = 0.5f * (t[i] * v[i] * (1f + e[i]));
@@ -93,17 +83,7 @@ final class FloatErf {
         c[i] = ci;
         t[i] = 1f / (1f + 0.5f * ci);
       }
-      for (int i = 0; i < n; i++) {
-        float ci = c[i];
-        float m = -ci;
-        float p = erfcPolynomial(t[i]);
-        float hi = m * ci;
-        float lo = Math.fma(m, ci, -hi);
-        float vi = hi + p;
-        v[i] = vi;
-        e[i] = (hi - vi) + p + lo;
-      }
-      FloatMath.exp(v, k, n);
+      expOfExponent(c, t, v, e, k, n, -1f);
       for (int i = 0; i < n; i++) {
         float xi = x[start + i];
         int xb = Float.floatToRawIntBits(xi);
@@ -114,6 +94,27 @@ final class FloatErf {
         out[start + i] = Float.intBitsToFloat(small & isSmall | big & ~isSmall);
       }
     }
+  }
+
+  /**
+   * The shared middle step of the block kernels: {@code v = exp(m·c² + P(t))} with {@code m =
+   * scale·c}, and in {@code e} the rounding error of that exponent ({@code m·c} split exactly by a
+   * fused multiply-add), which the caller applies as the factor {@code 1 + e}; {@code k} is
+   * scratch for {@link FloatMath#exp(float[], float[], int)}.
+   */
+  private static void expOfExponent(float[] c, float[] t, float[] v, float[] e, float[] k, int n,
+      float scale) {
+    for (int i = 0; i < n; i++) {
+      float ci = c[i];
+      float m = scale * ci;
+      float p = erfcPolynomial(t[i]);
+      float hi = m * ci;
+      float lo = Math.fma(m, ci, -hi);
+      float vi = hi + p;
+      v[i] = vi;
+      e[i] = (hi - vi) + p + lo;
+    }
+    FloatMath.exp(v, k, n);
   }
 
   /** {@code erf(a)/a} for {@code u = a²}, {@code a < 0.75}: the Maclaurin series to {@code a^19}. */
