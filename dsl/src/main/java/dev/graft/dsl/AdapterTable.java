@@ -1,12 +1,14 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.MiLoRAConv;
 import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,21 +27,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class AdapterTable {
   /** One adapted layer: its original base (null when unknown) and its adapters by name. */
-  static final class Layer {
-    final @Nullable Module base;
+  static final class Site {
+    final @Nullable Layer base;
     final LinkedHashMap<String, LoraWrapper> adapters = new LinkedHashMap<>();
 
-    Layer(@Nullable Module base) {
+    Site(@Nullable Layer base) {
       this.base = base;
     }
   }
 
   final List<String> names;
   final List<String> active;
-  final LinkedHashMap<Path, Layer> layers;
+  final LinkedHashMap<KeyPath, Site> layers;
 
   private AdapterTable(List<String> names, List<String> active,
-      LinkedHashMap<Path, Layer> layers) {
+      LinkedHashMap<KeyPath, Site> layers) {
     this.names = names;
     this.active = active;
     this.layers = layers;
@@ -51,12 +53,12 @@ final class AdapterTable {
       throw new IllegalStateException(op + ": adapters are " + (net.isMerged()
           ? "merged; call unmerge() first" : "disabled; call enableAdapters() first"));
     }
-    Map<Path, LoraWrapper> wrappers = net.adapters();
-    LinkedHashMap<Path, Layer> layers = new LinkedHashMap<>();
+    Map<KeyPath, LoraWrapper> wrappers = net.adapters();
+    LinkedHashMap<KeyPath, Site> layers = new LinkedHashMap<>();
     List<String> names = null;
     List<String> active = null;
     boolean bare = false;
-    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
       if (e.getValue() instanceof AdapterSet s) {
         if (names == null) {
           names = s.names();
@@ -66,12 +68,12 @@ final class AdapterTable {
               + "' has names " + s.names() + " and active " + s.active() + ", another layer "
               + names + " and " + active + " (was a set replaced by hand?)");
         }
-        Layer l = new Layer(s.base());
+        Site l = new Site(s.base());
         l.adapters.putAll(s.adapters());
         layers.put(e.getKey(), l);
       } else {
         bare = true;
-        Layer l = new Layer(residual(e.getValue()) ? null : e.getValue().base());
+        Site l = new Site(residual(e.getValue()) ? null : e.getValue().base());
         l.adapters.put(AdapterSet.DEFAULT, e.getValue());
         layers.put(e.getKey(), l);
       }
@@ -94,7 +96,7 @@ final class AdapterTable {
   }
 
   /** The original base of {@code layer}, or a clear error when the tree has lost it. */
-  static Module base(String op, Path path, Layer layer) {
+  static Layer base(String op, KeyPath path, Site layer) {
     if (layer.base == null) {
       LoraWrapper w = layer.adapters.values().iterator().next();
       throw new IllegalStateException(op + ": layer '" + path + "' holds a "
@@ -114,7 +116,7 @@ final class AdapterTable {
     if (!names.equals(List.of(AdapterSet.DEFAULT)) || !active.equals(names)) {
       return false;
     }
-    for (Layer l : layers.values()) {
+    for (Site l : layers.values()) {
       for (LoraWrapper w : l.adapters.values()) {
         if (l.base != null && residual(w)) {
           return false;
@@ -125,9 +127,9 @@ final class AdapterTable {
   }
 
   /** The net's tree with every adapted layer replaced by its original base. */
-  Module plain(String op, Module tree) {
-    Module out = tree;
-    for (Map.Entry<Path, Layer> e : layers.entrySet()) {
+  Layer plain(String op, Layer tree) {
+    Layer out = tree;
+    for (Map.Entry<KeyPath, Site> e : layers.entrySet()) {
       out = Tree.set(out, e.getKey(), base(op, e.getKey(), e.getValue()));
     }
     return out;
@@ -140,28 +142,28 @@ final class AdapterTable {
    * leaves, keep their state). Layers left with no adapter become their plain base.
    */
   Net write(Net net, String op, boolean keepSelection) {
-    Module tree = net.module();
-    Set<Path> before = net.trainableSet();
-    Set<Path> trainable = new LinkedHashSet<>();
-    Map<Path, LoraWrapper> old = net.adapters();
-    for (Path p : before) {
-      Path layer = enclosing(old.keySet(), p);
-      Path now = enclosing(layers.keySet(), p);
+    Layer tree = net.module();
+    Set<KeyPath> before = net.trainableSet();
+    Set<KeyPath> trainable = new LinkedHashSet<>();
+    Map<KeyPath, LoraWrapper> old = net.adapters();
+    for (KeyPath p : before) {
+      KeyPath layer = enclosing(old.keySet(), p);
+      KeyPath now = enclosing(layers.keySet(), p);
       if (layer == null && now == null) {
         trainable.add(p); // outside every adapted layer
       } else if (layer != null && p.startsWith(layer.child("base"))) {
         // the base's own leaf: at the same path in both forms, at the layer's once plain again
-        Layer l = layers.get(layer);
+        Site l = layers.get(layer);
         boolean plainAgain = l == null || l.adapters.isEmpty();
-        trainable.add(plainAgain ? layer.resolve(Path.of(p.segments().subList(layer.depth() + 1,
+        trainable.add(plainAgain ? layer.resolve(KeyPath.of(p.segments().subList(layer.depth() + 1,
             p.depth()))) : p);
       }
       // else: a newly wrapped layer's leaf (frozen, as lora does) or an adapter's (set below)
     }
     boolean bare = bare();
-    for (Map.Entry<Path, Layer> e : layers.entrySet()) {
-      Path path = e.getKey();
-      Layer l = e.getValue();
+    for (Map.Entry<KeyPath, Site> e : layers.entrySet()) {
+      KeyPath path = e.getKey();
+      Site l = e.getValue();
       Object node;
       if (l.adapters.isEmpty()) {
         node = base(op, path, l);
@@ -179,7 +181,7 @@ final class AdapterTable {
         if (w == null) {
           continue;
         }
-        Path at = bare ? path : path.child("adapters").child(name);
+        KeyPath at = bare ? path : path.child("adapters").child(name);
         for (String field : w.adapterFields()) {
           trainable.add(at.child(field));
         }
@@ -189,8 +191,8 @@ final class AdapterTable {
     return !keepSelection || net.selection() == null ? out : out.mask(net.selection());
   }
 
-  private static @Nullable Path enclosing(Set<Path> layers, Path p) {
-    for (Path l : layers) {
+  private static @Nullable KeyPath enclosing(Set<KeyPath> layers, KeyPath p) {
+    for (KeyPath l : layers) {
       if (p.startsWith(l)) {
         return l;
       }

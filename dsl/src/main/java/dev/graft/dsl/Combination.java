@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.lora.ConvLowRank;
 import dev.graft.dsl.lora.LoRAConv;
 import dev.graft.dsl.lora.LoRALinear;
@@ -8,7 +10,7 @@ import dev.graft.dsl.lora.LowRankConvAdapter;
 import dev.graft.dsl.lora.LowRankLinearAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Svd;
@@ -48,12 +50,12 @@ final class Combination {
             + e.getValue() + ", not a finite number");
       }
     }
-    Map<Path, LoraWrapper> built = new LinkedHashMap<>();
-    Map<Path, Double> energy = new LinkedHashMap<>();
+    Map<KeyPath, LoraWrapper> built = new LinkedHashMap<>();
+    Map<KeyPath, Double> energy = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
-      Path path = e.getKey();
-      AdapterTable.Layer layer = e.getValue();
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+      KeyPath path = e.getKey();
+      AdapterTable.Site layer = e.getValue();
       List<String> present = new ArrayList<>();
       for (String n : weights.keySet()) {
         if (layer.adapters.containsKey(n)) {
@@ -63,7 +65,7 @@ final class Combination {
       if (present.isEmpty()) {
         continue;
       }
-      Module base = AdapterTable.base(op, path, layer);
+      Layer base = AdapterTable.base(op, path, layer);
       if (svdRank > 0) {
         LoraWrapper w = svd(path, base, layer, present, weights, svdRank, energy, refused);
         if (w != null) {
@@ -104,8 +106,8 @@ final class Combination {
     return new Combined(state.write(net, op, true), energy);
   }
 
-  private static LoraWrapper svd(Path path, Module base, AdapterTable.Layer layer,
-      List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
+  private static LoraWrapper svd(KeyPath path, Layer base, AdapterTable.Site layer,
+      List<String> present, Map<String, Double> weights, int rank, Map<KeyPath, Double> energy,
       List<String> refused) {
     Tensor w0;
     if (base instanceof Linear lin) {
@@ -119,7 +121,7 @@ final class Combination {
     Tensor delta = null;
     for (String n : present) {
       LoraWrapper w = layer.adapters.get(n);
-      Module merged = w.merge();
+      Layer merged = w.merge();
       if (merged.getClass() != base.getClass() || !onlyWeightDiffers(base, merged)) {
         refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         continue;
@@ -152,13 +154,13 @@ final class Combination {
         : new LoRALinear((Linear) base, a, b, 1.0, 0.0);
   }
 
-  private static boolean onlyWeightDiffers(Module base, Module merged) {
-    Map<Path, Tensor> a = Tree.leavesByPath(base);
-    Map<Path, Tensor> b = Tree.leavesByPath(merged);
+  private static boolean onlyWeightDiffers(Layer base, Layer merged) {
+    Map<KeyPath, Tensor> a = Tree.leavesByPath(base);
+    Map<KeyPath, Tensor> b = Tree.leavesByPath(merged);
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
-    for (Map.Entry<Path, Tensor> e : a.entrySet()) {
+    for (Map.Entry<KeyPath, Tensor> e : a.entrySet()) {
       if (e.getKey().toString().equals("weight")) {
         continue;
       }

@@ -1,10 +1,12 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.lora.AdapterConfig;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -25,20 +27,20 @@ final class Grafting {
   private Grafting() {}
 
   /** One layer chosen for wrapping, with the spec and factory that won it. */
-  private record Choice(Path path, Module layer, int index, int specIndex, LoraSpec spec,
+  private record Choice(KeyPath path, Layer layer, int index, int specIndex, LoraSpec spec,
       AdapterFactory factory) {}
 
   static Net graft(Net net, List<LoraSpec> specs) {
     if (specs.isEmpty()) {
       throw new IllegalArgumentException("lora: no spec given");
     }
-    Module tree = net.module();
-    List<Path> layerPaths = adaptableLayers(tree);
-    Set<Path> selectedLeaves = net.selection() == null ? null : net.selection().resolve(tree);
+    Layer tree = net.module();
+    List<KeyPath> layerPaths = adaptableLayers(tree);
+    Set<KeyPath> selectedLeaves = net.selection() == null ? null : net.selection().resolve(tree);
     List<Choice> choices = new ArrayList<>();
     for (int i = 0; i < layerPaths.size(); i++) {
-      Path path = layerPaths.get(i);
-      Module layer = (Module) Tree.get(tree, path);
+      KeyPath path = layerPaths.get(i);
+      Layer layer = (Layer) Tree.get(tree, path);
       if (selectedLeaves != null && !anyLeafUnder(selectedLeaves, path)) {
         continue;
       }
@@ -65,11 +67,11 @@ final class Grafting {
       groups.computeIfAbsent(c.specIndex() + "/" + System.identityHashCode(c.factory()),
           k -> new ArrayList<>()).add(c);
     }
-    Map<Path, LoraWrapper> built = new LinkedHashMap<>();
+    Map<KeyPath, LoraWrapper> built = new LinkedHashMap<>();
     for (List<Choice> group : groups.values()) {
       Choice first = group.get(0);
       Key specKey = Key.of(first.spec().seed());
-      List<Module> bases = new ArrayList<>();
+      List<Layer> bases = new ArrayList<>();
       for (Choice c : group) {
         bases.add(c.layer());
       }
@@ -92,14 +94,14 @@ final class Grafting {
     }
 
     // Replace, then recompute trainability: wrapped bases frozen, adapter fields trainable.
-    Module out = tree;
-    Set<Path> trainable = new LinkedHashSet<>(net.trainableSet());
+    Layer out = tree;
+    Set<KeyPath> trainable = new LinkedHashSet<>(net.trainableSet());
     for (Choice c : choices) {
       LoraWrapper w = built.get(c.path());
       out = put(out, c.path(), w);
       trainable.removeIf(p -> p.startsWith(c.path()));
       for (String field : w.adapterFields()) {
-        Path leaf = c.path().child(field);
+        KeyPath leaf = c.path().child(field);
         if (!(Tree.get(out, leaf) instanceof Tensor)) {
           throw new IllegalArgumentException("lora: " + c.factory().name()
               + " declares adapter field '" + field + "' but '" + leaf + "' is not a tensor leaf");
@@ -114,30 +116,30 @@ final class Grafting {
    * {@code tree} with the node at {@code path} replaced by {@code node}; at the root, {@code node}
    * itself (a net over a bare layer becomes a net over its wrapper, and back).
    */
-  static Module put(Module tree, Path path, Module node) {
-    return path.equals(Path.root()) ? node : Tree.set(tree, path, node);
+  static Layer put(Layer tree, KeyPath path, Layer node) {
+    return path.equals(KeyPath.root()) ? node : Tree.set(tree, path, node);
   }
 
-  /** Module nodes that are not wrappers and not inside one, in tree order. */
-  static List<Path> adaptableLayers(Module tree) {
-    List<Path> out = new ArrayList<>();
-    List<Path> wrappers = new ArrayList<>();
-    for (Path p : Tree.nodes(tree)) {
+  /** Layer nodes that are not wrappers and not inside one, in tree order. */
+  static List<KeyPath> adaptableLayers(Layer tree) {
+    List<KeyPath> out = new ArrayList<>();
+    List<KeyPath> wrappers = new ArrayList<>();
+    for (KeyPath p : Tree.nodes(tree)) {
       if (insideAny(wrappers, p)) {
         continue;
       }
       Object node = Tree.get(tree, p);
       if (node instanceof LoraWrapper) {
         wrappers.add(p);
-      } else if (node instanceof Module) {
+      } else if (node instanceof Layer) {
         out.add(p);
       }
     }
     return out;
   }
 
-  private static boolean insideAny(List<Path> prefixes, Path p) {
-    for (Path q : prefixes) {
+  private static boolean insideAny(List<KeyPath> prefixes, KeyPath p) {
+    for (KeyPath q : prefixes) {
       if (p.startsWith(q)) {
         return true;
       }
@@ -145,8 +147,8 @@ final class Grafting {
     return false;
   }
 
-  static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
-    for (Path p : leaves) {
+  static boolean anyLeafUnder(Set<KeyPath> leaves, KeyPath layer) {
+    for (KeyPath p : leaves) {
       if (p.startsWith(layer) && !p.equals(layer)) {
         return true;
       }
@@ -154,7 +156,7 @@ final class Grafting {
     return false;
   }
 
-  private static @Nullable AdapterFactory firstApplying(LoraSpec spec, Module layer) {
+  private static @Nullable AdapterFactory firstApplying(LoraSpec spec, Layer layer) {
     for (AdapterFactory f : spec.wrappers()) {
       if (f.appliesTo(layer)) {
         return f;
@@ -167,11 +169,11 @@ final class Grafting {
     return new AdapterConfig(spec.rank(), spec.alpha(), spec.dropout(), key);
   }
 
-  private static String noMatchMessage(Module tree, List<Path> layers, List<LoraSpec> specs,
+  private static String noMatchMessage(Layer tree, List<KeyPath> layers, List<LoraSpec> specs,
       boolean masked) {
     List<String> could = new ArrayList<>();
-    for (Path p : layers) {
-      Module layer = (Module) Tree.get(tree, p);
+    for (KeyPath p : layers) {
+      Layer layer = (Layer) Tree.get(tree, p);
       for (LoraSpec spec : specs) {
         if (firstApplying(spec, layer) != null) {
           could.add("'" + p + "' (" + describe(layer) + ")");
@@ -199,10 +201,10 @@ final class Grafting {
     return String.join(", ", p);
   }
 
-  static String describe(Module layer) {
+  static String describe(Layer layer) {
     StringBuilder sb = new StringBuilder(layer.getClass().getSimpleName());
     try {
-      Object w = Tree.get(layer, Path.of("weight"));
+      Object w = Tree.get(layer, KeyPath.of("weight"));
       if (w instanceof Tensor t) {
         sb.append(' ').append(dev.graft.runtime.Shapes.format(t.shape()));
       }

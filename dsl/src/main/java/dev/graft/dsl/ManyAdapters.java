@@ -1,9 +1,11 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -49,12 +51,12 @@ final class ManyAdapters {
    */
   private static Net add(Net net, AdapterTable state, String name, List<LoraSpec> specs,
       boolean fresh) {
-    Module plain = state.plain("lora", net.module());
+    Layer plain = state.plain("lora", net.module());
     Net scratch = Net.of(plain).freeze();
     if (net.selection() != null) {
       scratch = scratch.mask(net.selection());
     }
-    Map<Path, LoraWrapper> built = new java.util.LinkedHashMap<>(
+    Map<KeyPath, LoraWrapper> built = new java.util.LinkedHashMap<>(
         Grafting.graft(scratch, specs).adapters());
     if (!fresh) { // extending: as before, layers already adapted by the name keep their adapter
       built.keySet().removeIf(p -> state.layers.containsKey(p)
@@ -70,19 +72,19 @@ final class ManyAdapters {
   }
 
   /** Adds {@code built} (wrappers around layers of {@code plain}) to the state under a name. */
-  static void put(AdapterTable state, String name, Map<Path, LoraWrapper> built, Module plain,
+  static void put(AdapterTable state, String name, Map<KeyPath, LoraWrapper> built, Layer plain,
       String op) {
-    for (Map.Entry<Path, LoraWrapper> e : built.entrySet()) {
-      Path p = e.getKey();
-      for (Path q : state.layers.keySet()) {
+    for (Map.Entry<KeyPath, LoraWrapper> e : built.entrySet()) {
+      KeyPath p = e.getKey();
+      for (KeyPath q : state.layers.keySet()) {
         if (!q.equals(p) && (p.startsWith(q) || q.startsWith(p))) {
           throw new IllegalArgumentException(op + ": adapter '" + name + "' would wrap '" + p
               + "', which is nested with the adapted layer '" + q + "'; target the same layers"
               + " or disjoint ones");
         }
       }
-      AdapterTable.Layer layer = state.layers.computeIfAbsent(p,
-          k -> new AdapterTable.Layer((Module) Tree.get(plain, k)));
+      AdapterTable.Site layer = state.layers.computeIfAbsent(p,
+          k -> new AdapterTable.Site((Layer) Tree.get(plain, k)));
       if (layer.adapters.containsKey(name)) {
         throw new IllegalArgumentException(op + ": layer '" + p + "' already holds adapter '"
             + name + "'");
@@ -120,7 +122,7 @@ final class ManyAdapters {
     state.requireKnown("deleteAdapter", name);
     state.names.remove(name);
     state.active.remove(name);
-    for (AdapterTable.Layer l : state.layers.values()) {
+    for (AdapterTable.Site l : state.layers.values()) {
       l.adapters.remove(name);
     }
     return state.write(net, "deleteAdapter", true);
@@ -142,8 +144,8 @@ final class ManyAdapters {
             + AdapterSet.BASE + "'");
       }
     }
-    Module tree = net.module();
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
+    Layer tree = net.module();
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
       AdapterSet set = new AdapterSet(AdapterTable.base("apply(x, adapterPerRow)", e.getKey(),
           e.getValue()), e.getValue().adapters, List.of(), state.names);
       tree = Tree.set(tree, e.getKey(), set.routed(rows));
@@ -156,18 +158,18 @@ final class ManyAdapters {
    * adapter of the same name, layer by layer and shape by shape; every other leaf is the same
    * object as before.
    */
-  static Net swap(Net net, String name, Map<Path, LoraWrapper> donor, String source) {
+  static Net swap(Net net, String name, Map<KeyPath, LoraWrapper> donor, String source) {
     AdapterTable state = AdapterTable.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
-    Set<Path> missing = new LinkedHashSet<>();
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
+    Set<KeyPath> missing = new LinkedHashSet<>();
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
       if (e.getValue().adapters.containsKey(name)) {
         missing.add(e.getKey());
       }
     }
     List<String> problems = new ArrayList<>();
-    for (Map.Entry<Path, LoraWrapper> e : donor.entrySet()) {
-      AdapterTable.Layer layer = state.layers.get(e.getKey());
+    for (Map.Entry<KeyPath, LoraWrapper> e : donor.entrySet()) {
+      AdapterTable.Site layer = state.layers.get(e.getKey());
       LoraWrapper mine = layer == null ? null : layer.adapters.get(name);
       if (mine == null) {
         problems.add("'" + e.getKey() + "' is adapted in " + source + " but not by '" + name
@@ -181,22 +183,22 @@ final class ManyAdapters {
             + source + " a " + theirs.getClass().getSimpleName());
         continue;
       }
-      Map<Path, Tensor> leaves = new java.util.LinkedHashMap<>();
+      Map<KeyPath, Tensor> leaves = new java.util.LinkedHashMap<>();
       for (String field : mine.adapterFields()) {
-        Tensor a = Tree.leaf(mine, Path.of(field));
-        Tensor b = Tree.leaf(theirs, Path.of(field));
+        Tensor a = Tree.leaf(mine, KeyPath.of(field));
+        Tensor b = Tree.leaf(theirs, KeyPath.of(field));
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {
           problems.add("'" + e.getKey() + "/" + field + "' is "
               + dev.graft.runtime.Shapes.format(a.shape()) + ", " + source + " has "
               + dev.graft.runtime.Shapes.format(b.shape()));
         }
-        leaves.put(Path.of(field), b);
+        leaves.put(KeyPath.of(field), b);
       }
       if (problems.isEmpty()) {
         layer.adapters.put(name, Tree.combine(mine, leaves));
       }
     }
-    for (Path p : missing) {
+    for (KeyPath p : missing) {
       problems.add("'" + p + "' is adapted by '" + name + "' but not in " + source);
     }
     if (!problems.isEmpty()) {

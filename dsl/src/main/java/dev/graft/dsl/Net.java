@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.io.Checkpoints;
 import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.lora.LoraSpec;
@@ -9,7 +11,7 @@ import dev.graft.dsl.train.Gradients;
 import dev.graft.dsl.train.LossAndGrads;
 import dev.graft.dsl.train.Trainer;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -37,17 +39,17 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class Net {
-  private final Module module;
-  private final Set<Path> trainable;
+  private final Layer module;
+  private final Set<KeyPath> trainable;
   private final @Nullable Mask selection;
-  private final Map<Path, LoraWrapper> parked;
+  private final Map<KeyPath, LoraWrapper> parked;
   private final Parking parking;
 
   /** Why adapters are set aside. */
   private enum Parking { NONE, MERGED, DISABLED }
 
-  private Net(Module module, Set<Path> trainable, @Nullable Mask selection,
-      Map<Path, LoraWrapper> parked, Parking parking) {
+  private Net(Layer module, Set<KeyPath> trainable, @Nullable Mask selection,
+      Map<KeyPath, LoraWrapper> parked, Parking parking) {
     this.module = module;
     this.trainable = Collections.unmodifiableSet(trainable);
     this.selection = selection;
@@ -56,12 +58,12 @@ public final class Net {
   }
 
   /** A net over {@code module} with every leaf trainable, as a fresh PyTorch model is. */
-  public static Net of(Module module) {
+  public static Net of(Layer module) {
     return new Net(module, new LinkedHashSet<>(Tree.paths(module)), null, Map.of(), Parking.NONE);
   }
 
   /** The model tree. */
-  public Module module() {
+  public Layer module() {
     return module;
   }
 
@@ -79,14 +81,14 @@ public final class Net {
 
   /** The leaves {@code mask} selects become trainable; the others keep their state. */
   public Net unfreeze(Mask mask) {
-    Set<Path> t = new LinkedHashSet<>(trainable);
+    Set<KeyPath> t = new LinkedHashSet<>(trainable);
     t.addAll(mask.resolve(module));
     return new Net(module, ordered(t), selection, parked, parking);
   }
 
   /** The leaves {@code mask} selects become frozen; the others keep their state. */
   public Net freeze(Mask mask) {
-    Set<Path> t = new LinkedHashSet<>(trainable);
+    Set<KeyPath> t = new LinkedHashSet<>(trainable);
     t.removeAll(mask.resolve(module));
     return new Net(module, t, selection, parked, parking);
   }
@@ -97,9 +99,9 @@ public final class Net {
   }
 
   /** The paths of the trainable leaves, in tree order. */
-  public List<Path> trainablePaths() {
-    List<Path> out = new ArrayList<>();
-    for (Path p : Tree.paths(module)) {
+  public List<KeyPath> trainablePaths() {
+    List<KeyPath> out = new ArrayList<>();
+    for (KeyPath p : Tree.paths(module)) {
       if (trainable.contains(p)) {
         out.add(p);
       }
@@ -110,7 +112,7 @@ public final class Net {
   /** Number of trainable parameters. */
   public long trainableCount() {
     long n = 0;
-    for (Path p : trainablePaths()) {
+    for (KeyPath p : trainablePaths()) {
       n += ((Tensor) Tree.get(module, p)).size();
     }
     return n;
@@ -253,11 +255,11 @@ public final class Net {
    * after the default). The first is active. A directory written by PEFT itself is read from its
    * PEFT fields, as {@link PeftAdapters#loadOnto} reads it.
    */
-  public static Net fromPretrained(Module base, java.nio.file.Path dir) {
+  public static Net fromPretrained(Layer base, java.nio.file.Path dir) {
     return Pretrained.fromPretrained(base, dir);
   }
 
-  Net withAdapters(Module newModule, Set<Path> newTrainable) {
+  Net withAdapters(Layer newModule, Set<KeyPath> newTrainable) {
     return new Net(newModule, ordered(newTrainable), null, parked, parking);
   }
 
@@ -265,7 +267,7 @@ public final class Net {
     return selection;
   }
 
-  Set<Path> trainableSet() {
+  Set<KeyPath> trainableSet() {
     return trainable;
   }
 
@@ -339,7 +341,7 @@ public final class Net {
   }
 
   /** Whether the adapter of the layer at {@code layer} is active, merged or disabled. */
-  public AdapterState adapterState(Path layer) {
+  public AdapterState adapterState(KeyPath layer) {
     if (parked.containsKey(layer)) {
       return parking == Parking.MERGED ? AdapterState.MERGED : AdapterState.DISABLED;
     }
@@ -353,17 +355,17 @@ public final class Net {
   /** Trainable parameters among the leaves {@code mask} selects (one layer: its adapter's). */
   public long trainableCount(Mask mask) {
     long n = 0;
-    Set<Path> chosen = mask.resolve(module);
-    for (Path p : trainablePaths()) {
+    Set<KeyPath> chosen = mask.resolve(module);
+    for (KeyPath p : trainablePaths()) {
       n += chosen.contains(p) ? ((Tensor) Tree.get(module, p)).size() : 0;
     }
     return n;
   }
 
   /** The wrappers in the tree, by layer path. */
-  public Map<Path, LoraWrapper> adapters() {
-    Map<Path, LoraWrapper> out = new LinkedHashMap<>();
-    for (Path p : Tree.nodes(module)) {
+  public Map<KeyPath, LoraWrapper> adapters() {
+    Map<KeyPath, LoraWrapper> out = new LinkedHashMap<>();
+    for (KeyPath p : Tree.nodes(module)) {
       Object node = Tree.get(module, p);
       if (node instanceof LoraWrapper w && !insideWrapper(out, p)) {
         out.put(p, w);
@@ -372,8 +374,8 @@ public final class Net {
     return Collections.unmodifiableMap(out);
   }
 
-  private static boolean insideWrapper(Map<Path, LoraWrapper> found, Path p) {
-    for (Path q : found.keySet()) {
+  private static boolean insideWrapper(Map<KeyPath, LoraWrapper> found, KeyPath p) {
+    for (KeyPath q : found.keySet()) {
       if (!q.equals(p) && p.startsWith(q)) {
         return true;
       }
@@ -385,9 +387,9 @@ public final class Net {
     if (parking != Parking.NONE && parking != mode) {
       requireActive(op);
     }
-    Map<Path, LoraWrapper> wrappers = adapters();
-    Set<Path> leaves = layers.resolve(module);
-    Map<Path, LoraWrapper> chosen = new LinkedHashMap<>();
+    Map<KeyPath, LoraWrapper> wrappers = adapters();
+    Set<KeyPath> leaves = layers.resolve(module);
+    Map<KeyPath, LoraWrapper> chosen = new LinkedHashMap<>();
     wrappers.forEach((p, w) -> {
       if (Grafting.anyLeafUnder(leaves, p) || leaves.contains(p)) {
         chosen.put(p, w);
@@ -402,25 +404,25 @@ public final class Net {
       throw new IllegalArgumentException(op + ": " + layers + " selects none of the adapters at "
           + wrappers.keySet());
     }
-    Module m = module;
-    for (Map.Entry<Path, LoraWrapper> e : chosen.entrySet()) {
+    Layer m = module;
+    for (Map.Entry<KeyPath, LoraWrapper> e : chosen.entrySet()) {
       LoraWrapper w = e.getValue();
-      Module layer = mode == Parking.MERGED ? w.merge() : w.base();
+      Layer layer = mode == Parking.MERGED ? w.merge() : w.base();
       if (refuseNonFinite) {
         MergeCheck.requireFinite(e.getKey(), w, layer);
       }
       m = Grafting.put(m, e.getKey(), layer);
     }
-    Map<Path, LoraWrapper> all = new LinkedHashMap<>(parked);
+    Map<KeyPath, LoraWrapper> all = new LinkedHashMap<>(parked);
     all.putAll(chosen);
     return new Net(m, trainable, selection, all, mode);
   }
 
   private Net restore(String op, Mask layers) {
-    Set<Path> leaves = layers.resolve(module);
-    Module m = module;
-    Map<Path, LoraWrapper> left = new LinkedHashMap<>(parked);
-    for (Map.Entry<Path, LoraWrapper> e : parked.entrySet()) {
+    Set<KeyPath> leaves = layers.resolve(module);
+    Layer m = module;
+    Map<KeyPath, LoraWrapper> left = new LinkedHashMap<>(parked);
+    for (Map.Entry<KeyPath, LoraWrapper> e : parked.entrySet()) {
       if (Grafting.anyLeafUnder(leaves, e.getKey()) || leaves.contains(e.getKey())) {
         m = Grafting.put(m, e.getKey(), e.getValue());
         left.remove(e.getKey());
@@ -441,14 +443,14 @@ public final class Net {
     }
   }
 
-  private Set<Path> ordered(Set<Path> paths) {
-    Set<Path> out = new LinkedHashSet<>();
-    for (Path p : Tree.paths(module)) {
+  private Set<KeyPath> ordered(Set<KeyPath> paths) {
+    Set<KeyPath> out = new LinkedHashSet<>();
+    for (KeyPath p : Tree.paths(module)) {
       if (paths.contains(p)) {
         out.add(p);
       }
     }
-    for (Path p : paths) {
+    for (KeyPath p : paths) {
       out.add(p);
     }
     return out;
@@ -458,7 +460,7 @@ public final class Net {
    * This net with another tree of the same structure (for example after an optimizer step or a
    * load): trainability, selection and parked adapters are kept.
    */
-  public Net withModule(Module newModule) {
+  public Net withModule(Layer newModule) {
     return new Net(newModule, trainable, selection, parked, parking);
   }
 
@@ -471,7 +473,7 @@ public final class Net {
    * Gradients}.
    */
   public LossAndGrads valueAndGrad(
-      Function<Module, Tensor> loss) {
+      Function<Layer, Tensor> loss) {
     return Gradients.valueAndGrad(this, loss);
   }
 
@@ -482,7 +484,7 @@ public final class Net {
    * plots.
    */
   public <B> Net fit(List<B> batches,
-      BiFunction<Module, B, Tensor> loss,
+      BiFunction<Layer, B, Tensor> loss,
       Optimizer optimizer, int epochs) {
     return Trainer.builder().optimizer(optimizer).epochs(epochs).build()
         .fit(this, batches, loss).net();
@@ -502,7 +504,7 @@ public final class Net {
    * A net over {@code tree} with every leaf read from {@code file} (slash or dotted keys), all or
    * nothing; see {@link Checkpoints#load}.
    */
-  public static Net load(java.nio.file.Path file, Module tree) {
+  public static Net load(java.nio.file.Path file, Layer tree) {
     return Checkpoints.load(file, tree);
   }
 

@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.io.CheckpointException;
@@ -14,7 +16,7 @@ import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.RsLoRAConv;
 import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -87,14 +89,14 @@ final class Pretrained {
    * fields and the net's trainable leaves outside the adapted layers trainable.
    */
   static Net view(Net net, AdapterTable state, String name) {
-    Module tree = state.plain("saveAdapter", net.module());
-    List<Path> trainable = new ArrayList<>();
-    for (Path p : net.trainablePaths()) {
+    Layer tree = state.plain("saveAdapter", net.module());
+    List<KeyPath> trainable = new ArrayList<>();
+    for (KeyPath p : net.trainablePaths()) {
       if (state.layers.keySet().stream().noneMatch(p::startsWith)) {
         trainable.add(p);
       }
     }
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
       LoraWrapper w = e.getValue().adapters.get(name);
       if (w != null) {
         tree = Tree.set(tree, e.getKey(), w);
@@ -108,21 +110,21 @@ final class Pretrained {
 
   // ------------------------------------------------------------------ loading
 
-  static Net fromPretrained(Module base, java.nio.file.Path dir) {
+  static Net fromPretrained(Layer base, java.nio.file.Path dir) {
     Map<String, java.nio.file.Path> dirs = adapterDirs(dir);
     AdapterTable state = AdapterTable.read(Net.of(base), "fromPretrained");
     if (!state.layers.isEmpty()) {
       throw new IllegalArgumentException("fromPretrained: the base already holds adapters at "
           + state.layers.keySet() + "; pass the model without them");
     }
-    Module tree = base;
-    Map<Path, Tensor> extras = new LinkedHashMap<>();
+    Layer tree = base;
+    Map<KeyPath, Tensor> extras = new LinkedHashMap<>();
     Map<String, Tensor> interned = new LinkedHashMap<>();
     for (Map.Entry<String, java.nio.file.Path> e : dirs.entrySet()) {
       Net loaded = loadOne(base, e.getValue(), interned);
-      Map<Path, LoraWrapper> wrappers = loaded.adapters();
-      for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath(loaded.module()).entrySet()) {
-        Path p = leaf.getKey();
+      Map<KeyPath, LoraWrapper> wrappers = loaded.adapters();
+      for (Map.Entry<KeyPath, Tensor> leaf : Tree.leavesByPath(loaded.module()).entrySet()) {
+        KeyPath p = leaf.getKey();
         if (wrappers.keySet().stream().anyMatch(p::startsWith)
             || leaf.getValue() == Tree.leaf(base, p)) {
           continue;
@@ -173,7 +175,7 @@ final class Pretrained {
   }
 
   /** The base with the one adapter of {@code dir} built and loaded, as a single-adapter net. */
-  static Net loadOne(Module base, java.nio.file.Path dir, Map<String, Tensor> interned) {
+  static Net loadOne(Layer base, java.nio.file.Path dir, Map<String, Tensor> interned) {
     java.nio.file.Path configFile = dir.resolve(PeftAdapters.CONFIG);
     JsonNode config;
     try {
@@ -190,24 +192,24 @@ final class Pretrained {
       // Written by PEFT itself: its config fields say which layers, kinds, ranks and scales.
       return PeftAdapters.loadOnto(Net.of(base).freeze(), dir);
     }
-    Module tree = readFrozen(dir, fromGraft(configFile, config, layers, base), interned);
+    Layer tree = readFrozen(dir, fromGraft(configFile, config, layers, base), interned);
     Net net = Net.of(tree).freeze();
     return PeftAdapters.load(net, dir);
   }
 
   /** The wrappers a {@code "graft"} description gives, in place on {@code base}. */
-  private static Module fromGraft(java.nio.file.Path configFile, JsonNode config,
-      JsonNode layers, Module base) {
+  private static Layer fromGraft(java.nio.file.Path configFile, JsonNode config,
+      JsonNode layers, Layer base) {
     double dropout = config.path("lora_dropout").asDouble(config.path("vera_dropout")
         .asDouble(0.0));
     // Build every layer's wrapper with its class's factory, grouped so prepare sees all bases.
-    Map<AdapterFactory, List<Path>> groups = new LinkedHashMap<>();
-    Map<Path, JsonNode> described = new LinkedHashMap<>();
+    Map<AdapterFactory, List<KeyPath>> groups = new LinkedHashMap<>();
+    Map<KeyPath, JsonNode> described = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = layers.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      Path path;
+      KeyPath path;
       try {
-        path = Path.of(e.getKey());
+        path = KeyPath.of(e.getKey());
       } catch (IllegalArgumentException ex) {
         throw new CheckpointException(configFile, null, "names layer '" + e.getKey()
             + "', which is not a path");
@@ -219,7 +221,7 @@ final class Pretrained {
         throw new CheckpointException(configFile, null, "describes an adapter at '" + path
             + "', which the base does not have: " + ex.getMessage());
       }
-      if (!(node instanceof Module)) {
+      if (!(node instanceof Layer)) {
         throw new CheckpointException(configFile, null, "describes an adapter at '" + path
             + "', which is not a layer of the base");
       }
@@ -227,19 +229,19 @@ final class Pretrained {
           .add(path);
       described.put(path, e.getValue());
     }
-    Module tree = base;
-    for (Map.Entry<AdapterFactory, List<Path>> g : groups.entrySet()) {
-      List<Module> bases = new ArrayList<>();
-      for (Path p : g.getValue()) {
-        bases.add((Module) Tree.get(base, p));
+    Layer tree = base;
+    for (Map.Entry<AdapterFactory, List<KeyPath>> g : groups.entrySet()) {
+      List<Layer> bases = new ArrayList<>();
+      for (KeyPath p : g.getValue()) {
+        bases.add((Layer) Tree.get(base, p));
       }
       JsonNode first = described.get(g.getValue().get(0));
       AdapterFactory bound = g.getKey().prepare(bases, adapterConfig(first, dropout, g.getKey()));
-      for (Path p : g.getValue()) {
+      for (KeyPath p : g.getValue()) {
         JsonNode d = described.get(p);
         LoraWrapper w;
         try {
-          w = bound.create((Module) Tree.get(base, p), adapterConfig(d, dropout, g.getKey()));
+          w = bound.create((Layer) Tree.get(base, p), adapterConfig(d, dropout, g.getKey()));
           w = withStatics(w, d);
         } catch (IllegalArgumentException ex) {
           throw new CheckpointException(configFile, null, "layer '" + p + "': "
@@ -251,7 +253,7 @@ final class Pretrained {
     return tree;
   }
 
-  private static AdapterFactory factory(java.nio.file.Path file, Path path, JsonNode layer) {
+  private static AdapterFactory factory(java.nio.file.Path file, KeyPath path, JsonNode layer) {
     String cls = layer.path("class").asText("");
     try {
       Object f = Class.forName(cls).getField("FACTORY").get(null);
@@ -316,16 +318,16 @@ final class Pretrained {
    * {@code tree} with the frozen adapter tensors of {@code dir}'s {@value #FROZEN}, where they
    * differ from the rebuilt ones; equal contents share one tensor (VeRA's projections).
    */
-  private static Module readFrozen(java.nio.file.Path dir, Module tree,
+  private static Layer readFrozen(java.nio.file.Path dir, Layer tree,
       Map<String, Tensor> interned) {
     java.nio.file.Path file = GraftFrozen.check(dir);
     if (file == null) {
       return tree;
     }
-    Map<Path, Tensor> replace = new LinkedHashMap<>();
+    Map<KeyPath, Tensor> replace = new LinkedHashMap<>();
     try (SafetensorsReader reader = Safetensors.open(file)) {
       for (String key : reader.keys()) {
-        Path p = Path.of(key);
+        KeyPath p = KeyPath.of(key);
         Tensor mine;
         try {
           mine = Tree.leaf(tree, p);

@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import dev.graft.dsl.lora.ConvLowRank;
 import dev.graft.dsl.lora.LoRAConv;
 import dev.graft.dsl.lora.LoRALinear;
@@ -9,7 +11,7 @@ import dev.graft.dsl.lora.LowRankConvAdapter;
 import dev.graft.dsl.lora.LowRankLinearAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -32,15 +34,15 @@ final class ResidualConversion {
     AdapterTable state = AdapterTable.read(trained, op);
     AdapterTable start = AdapterTable.read(initial, op);
     int converted = 0;
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
-      Path path = e.getKey();
-      AdapterTable.Layer layer = e.getValue();
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+      KeyPath path = e.getKey();
+      AdapterTable.Site layer = e.getValue();
       for (Map.Entry<String, LoraWrapper> a : layer.adapters.entrySet()) {
         LoraWrapper w = a.getValue();
         if (!AdapterTable.residual(w)) {
           continue;
         }
-        AdapterTable.Layer before = start.layers.get(path);
+        AdapterTable.Site before = start.layers.get(path);
         LoraWrapper w0 = before == null ? null : before.adapters.get(a.getKey());
         if (w0 == null || w0.getClass() != w.getClass()) {
           throw new IllegalArgumentException(op + ": the initial net has no "
@@ -59,10 +61,10 @@ final class ResidualConversion {
       throw new IllegalArgumentException(op + ": the net holds no PiSSA or MiLoRA adapter");
     }
     // A bare residual adapter's layer now has its (rebuilt) original base.
-    for (Map.Entry<Path, AdapterTable.Layer> e : state.layers.entrySet()) {
-      AdapterTable.Layer l = e.getValue();
+    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+      AdapterTable.Site l = e.getValue();
       if (l.base == null) {
-        AdapterTable.Layer known = new AdapterTable.Layer(l.adapters.values().iterator().next()
+        AdapterTable.Site known = new AdapterTable.Site(l.adapters.values().iterator().next()
             .base());
         known.adapters.putAll(l.adapters);
         e.setValue(known);
@@ -72,7 +74,7 @@ final class ResidualConversion {
   }
 
   private static LoraWrapper convert(LoraWrapper w, LoraWrapper w0,
-      @Nullable Module original) {
+      @Nullable Layer original) {
     if (w instanceof LowRankLinearAdapter l && w0 instanceof LowRankLinearAdapter l0) {
       Linear base = original instanceof Linear o ? o : l0.base().withWeight(l0.base().weight()
           .plus(LowRank.product(l0.loraB(), l0.loraA(), l0.scale())));
@@ -90,7 +92,7 @@ final class ResidualConversion {
   }
 
   /** The weight of a Linear or conv layer. */
-  private static Tensor weight(dev.graft.dsl.Module layer) {
+  private static Tensor weight(dev.graft.dsl.tree.Layer layer) {
     return layer instanceof Linear l ? l.weight() : ((ConvLayer) layer).weight();
   }
 }

@@ -1,5 +1,7 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.tree.Layer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -23,32 +25,32 @@ import org.junit.jupiter.api.Test;
  * slash-joined or dotted; module names match path suffixes segment by segment (PEFT's list rule).
  */
 class TargetMatchingTest {
-  record Attention(Module query, Module key, Module value, Module queryProj) implements Module {
+  record Attention(Layer query, Layer key, Layer value, Layer queryProj) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return query.apply(x).plus(key.apply(x)).plus(value.apply(x)).plus(queryProj.apply(x));
     }
   }
 
-  record Layer(Module attention, Module dense) implements Module {
+  record Block(Layer attention, Layer dense) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return dense.apply(attention.apply(x).tanh());
     }
   }
 
-  record Encoder(List<Module> layer) implements Module {
+  record Encoder(List<Layer> layer) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       Tensor h = x;
-      for (Module m : layer) {
+      for (Layer m : layer) {
         h = m.apply(h);
       }
       return h;
     }
   }
 
-  record Bert(Module encoder, Module pooler) implements Module {
+  record Bert(Layer encoder, Layer pooler) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return pooler.apply(encoder.apply(x));
@@ -58,10 +60,10 @@ class TargetMatchingTest {
   /** Twelve layers, so that {@code layer/1} and {@code layer/10} both exist. */
   static Bert bert() {
     Key k = Key.of(1);
-    List<Module> layers = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       Key[] s = k.foldIn(i).split(5);
-      layers.add(new Layer(new Attention(Linear.create(4, 4, s[0]), Linear.create(4, 4, s[1]),
+      layers.add(new Block(new Attention(Linear.create(4, 4, s[0]), Linear.create(4, 4, s[1]),
           Linear.create(4, 4, s[2]), Linear.create(4, 4, s[3])), Linear.create(4, 4, s[4])));
     }
     return new Bert(new Encoder(layers), Linear.create(4, 2, k.foldIn(99)));
@@ -69,16 +71,16 @@ class TargetMatchingTest {
 
   private static Set<String> wrapped(Net net) {
     Set<String> out = new LinkedHashSet<>();
-    for (Path p : net.adapters().keySet()) {
+    for (KeyPath p : net.adapters().keySet()) {
       out.add(p.toString());
     }
     return out;
   }
 
   /** The layers (nodes holding a weight) whose leaves the mask picks. */
-  private static Set<String> layersOf(Mask mask, Module tree) {
+  private static Set<String> layersOf(Mask mask, Layer tree) {
     Set<String> out = new LinkedHashSet<>();
-    for (Path p : mask.resolve(tree)) {
+    for (KeyPath p : mask.resolve(tree)) {
       out.add(p.parent().toString());
     }
     return out;
@@ -175,7 +177,7 @@ class TargetMatchingTest {
   @Test
   void leavesOfTheTreeFollowTheSameRule() {
     Bert bert = bert();
-    for (Path leaf : Tree.paths(bert)) {
+    for (KeyPath leaf : Tree.paths(bert)) {
       boolean underQuery = leaf.toString().contains("/query/");
       assertEquals(underQuery, Mask.modules("query").test(leaf, Tree.leaf(bert, leaf)), leaf
           + "");

@@ -1,6 +1,6 @@
 package dev.graft.kotlin
 
-import dev.graft.dsl.Module
+import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.Net
 import dev.graft.dsl.optim.Optimizer
 import dev.graft.dsl.optim.Schedule
@@ -77,7 +77,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
     }
 
     /** The scalar loss of the model on one batch: `loss { model, batch -> … }`. */
-    fun loss(loss: (model: Module, batch: B) -> Tensor) {
+    fun loss(loss: (model: Layer, batch: B) -> Tensor) {
         this.loss = TrainLoss { m, b, _ -> loss(m, b) }
     }
 
@@ -85,7 +85,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
      * A loss that draws randomness (dropout) from the step's key, [TrainLoss]:
      * `keyedLoss { model, batch, key -> Losses.mse(model(batch.inputs(), key), batch.targets()) }`.
      */
-    fun keyedLoss(loss: (model: Module, batch: B, key: Key) -> Tensor) {
+    fun keyedLoss(loss: (model: Layer, batch: B, key: Key) -> Tensor) {
         this.loss = TrainLoss { m, b, k -> loss(m, b, k) }
     }
 

@@ -6,13 +6,12 @@ import dev.graft.dsl.optim.Schedule
 import dev.graft.runtime.Key
 
 /**
- * Graft's model-tree node, [dev.graft.dsl.Module], under a name Kotlin does not already use:
- * Kotlin imports `java.lang.*` by default, so a bare `Module` means `java.lang.Module` unless
- * `dev.graft.dsl.Module` is imported by name. With `import dev.graft.kotlin.GraftModule` (or
- * `dev.graft.kotlin.*`) a record reads `data class Block(val fc: GraftModule) : GraftModule`.
- * It is an alias, not a new type: a `GraftModule` is a `dev.graft.dsl.Module` everywhere.
+ * The model-tree node [dev.graft.dsl.tree.Layer] under its earlier Kotlin name. `Layer` no longer
+ * collides with anything Kotlin imports by default, so new code imports it directly; this alias
+ * keeps `data class Block(val fc: GraftModule) : GraftModule` compiling. It is an alias, not a new
+ * type: a `GraftModule` is a `Layer` everywhere.
  */
-typealias GraftModule = dev.graft.dsl.Module
+typealias GraftModule = dev.graft.dsl.tree.Layer
 
 /**
  * A random key from an `Int` seed: [Key.of] takes a `Long`, which a literal fills but an `Int`

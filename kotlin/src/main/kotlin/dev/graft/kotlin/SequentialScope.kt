@@ -1,6 +1,6 @@
 package dev.graft.kotlin
 
-import dev.graft.dsl.Module
+import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.nn.Conv1d
 import dev.graft.dsl.nn.Conv2d
 import dev.graft.dsl.nn.ConvOptions
@@ -31,9 +31,9 @@ import dev.graft.runtime.Key
 class SequentialScope internal constructor() {
     private val entries = mutableListOf<Entry>()
 
-    private class Entry(val key: Key?, val random: Boolean, val make: (Key?) -> Module)
+    private class Entry(val key: Key?, val random: Boolean, val make: (Key?) -> Layer)
 
-    private fun add(key: Key?, make: (Key) -> Module) {
+    private fun add(key: Key?, make: (Key) -> Layer) {
         entries += Entry(key, key == null) { k -> make(k!!) }
     }
 
@@ -91,12 +91,12 @@ class SequentialScope internal constructor() {
     fun identity() = layer(Identity())
 
     /** Any module, as it is: a layer built elsewhere, a Kotlin record, a nested [sequential]. */
-    fun layer(module: Module) {
+    fun layer(module: Layer) {
         entries += Entry(null, false) { module }
     }
 
     /** `+module` adds `module` as it is, like [layer]. */
-    operator fun Module.unaryPlus() = layer(this)
+    operator fun Layer.unaryPlus() = layer(this)
 
     internal fun build(key: Key): Sequential {
         val random = entries.count { it.random }

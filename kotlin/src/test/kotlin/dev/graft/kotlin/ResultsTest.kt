@@ -73,7 +73,7 @@ class ResultsTest {
     @Test
     fun `GraftModule is dev graft dsl Module`() {
         val m: GraftModule = sequential { relu() }
-        val asJava: dev.graft.dsl.Module = m
+        val asJava: dev.graft.dsl.tree.Layer = m
         assertEquals(Tensor.zeros(2), asJava(Tensor.of(floatArrayOf(-1f, -2f), 2)))
     }
 }

@@ -1,6 +1,6 @@
 package dev.graft.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
@@ -16,14 +16,14 @@ import dev.graft.runtime.Tensor;
  * the layers' flattened inputs (16, 144, 512) and outputs (16, 32, 64) are multiples of 16 (OFT's
  * block size must divide the Linear's input and the convolutions' output channels) and at least
  * 16 (PiSSA, MiLoRA and LoRA-XS need {@code r ≤ min(out, in)}). The children are declared as
- * {@link Module} so adapters can wrap them.
+ * {@link Layer} so adapters can wrap them.
  *
  * @param conv1 the first convolution
  * @param conv2 the second convolution
  * @param fc the hidden fully connected layer
  * @param head the classifier
  */
-public record DigitsCnn(Module conv1, Module conv2, Module fc, Module head) implements Module {
+public record DigitsCnn(Layer conv1, Layer conv2, Layer fc, Layer head) implements Layer {
   /** Hidden features before the head. */
   public static final int HIDDEN = 64;
 
@@ -43,7 +43,7 @@ public record DigitsCnn(Module conv1, Module conv2, Module fc, Module head) impl
   }
 
   /** This network with another head (the same backbone). */
-  public DigitsCnn withHead(Module newHead) {
+  public DigitsCnn withHead(Layer newHead) {
     return new DigitsCnn(conv1, conv2, fc, newHead);
   }
 

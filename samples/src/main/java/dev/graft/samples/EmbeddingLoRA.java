@@ -1,6 +1,6 @@
 package dev.graft.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.AdapterConfig;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.LoraWrapper;
@@ -67,7 +67,7 @@ public record EmbeddingLoRA(Embedding base, Tensor loraA, Tensor loraB, double s
 
   /** A plain table holding {@code W + s·A·B}. */
   @Override
-  public Module merge() {
+  public Layer merge() {
     return new Embedding(base.weight().plus(loraA.matmul(loraB).times((float) scale)));
   }
 

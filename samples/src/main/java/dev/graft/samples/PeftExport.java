@@ -1,6 +1,6 @@
 package dev.graft.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.ModuleNames;
 import dev.graft.dsl.io.PeftAdapters;
@@ -24,7 +24,7 @@ import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -53,7 +53,7 @@ public final class PeftExport {
   private PeftExport() {}
 
   /** The two-layer model, with PyTorch's module names {@code enc} and {@code dec}. */
-  public record Two(Module enc, Module dec) implements Module {
+  public record Two(Layer enc, Layer dec) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return dec.apply(enc.apply(x).relu());
@@ -111,7 +111,7 @@ public final class PeftExport {
   }
 
   /** A model of one convolution named {@code conv}, as PyTorch would name it. */
-  public record OneConv(Module conv) implements Module {
+  public record OneConv(Layer conv) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return conv.apply(x);
@@ -128,7 +128,7 @@ public final class PeftExport {
 
   private static void writeWeights(Net net, java.nio.file.Path file) {
     Map<String, Tensor> weights = new LinkedHashMap<>();         // PyTorch's state_dict names
-    for (Path p : Tree.paths(net.module())) {
+    for (KeyPath p : Tree.paths(net.module())) {
       weights.put(ModuleNames.dotted(p), Tree.leaf(net.module(), p));
     }
     Safetensors.write(file, weights);
@@ -138,9 +138,9 @@ public final class PeftExport {
   static Net adapted(Net base, AdapterFactory factory, int rank, double alpha) {
     Net net = base.freeze().lora(LoraSpec.builder().rank(rank).alpha(alpha)
         .wrappers(List.of(factory)).build());
-    Module m = net.module();
+    Layer m = net.module();
     int i = 0;
-    for (Path p : net.trainablePaths()) {
+    for (KeyPath p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(11).foldIn(i++), t.shape()).times(0.3f)));
     }

@@ -1,6 +1,6 @@
 package dev.graft.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.optim.AdamW;
 import dev.graft.dsl.optim.Schedule;
@@ -155,7 +155,7 @@ public final class ShootOut {
     return LabeledBatch.split(data.images(), data.labels(), options.batch());
   }
 
-  private static double accuracy(Module model, Digits data) {
+  private static double accuracy(Layer model, Digits data) {
     return Losses.accuracy(model.apply(data.images()), data.labels());
   }
 

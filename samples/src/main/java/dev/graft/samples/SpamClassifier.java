@@ -1,6 +1,6 @@
 package dev.graft.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Bert;
 import dev.graft.dsl.nn.Pooling;
 import dev.graft.dsl.nn.SelfAttention;
@@ -19,7 +19,7 @@ import dev.graft.runtime.Tensor;
  * @param bert the encoder
  * @param classifier the head, {@code hidden -> classes}
  */
-public record SpamClassifier(Bert bert, Module classifier) implements Module {
+public record SpamClassifier(Bert bert, Layer classifier) implements Layer {
 
   /** The logits of {@code ids (batch, seq)} with every token real. */
   @Override

@@ -2,7 +2,7 @@ package dev.graft.samples;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftConfigFields;
 import dev.graft.dsl.lora.AdapterFactory;
@@ -218,7 +218,7 @@ public final class SpamMiniLm {
         .shuffle(true).seed(s.seed).name("head only").progressBar(false).build()
         .fit(head, trainFeatures, (m, b) -> Losses.softmaxCrossEntropy(m.apply(b.hidden()),
             b.labels()));
-    Module trainedHead = hr.net().module();
+    Layer trainedHead = hr.net().module();
     rows.add(new Row("head only", headBefore, evaluateHead(trainedHead, testFeatures),
         hr.net().trainableCount(), seconds(t2)));
     done(rows);
@@ -356,7 +356,7 @@ public final class SpamMiniLm {
     return out;
   }
 
-  private static Metrics evaluateHead(Module head, List<Batch> features) {
+  private static Metrics evaluateHead(Layer head, List<Batch> features) {
     List<Tensor> logits = new ArrayList<>();
     for (Batch b : features) {
       logits.add(head.apply(b.hidden()));

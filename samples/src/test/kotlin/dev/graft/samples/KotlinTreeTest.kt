@@ -1,10 +1,10 @@
 package dev.graft.samples
 
-import dev.graft.dsl.Module
+import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.tree.Lens
 import dev.graft.dsl.tree.Mask
-import dev.graft.dsl.tree.Path
+import dev.graft.dsl.tree.KeyPath
 import dev.graft.dsl.tree.Tree
 import dev.graft.runtime.Key
 import dev.graft.runtime.Tensor
@@ -15,21 +15,21 @@ import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** A Kotlin module: a tensor leaf and a child declared as [Module], so it may be wrapped. */
+/** A Kotlin module: a tensor leaf and a child declared as [Layer], so it may be wrapped. */
 @JvmRecord
-data class Scaled(val gain: Tensor, val inner: Module) : Module {
+data class Scaled(val gain: Tensor, val inner: Layer) : Layer {
     override fun apply(x: Tensor): Tensor = inner(x) * gain
 }
 
 /** A Kotlin container: a list of children and a static name. */
 @JvmRecord
-data class Chain(val layers: List<Module>, val name: String) : Module {
+data class Chain(val layers: List<Layer>, val name: String) : Layer {
     override fun apply(x: Tensor): Tensor = layers.fold(x) { h, layer -> layer(h) }
 }
 
 /** A child declared concretely: the tree refuses to wrap it. */
 @JvmRecord
-data class Pinned(val fc: Linear) : Module {
+data class Pinned(val fc: Linear) : Layer {
     override fun apply(x: Tensor): Tensor = fc(x)
 }
 
@@ -48,7 +48,7 @@ class KotlinTreeTest {
             listOf("layers/0/weight", "layers/0/bias", "layers/1/gain", "layers/1/inner/weight"),
             Tree.paths(model).map { it.toString() },
         )
-        assertEquals(listOf(Path.root(), Path.of("layers/0"), Path.of("layers/1"), Path.of("layers/1/inner")),
+        assertEquals(listOf(KeyPath.root(), KeyPath.of("layers/0"), KeyPath.of("layers/1"), KeyPath.of("layers/1/inner")),
             Tree.nodes(model))
         assertEquals(3 * 4 + 4 + 2 + 4 * 2L, Tree.parameterCount(model))
         assertTrue(Tree.summary(model).contains("layers/1/inner/weight"))
@@ -67,7 +67,7 @@ class KotlinTreeTest {
     }
 
     @Test
-    fun `wrapping a child declared as Module and refusing a concrete one`() {
+    fun `wrapping a child declared as Layer and refusing a concrete one`() {
         val wrapped = Tree.at(model, { it.layers[0] }, Scaled(vec(3f, 3f, 3f, 3f), model.layers[0]))
         val x = Tensor.ones(1, 3)
         assertTrue(wrapped(x).allClose(model.layers[1](model.layers[0](x) * 3f), 1e-5, 1e-5))
@@ -76,8 +76,8 @@ class KotlinTreeTest {
         val e = assertThrows(IllegalArgumentException::class.java) {
             Tree.at(pinned, { it.fc }, Scaled(vec(1f, 1f), pinned.fc))
         }
-        assertTrue(e.message!!.contains("declare the component as Module to allow wrapping"), e.message)
-        assertTrue(!Tree.accepts(pinned, Path.of("fc"), Scaled(vec(1f), pinned.fc)))
+        assertTrue(e.message!!.contains("declare the component as Layer to allow wrapping"), e.message)
+        assertTrue(!Tree.accepts(pinned, KeyPath.of("fc"), Scaled(vec(1f), pinned.fc)))
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.LabeledBatch;
 import dev.graft.runtime.Tensor;
@@ -17,7 +17,7 @@ import org.apache.spark.serializer.KryoRegistrator;
 /**
  * Teaches Spark's Kryo serializer Graft's types, so they can sit in RDDs, broadcasts and task
  * results: a {@link Tensor} is its shape and raw float32 bytes; {@link Batch} and {@link
- * LabeledBatch} are their tensors (and labels); any {@link Module} is written by {@link
+ * LabeledBatch} are their tensors (and labels); any {@link Layer} is written by {@link
  * TreeCodec}. Records are not something Kryo can build itself, hence these serializers. {@link
  * GraftSpark#configure} installs it ({@code spark.kryo.registrator}).
  */
@@ -34,7 +34,7 @@ public final class GraftKryoRegistrator implements KryoRegistrator {
     kryo.register(float[].class);
     kryo.register(int[].class);
     kryo.register(byte[].class);
-    kryo.addDefaultSerializer(Module.class, new ModuleSerializer());
+    kryo.addDefaultSerializer(Layer.class, new ModuleSerializer());
   }
 
   private static final class TensorSerializer extends Serializer<Tensor> {
@@ -92,22 +92,22 @@ public final class GraftKryoRegistrator implements KryoRegistrator {
     }
   }
 
-  private static final class ModuleSerializer extends Serializer<Module> {
+  private static final class ModuleSerializer extends Serializer<Layer> {
     ModuleSerializer() {
       setImmutable(true);
     }
 
     @Override
-    public void write(Kryo kryo, Output output, Module m) {
+    public void write(Kryo kryo, Output output, Layer m) {
       byte[] bytes = TreeCodec.encode(m);
       output.writeInt(bytes.length);
       output.writeBytes(bytes);
     }
 
     @Override
-    public Module read(Kryo kryo, Input input, Class<Module> type) {
+    public Layer read(Kryo kryo, Input input, Class<Layer> type) {
       int n = input.readInt();
-      return TreeCodec.decode(input.readBytes(n), Module.class);
+      return TreeCodec.decode(input.readBytes(n), Layer.class);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.spark;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.train.TrainLoss;
 import dev.graft.runtime.Tensor;
 import java.io.Serializable;
@@ -32,6 +32,6 @@ public interface SerializableLoss<B> extends TrainLoss<B>, Serializable {
   @FunctionalInterface
   interface Deterministic<B> extends Serializable {
     /** The scalar loss of {@code model} on {@code batch}. */
-    Tensor apply(Module model, B batch);
+    Tensor apply(Layer model, B batch);
   }
 }

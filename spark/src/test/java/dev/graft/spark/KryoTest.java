@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.LabeledBatch;
@@ -50,7 +50,7 @@ class KryoTest {
   @Test
   void moduleTreesGoThroughTheCodec() {
     Net net = Models.dora(2);
-    Module back = roundTrip(KRYO, net.module());
+    Layer back = roundTrip(KRYO, net.module());
     assertTrue(Tree.equals(net.module(), back));
   }
 

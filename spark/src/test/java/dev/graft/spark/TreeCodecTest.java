@@ -9,7 +9,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.Activation;
@@ -32,7 +32,7 @@ class TreeCodecTest {
   @Test
   void loraNetRoundTripsWithEqualLeavesAndOutputs() {
     Net net = Models.lora(1);
-    Module copy = TreeCodec.decode(TreeCodec.encode(net.module()), Module.class);
+    Layer copy = TreeCodec.decode(TreeCodec.encode(net.module()), Layer.class);
     assertTrue(Tree.equals(net.module(), copy));
     Tensor x = Random.normal(Key.of(2), 5, Models.IN);
     assertEquals(net.apply(x), copy.apply(x));
@@ -54,7 +54,7 @@ class TreeCodecTest {
     Sequential model = Sequential.of(
         Conv2d.create(1, 4, 3, ConvOptions.defaults().stride(2).padding(1), k[0]),
         Mlp.create(new int[] {4, 8, 2}, Activation.GELU, k[1]));
-    Module copy = TreeCodec.decode(TreeCodec.encode(model), Module.class);
+    Layer copy = TreeCodec.decode(TreeCodec.encode(model), Layer.class);
     assertTrue(Tree.equals(model, copy));
     Tensor x = Random.normal(Key.of(4), 2, 1, 6, 6);
     Tensor want = model.layers().get(0).apply(x);
@@ -66,7 +66,7 @@ class TreeCodecTest {
   @Test
   void sharedTensorsStaySharedAfterDecoding() {
     Net net = Models.vera(5);
-    Module copy = TreeCodec.decode(TreeCodec.encode(net.module()), Module.class);
+    Layer copy = TreeCodec.decode(TreeCodec.encode(net.module()), Layer.class);
     Sequential s = (Sequential) copy;
     VeRALinear a = (VeRALinear) s.layers().get(0);
     VeRALinear b = (VeRALinear) s.layers().get(2);
@@ -111,7 +111,7 @@ class TreeCodecTest {
   }
 
   /** A module that is neither a record nor Serializable. */
-  static final class Opaque implements Module {
+  static final class Opaque implements Layer {
     private final float gain = 2f;
 
     @Override
@@ -138,6 +138,6 @@ class TreeCodecTest {
         () -> TreeCodec.decode(cut));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> TreeCodec.decode(TreeCodec.encode(Tensor.ones(2)), Module.class));
+        () -> TreeCodec.decode(TreeCodec.encode(Tensor.ones(2)), Layer.class));
   }
 }

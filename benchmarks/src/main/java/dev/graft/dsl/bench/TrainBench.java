@@ -1,6 +1,6 @@
 package dev.graft.dsl.bench;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
@@ -137,7 +137,7 @@ public final class TrainBench {
   /** The base MLP: {@code layers} Linear layers (PyTorch init) with ReLU between them. */
   Sequential base() {
     Key[] keys = Key.of(0).split(layers);
-    List<Module> mods = new ArrayList<>();
+    List<Layer> mods = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
       mods.add(Linear.create(width, width, keys[i]));
       if (i < layers - 1) {
@@ -245,9 +245,9 @@ public final class TrainBench {
     Net withB = adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
         (p, t) -> p.toString().endsWith("loraB")
             ? Random.normal(key.foldIn(p.toString().hashCode()), t.shape()).times(0.02f) : t));
-    Module adaptedModel = withB.module();
-    Module merged = withB.merge().module();
-    Module plain = base();
+    Layer adaptedModel = withB.module();
+    Layer merged = withB.merge().module();
+    Layer plain = base();
     workloads.put("merge.unmerged_fwd", () -> adaptedModel.apply(x));
     workloads.put("merge.merged_fwd", () -> merged.apply(x));
     workloads.put("merge.base_fwd", () -> plain.apply(x));
@@ -364,9 +364,9 @@ public final class TrainBench {
     Net withB = adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
         (p, t) -> p.toString().endsWith("loraB")
             ? Random.normal(key.foldIn(p.toString().hashCode()), t.shape()).times(0.02f) : t));
-    Module adaptedModel = withB.module();
-    Module merged = withB.merge().module();
-    Module plain = base();
+    Layer adaptedModel = withB.module();
+    Layer merged = withB.merge().module();
+    Layer plain = base();
     double tu = time(() -> adaptedModel.apply(x));
     double tm = time(() -> merged.apply(x));
     double tb = time(() -> plain.apply(x));

@@ -1,6 +1,6 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
@@ -61,7 +61,7 @@ final class PeftFields {
    * The shape PEFT stores field {@code field} of a wrapper over {@code base} in, given the field's
    * value {@code value} as Graft holds it.
    */
-  static int[] fileShape(Module base, String field, Tensor value) {
+  static int[] fileShape(Layer base, String field, Tensor value) {
     int[] s = value.shape();
     boolean conv = base instanceof ConvLayer;
     switch (field) {

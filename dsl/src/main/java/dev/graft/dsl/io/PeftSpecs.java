@@ -3,7 +3,7 @@ package dev.graft.dsl.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
@@ -23,7 +23,7 @@ import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ final class PeftSpecs {
   private PeftSpecs() {}
 
   /** The specs for {@code config} (read from {@code file}) over the plain model {@code tree}. */
-  static List<LoraSpec> of(java.nio.file.Path file, JsonNode config, Module tree) {
+  static List<LoraSpec> of(java.nio.file.Path file, JsonNode config, Layer tree) {
     JsonNode typeNode = config.get("peft_type");
     String type = typeNode != null && typeNode.isTextual() ? typeNode.textValue() : null;
     if (type == null) {
@@ -68,25 +68,25 @@ final class PeftSpecs {
       throw new IllegalStateException("loadOnto: the net already holds adapters; start from the"
           + " plain model, or use loadAdapter on a net adapted like the file");
     }
-    List<Path> layers = targets(file, config, tree);
+    List<KeyPath> layers = targets(file, config, tree);
     if (layers.isEmpty()) {
       throw bad(file, "\"target_modules\" " + config.get("target_modules") + " names no Linear or"
           + " Conv layer of the model");
     }
-    Map<Path, AdapterFactory> factories = new LinkedHashMap<>();
+    Map<KeyPath, AdapterFactory> factories = new LinkedHashMap<>();
     Map<Object, AdapterFactory> made = new LinkedHashMap<>(); // one factory per option set
-    for (Path p : layers) {
-      factories.put(p, factory(file, config, type, (Module) Tree.get(tree, p), p, made));
+    for (KeyPath p : layers) {
+      factories.put(p, factory(file, config, type, (Layer) Tree.get(tree, p), p, made));
     }
     PeftPatterns rankPattern = PeftPatterns.read(file, config, "rank_pattern");
     PeftPatterns alphaPattern = PeftPatterns.read(file, config, "alpha_pattern");
     String alphaField = type.equals(AdapterKinds.LOKR) ? "alpha" : "lora_alpha";
     // Group by (factory, rank, alpha): one spec each.
-    Map<List<Object>, List<Path>> groups = new LinkedHashMap<>();
+    Map<List<Object>, List<KeyPath>> groups = new LinkedHashMap<>();
     Map<List<Object>, LoraSpec.Builder> builders = new LinkedHashMap<>();
-    for (Path p : layers) {
+    for (KeyPath p : layers) {
       String name = ModuleNames.dotted(p);
-      int rank = rank(file, config, type, rankPattern, name, (Module) Tree.get(tree, p));
+      int rank = rank(file, config, type, rankPattern, name, (Layer) Tree.get(tree, p));
       double alpha = number(file, alphaPattern.lookup(name), config.get(alphaField), alphaField,
           8.0);
       AdapterFactory f = factories.get(p);
@@ -96,9 +96,9 @@ final class PeftSpecs {
           .wrappers(List.of(f)).dropout(dropout(config)));
     }
     List<LoraSpec> out = new ArrayList<>();
-    for (Map.Entry<List<Object>, List<Path>> g : groups.entrySet()) {
+    for (Map.Entry<List<Object>, List<KeyPath>> g : groups.entrySet()) {
       List<String> quoted = new ArrayList<>();
-      for (Path p : g.getValue()) {
+      for (KeyPath p : g.getValue()) {
         quoted.add(java.util.regex.Pattern.quote(p.toString()));
       }
       out.add(builders.get(g.getKey()).target("^(?:" + String.join("|", quoted) + ")$").build());
@@ -107,14 +107,14 @@ final class PeftSpecs {
   }
 
   /** The Linear and Conv layers PEFT would adapt, in tree order. */
-  private static List<Path> targets(java.nio.file.Path file, JsonNode config, Module tree) {
+  private static List<KeyPath> targets(java.nio.file.Path file, JsonNode config, Layer tree) {
     Matcher include = matcher(file, config, "target_modules");
     Matcher exclude = matcher(file, config, "exclude_modules");
     if (include == null) {
       throw bad(file, "has no \"target_modules\"");
     }
-    Set<Path> out = new LinkedHashSet<>();
-    for (Path p : Tree.nodes(tree)) {
+    Set<KeyPath> out = new LinkedHashSet<>();
+    for (KeyPath p : Tree.nodes(tree)) {
       if (p.isRoot()) {
         continue;
       }
@@ -179,7 +179,7 @@ final class PeftSpecs {
   }
 
   private static AdapterFactory factory(java.nio.file.Path file, JsonNode config, String type,
-      Module layer, Path path, Map<Object, AdapterFactory> made) {
+      Layer layer, KeyPath path, Map<Object, AdapterFactory> made) {
     boolean conv = layer instanceof ConvLayer;
     switch (type) {
       case AdapterKinds.LORA -> {
@@ -266,7 +266,7 @@ final class PeftSpecs {
   }
 
   private static int rank(java.nio.file.Path file, JsonNode config, String type,
-      PeftPatterns rankPattern, String name, Module layer) {
+      PeftPatterns rankPattern, String name, Layer layer) {
     if (type.equals(AdapterKinds.IA3)) {
       return 1; // IA3 has no rank
     }

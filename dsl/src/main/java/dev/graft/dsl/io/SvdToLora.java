@@ -1,6 +1,6 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraWrapper;
@@ -10,7 +10,7 @@ import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.SvdInit;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -29,10 +29,10 @@ final class SvdToLora {
   private SvdToLora() {}
 
   static Net convert(Net net, Net original) {
-    Module tree = net.module();
-    Module orig = original.module();
-    Module out = tree;
-    for (Map.Entry<Path, LoraWrapper> e : net.adapters().entrySet()) {
+    Layer tree = net.module();
+    Layer orig = original.module();
+    Layer out = tree;
+    for (Map.Entry<KeyPath, LoraWrapper> e : net.adapters().entrySet()) {
       LoraWrapper w = e.getValue();
       if (w instanceof MiLoRAConv || w instanceof PiSSAConv) {
         throw new IllegalArgumentException("relativeTo: the " + w.getClass().getSimpleName()

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import java.util.List;
 
 /**
@@ -13,20 +13,20 @@ public interface AdapterFactory {
   String name();
 
   /** Whether this factory can wrap {@code layer} (never another wrapper). */
-  boolean appliesTo(Module layer);
+  boolean appliesTo(Layer layer);
 
   /**
    * The adapter around {@code base}. Throws {@link IllegalArgumentException} for a rank or shape
    * the layer cannot take; the caller adds the layer's path to the message.
    */
-  LoraWrapper create(Module base, AdapterConfig config);
+  LoraWrapper create(Layer base, AdapterConfig config);
 
   /**
    * Called once per {@code lora} call with every base this factory is about to wrap, before any
    * {@link #create}; returns the factory to use for them. Adapters that share state across layers
    * (VeRA's shared random projections) build it here. The default returns {@code this}.
    */
-  default AdapterFactory prepare(List<Module> bases, AdapterConfig config) {
+  default AdapterFactory prepare(List<Layer> bases, AdapterConfig config) {
     return this;
   }
 
@@ -34,8 +34,8 @@ public interface AdapterFactory {
    * A factory from a name, a type test and a constructor function: the short way to register a
    * custom adapter.
    */
-  static AdapterFactory of(String name, java.util.function.Predicate<Module> appliesTo,
-      java.util.function.BiFunction<Module, AdapterConfig, LoraWrapper> create) {
+  static AdapterFactory of(String name, java.util.function.Predicate<Layer> appliesTo,
+      java.util.function.BiFunction<Layer, AdapterConfig, LoraWrapper> create) {
     return new AdapterFactory() {
       @Override
       public String name() {
@@ -43,12 +43,12 @@ public interface AdapterFactory {
       }
 
       @Override
-      public boolean appliesTo(Module layer) {
+      public boolean appliesTo(Layer layer) {
         return !(layer instanceof LoraWrapper) && appliesTo.test(layer);
       }
 
       @Override
-      public LoraWrapper create(Module base, AdapterConfig config) {
+      public LoraWrapper create(Layer base, AdapterConfig config) {
         return create.apply(base, config);
       }
 

@@ -1,7 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Layer;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param active the names of the net's active adapters (some may not adapt this layer)
  * @param names every adapter name of the net, in the order they were added
  */
-public record AdapterSet(Module base, Map<String, LoraWrapper> adapters, List<String> active,
+public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<String> active,
     List<String> names) implements LoraWrapper {
 
   /** The row label of {@code Net.apply(x, adapterPerRow)} that means "no adapter". */
@@ -132,7 +132,7 @@ public record AdapterSet(Module base, Map<String, LoraWrapper> adapters, List<St
    * with one, and {@code base + Σ (mergedᵢ − base)} leaf by leaf with several.
    */
   @Override
-  public Module merge() {
+  public Layer merge() {
     List<LoraWrapper> on = acting();
     if (on.isEmpty()) {
       return base;
@@ -140,11 +140,11 @@ public record AdapterSet(Module base, Map<String, LoraWrapper> adapters, List<St
     if (on.size() == 1) {
       return on.get(0).merge();
     }
-    List<Module> merged = new ArrayList<>();
+    List<Layer> merged = new ArrayList<>();
     for (LoraWrapper w : on) {
       merged.add(w.merge());
     }
-    return Tree.mapWithPath(base, (Path p, Tensor t) -> {
+    return Tree.mapWithPath(base, (KeyPath p, Tensor t) -> {
       Tensor sum = t;
       for (int i = 0; i < merged.size(); i++) {
         Object m = Tree.get(merged.get(i), p);
@@ -177,7 +177,7 @@ public record AdapterSet(Module base, Map<String, LoraWrapper> adapters, List<St
    * (the base for {@value #BASE} or for a name this layer does not hold); see {@link
    * RoutedAdapterSet}.
    */
-  public Module routed(List<String> rows) {
+  public Layer routed(List<String> rows) {
     return new RoutedAdapterSet(this, rows);
   }
 }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -71,7 +71,7 @@ public record DoRAConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor loraMa
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     Tensor flat = DoRAMagnitude.merged(loraMagnitude, ConvLowRank.flatWeight(base), loraA, loraB,
         scale);
     return base.withWeight(ConvLowRank.asKernel(base, flat));

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -68,7 +68,7 @@ public record DoRALinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraMag
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(DoRAMagnitude.merged(loraMagnitude, base.weight(), loraA, loraB,
         scale));
   }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Tensor;
 import java.util.List;
@@ -38,7 +38,7 @@ public record IA3Linear(Linear base, Tensor ia3L) implements LoraWrapper {
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     Tensor b = base.bias();
     return base.withParams(RowScale.onRows(base.weight(), ia3L), b == null ? null : b.times(ia3L));
   }

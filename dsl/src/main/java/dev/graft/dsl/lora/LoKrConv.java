@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -58,7 +58,7 @@ public record LoKrConv(ConvLayer base, Tensor lokrW1, Tensor lokrW2, double scal
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return ConvLowRank.mergeDelta(base, flatDelta());
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
@@ -78,7 +78,7 @@ public record LoKrLinear(Linear base, Tensor lokrW1, Tensor lokrW2, double scale
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(base.weight().plus(Kronecker.cropped(lokrW1, lokrW2,
         base.outFeatures(), base.inFeatures()).times((float) scale)));
   }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -14,14 +14,14 @@ import dev.graft.runtime.Tensor;
  * existing input. Init ({@link Init}): as LoRA by default — {@code A} kaiming-uniform (bound
  * {@code 1/√in}) and {@code B = 0}, so it starts as zero — or LeCun-normal on both {@code A} and
  * {@code B} (brainstate's default, {@link #brainstate}). Every leaf trains: {@code r·(in + out)}
- * parameters. It is a {@link Module}, not a {@link LoraWrapper}: there is nothing to merge into.
+ * parameters. It is a {@link Layer}, not a {@link LoraWrapper}: there is nothing to merge into.
  *
  * @param loraA the down projection {@code (r, in)}
  * @param loraB the up projection {@code (out, r)}
  * @param alpha the scaling numerator {@code α}, as given
  * @param scaling how {@code α} becomes the scale {@code s}
  */
-public record LoRA(Tensor loraA, Tensor loraB, double alpha, Scaling scaling) implements Module {
+public record LoRA(Tensor loraA, Tensor loraB, double alpha, Scaling scaling) implements Layer {
 
   /** How {@link #create} initializes the factors. */
   public enum Init {

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.GroupedLayer;
 import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.runtime.Init;
@@ -81,7 +81,7 @@ public record LoRAGroupedLinear(GroupedLinear base, Tensor loraA, Tensor loraB, 
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return new GroupedLinear(base.weight().plus(LowRank.product(loraA, loraB, scale)),
         base.bias());
   }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -57,7 +57,7 @@ public record LoRAXSConv(ConvLayer base, Tensor loraA, Tensor loraB, Tensor lora
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return ConvLowRank.mergeDelta(base, LowRank.product(loraB.matmul(loraR), loraA, scale));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -57,7 +57,7 @@ public record LoRAXSLinear(Linear base, Tensor loraA, Tensor loraB, Tensor loraR
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(base.weight().plus(LowRank.product(loraB.matmul(loraR), loraA, scale)));
   }
 

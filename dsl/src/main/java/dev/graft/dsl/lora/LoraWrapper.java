@@ -1,7 +1,7 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Layer;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Collections;
@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * An adapter grafted onto a base layer: the extension point every zoo class implements, and the
- * one a user's own adapter implements too. A wrapper is a {@link Module} (usually a record) whose
+ * one a user's own adapter implements too. A wrapper is a {@link Layer} (usually a record) whose
  * components are its base layer, its adapter tensors and static configuration.
  *
  * <p>A wrapper is immutable and always the unmerged, enabled adapter: {@link #merge()} gives the
@@ -30,12 +30,12 @@ import java.util.Set;
  *       leaf of the wrapper (the base's weights, frozen factors) stays frozen.
  * </ul>
  */
-public interface LoraWrapper extends Module {
+public interface LoraWrapper extends Layer {
   /** The wrapped layer as the adapter sees it (for PiSSA/MiLoRA, the residual layer). */
-  Module base();
+  Layer base();
 
   /** A plain layer of the base's type whose outputs equal this wrapper's. */
-  Module merge();
+  Layer merge();
 
   /**
    * Names of this wrapper's own {@code Tensor} components that are trainable (for example {@code
@@ -50,7 +50,7 @@ public interface LoraWrapper extends Module {
   default long trainableCount() {
     long n = 0;
     for (String f : adapterFields()) {
-      n += Tree.leaf(this, Path.of(f)).size();
+      n += Tree.leaf(this, KeyPath.of(f)).size();
     }
     return n;
   }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -43,7 +43,7 @@ public interface LowRankConvAdapter extends LoraWrapper {
 
   /** The kernel {@code W + s·B A} reshaped back, same bias and geometry. */
   @Override
-  default Module merge() {
+  default Layer merge() {
     return ConvLowRank.mergeDelta(base(), LowRank.product(loraB(), loraA(), scale()));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -43,7 +43,7 @@ public interface LowRankLinearAdapter extends LoraWrapper {
 
   /** {@code W + s·B A}, same bias. */
   @Override
-  default Module merge() {
+  default Layer merge() {
     return base().withWeight(base().weight().plus(LowRank.product(loraB(), loraA(), scale())));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -48,7 +48,7 @@ public record OFTLinear(Linear base, Tensor oftS) implements LoraWrapper {
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(OFTBlocks.rotateWeight(base.weight(), oftS));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
@@ -131,7 +131,7 @@ public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Te
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(base.weight().plus(delta()));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
@@ -143,7 +143,7 @@ public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Ten
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(base.weight().plus(delta()));
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -124,7 +124,7 @@ public record PeftOFTLinear(Linear base, Tensor oftR, int blockSize, boolean blo
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return base.withWeight(BlockRotation.applyRight(base.weight(), rotations(), true));
   }
 

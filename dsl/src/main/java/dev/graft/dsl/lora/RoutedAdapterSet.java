@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param set the layer's adapters
  * @param rows the adapter name of each row of the batch
  */
-public record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Module {
+public record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
   /** Copies the rows. */
   public RoutedAdapterSet {
     rows = List.copyOf(rows);
@@ -62,7 +62,7 @@ public record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Mod
     return Tensor.concat(parts, 0).take(inverse);
   }
 
-  private Module through(String name) {
+  private Layer through(String name) {
     return name.equals(AdapterSet.BASE) ? set.base() : set.adapters().get(name);
   }
 }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -62,7 +62,7 @@ public record VeRAConv(ConvLayer base, Tensor veraA, Tensor veraB, Tensor lambda
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     return ConvLowRank.mergeDelta(base, LowRank.product(scaledB(), scaledA(), 1.0));
   }
 

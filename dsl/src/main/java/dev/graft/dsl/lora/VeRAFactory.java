@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -17,18 +17,18 @@ final class VeRAFactory implements AdapterFactory {
   /** How an adapter is built from its base, its config and the shared projections. */
   @FunctionalInterface
   interface Builder {
-    LoraWrapper build(Module base, AdapterConfig config, VeRAProjections shared);
+    LoraWrapper build(Layer base, AdapterConfig config, VeRAProjections shared);
   }
 
   private final String name;
-  private final Predicate<Module> kind;
-  private final ToIntFunction<Module> outOf;
-  private final ToIntFunction<Module> inOf;
+  private final Predicate<Layer> kind;
+  private final ToIntFunction<Layer> outOf;
+  private final ToIntFunction<Layer> inOf;
   private final Builder builder;
   private final @Nullable VeRAProjections shared;
 
-  VeRAFactory(String name, Predicate<Module> kind, ToIntFunction<Module> outOf,
-      ToIntFunction<Module> inOf, Builder builder, @Nullable VeRAProjections shared) {
+  VeRAFactory(String name, Predicate<Layer> kind, ToIntFunction<Layer> outOf,
+      ToIntFunction<Layer> inOf, Builder builder, @Nullable VeRAProjections shared) {
     this.name = name;
     this.kind = kind;
     this.outOf = outOf;
@@ -43,16 +43,16 @@ final class VeRAFactory implements AdapterFactory {
   }
 
   @Override
-  public boolean appliesTo(Module layer) {
+  public boolean appliesTo(Layer layer) {
     return !(layer instanceof LoraWrapper) && kind.test(layer);
   }
 
   @Override
-  public AdapterFactory prepare(List<Module> bases, AdapterConfig config) {
+  public AdapterFactory prepare(List<Layer> bases, AdapterConfig config) {
     LowRank.checkRank(name, config.rank());
     int inMax = 0;
     int outMax = 0;
-    for (Module base : bases) {
+    for (Layer base : bases) {
       if (!appliesTo(base)) {
         throw new IllegalArgumentException(name + ": cannot wrap "
             + base.getClass().getSimpleName());
@@ -69,7 +69,7 @@ final class VeRAFactory implements AdapterFactory {
   }
 
   @Override
-  public LoraWrapper create(Module base, AdapterConfig config) {
+  public LoraWrapper create(Layer base, AdapterConfig config) {
     LowRank.checkRank(name, config.rank());
     VeRAProjections p = shared;
     if (p == null) {

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -67,7 +67,7 @@ public record VeRALinear(Linear base, Tensor veraA, Tensor veraB, Tensor lambdaB
   }
 
   @Override
-  public Module merge() {
+  public Layer merge() {
     Tensor a = VeRAProjections.sliceA(veraA, base.inFeatures());
     Tensor b = VeRAProjections.sliceB(veraB, base.outFeatures());
     return base.withWeight(base.weight().plus(

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 import java.util.function.UnaryOperator;
 
@@ -36,7 +36,7 @@ public enum Activation implements UnaryOperator<Tensor> {
   }
 
   /** The same nonlinearity as a parameterless layer. */
-  public Module module() {
+  public Layer module() {
     return switch (this) {
       case RELU -> new Relu();
       case GELU -> new Gelu();

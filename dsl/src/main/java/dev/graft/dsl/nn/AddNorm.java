@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 
@@ -8,12 +8,12 @@ import dev.graft.runtime.Tensor;
  * The post-LN residual block of a BERT layer ({@code BertSelfOutput}, {@code BertOutput}):
  * {@code LayerNorm(dense(x) + residual)}. The component names are Hugging Face's, so the tree's
  * paths are its parameter names ({@code attention/output/LayerNorm/weight}); both children are
- * declared as {@link Module} so an adapter can wrap {@code dense}.
+ * declared as {@link Layer} so an adapter can wrap {@code dense}.
  *
  * @param dense the projection of the block's input, {@code in -> hidden}
  * @param LayerNorm the normalization over {@code hidden} after the residual sum
  */
-public record AddNorm(Module dense, Module LayerNorm) implements Module {
+public record AddNorm(Layer dense, Layer LayerNorm) implements Layer {
 
   /** A block from {@code in} to {@code hidden} features; LayerNorm with {@code eps}. */
   public static AddNorm create(int in, int hidden, float eps, Key key) {

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param embeddings word, position and token type embeddings with their LayerNorm
  * @param encoder the encoder layers
  */
-public record Bert(BertEmbeddings embeddings, BertEncoder encoder) implements Module {
+public record Bert(BertEmbeddings embeddings, BertEncoder encoder) implements Layer {
   /** Weights some exports carry that are not parameters of this tree; they are skipped. */
   private static final List<String> IGNORED = List.of("embeddings.position_ids", "pooler.");
 

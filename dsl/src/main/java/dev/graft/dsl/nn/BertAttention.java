@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param output the output projection, residual sum and LayerNorm
  */
 public record BertAttention(SelfAttention self, AddNorm output)
-    implements dev.graft.dsl.Module {
+    implements dev.graft.dsl.tree.Layer {
 
   /** A block of {@code hidden} features in {@code heads} heads; LayerNorm with {@code eps}. */
   public static BertAttention create(int hidden, int heads, float eps, Key key) {

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param token_type_embeddings the segment table {@code (typeVocab, hidden)}
  * @param LayerNorm the normalization of the sum
  */
-public record BertEmbeddings(Module word_embeddings, Module position_embeddings,
-    Module token_type_embeddings, Module LayerNorm) implements Module {
+public record BertEmbeddings(Layer word_embeddings, Layer position_embeddings,
+    Layer token_type_embeddings, Layer LayerNorm) implements Layer {
 
   /** Tables drawn from {@code N(0, 1)} as {@link Embedding#create}; LayerNorm with {@code eps}. */
   public static BertEmbeddings create(int vocab, int hidden, int maxPositions, int typeVocab,

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param layer the layers in order (an immutable copy)
  */
-public record BertEncoder(List<BertLayer> layer) implements dev.graft.dsl.Module {
+public record BertEncoder(List<BertLayer> layer) implements dev.graft.dsl.tree.Layer {
 
   /** Copies the layers into an immutable list. */
   public BertEncoder {

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param output the feed-forward projection back, residual sum and LayerNorm
  */
 public record BertLayer(BertAttention attention, Intermediate intermediate, AddNorm output)
-    implements dev.graft.dsl.Module {
+    implements dev.graft.dsl.tree.Layer {
 
   /** A layer of the given sizes, initialized as {@link Linear} and {@link LayerNorm} are. */
   public static BertLayer create(int hidden, int heads, int intermediateSize, float eps,

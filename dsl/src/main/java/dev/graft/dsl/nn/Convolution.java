@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * rebuild the same layer type with new parameters. The accessors of the geometry's settings and
  * the forward pass are default methods, so the six layer records only hold their parts.
  */
-public interface Convolution extends Module {
+public interface Convolution extends Layer {
   /** The kernel, {@code (·, ·, *kernel)} in the family's layout. */
   Tensor weight();
 

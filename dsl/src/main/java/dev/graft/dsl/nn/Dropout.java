@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param rate probability of zeroing an element, in {@code [0, 1)}
  */
-public record Dropout(float rate) implements Module {
+public record Dropout(float rate) implements Layer {
 
   /** Validates {@code rate} is in {@code [0, 1)}. */
   public Dropout {

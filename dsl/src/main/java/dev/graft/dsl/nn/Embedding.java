@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * @param weight the {@code (num, dim)} table
  */
-public record Embedding(Tensor weight) implements Module {
+public record Embedding(Tensor weight) implements Layer {
 
   /** Validates that {@code weight} is a matrix. */
   public Embedding {

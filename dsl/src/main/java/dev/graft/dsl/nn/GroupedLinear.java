@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;

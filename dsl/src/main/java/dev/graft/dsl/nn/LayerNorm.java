@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param bias the elementwise shift of the same shape, or {@code null}
  * @param eps added to the variance for stability
  */
-public record LayerNorm(Tensor weight, @Nullable Tensor bias, float eps) implements Module {
+public record LayerNorm(Tensor weight, @Nullable Tensor bias, float eps) implements Layer {
   /** PyTorch's default {@code eps}. */
   public static final float DEFAULT_EPS = 1e-5f;
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param weight the {@code (out, in)} matrix
  * @param bias the {@code (out,)} offset, or {@code null} for none
  */
-public record Linear(Tensor weight, @Nullable Tensor bias) implements Module {
+public record Linear(Tensor weight, @Nullable Tensor bias) implements Layer {
 
   /** Validates that {@code weight} is a matrix and {@code bias} matches its rows. */
   public Linear {

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A multi-layer perceptron: its layers applied in order with {@code activation} between them and
- * none after the last. The layers are declared as {@link Module} so an adapter can take a
+ * none after the last. The layers are declared as {@link Layer} so an adapter can take a
  * {@link Linear}'s place.
  *
  * <p>Initialization ({@link #create}): every layer is a {@link Linear} with PyTorch's default
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param layers the layers in order (an immutable copy), at least one
  * @param activation applied between consecutive layers (static configuration)
  */
-public record Mlp(List<Module> layers, Activation activation) implements Module {
+public record Mlp(List<Layer> layers, Activation activation) implements Layer {
 
   /** Copies {@code layers} into an immutable list and checks there is at least one. */
   public Mlp {
@@ -40,7 +40,7 @@ public record Mlp(List<Module> layers, Activation activation) implements Module 
     }
     int n = widths.length - 1;
     Key[] keys = key.split(n);
-    List<Module> layers = new ArrayList<>(n);
+    List<Layer> layers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       layers.add(Linear.create(widths[i], widths[i + 1], keys[i]));
     }

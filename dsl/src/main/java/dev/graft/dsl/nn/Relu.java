@@ -1,10 +1,10 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 
 /** The rectifier {@code max(x, 0)} as a layer, for {@link Sequential}; no parameters. */
-public record Relu() implements Module {
+public record Relu() implements Layer {
   /** {@code max(x, 0)}, elementwise. */
   @Override
   public Tensor apply(Tensor x) {

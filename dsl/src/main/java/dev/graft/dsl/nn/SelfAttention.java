@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * All heads of all sequences are two batched matmuls; no output projection (BERT's is in the
  * layer's output block).
  *
- * <p>The projections are declared as {@link Module} so an adapter (LoRA on query and value) can
+ * <p>The projections are declared as {@link Layer} so an adapter (LoRA on query and value) can
  * take a {@link Linear}'s place. Initialization ({@link #create}) is {@link Linear#create} for
  * each projection.
  *
@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param heads the number of heads (static configuration); divides the hidden size
  * @param causal whether position {@code i} may only attend to positions {@code <= i} (decoders)
  */
-public record SelfAttention(Module query, Module key, Module value, int heads, boolean causal)
-    implements Module {
+public record SelfAttention(Layer query, Layer key, Layer value, int heads, boolean causal)
+    implements Layer {
   /**
    * The additive mask value of a position that must not be attended to: large enough that its
    * softmax weight is exactly 0 in float32, finite so that masks add without overflow.

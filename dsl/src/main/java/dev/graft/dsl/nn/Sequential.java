@@ -1,18 +1,18 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Layers applied one after another. The children are declared as {@link Module} so any of them
+ * Layers applied one after another. The children are declared as {@link Layer} so any of them
  * can be replaced (for example by an adapter wrapping it). No parameters of its own.
  *
  * @param layers the layers in order (an immutable copy)
  */
-public record Sequential(List<Module> layers) implements Module {
+public record Sequential(List<Layer> layers) implements Layer {
 
   /** Copies {@code layers} into an immutable list; {@code null} elements are refused. */
   public Sequential {
@@ -20,7 +20,7 @@ public record Sequential(List<Module> layers) implements Module {
   }
 
   /** The given layers in order. */
-  public static Sequential of(Module... layers) {
+  public static Sequential of(Layer... layers) {
     return new Sequential(List.of(layers));
   }
 
@@ -28,7 +28,7 @@ public record Sequential(List<Module> layers) implements Module {
   @Override
   public Tensor apply(Tensor x) {
     Tensor y = x;
-    for (Module m : layers) {
+    for (Layer m : layers) {
       y = m.apply(y);
     }
     return y;

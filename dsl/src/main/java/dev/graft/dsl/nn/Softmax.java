@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 
 /**
@@ -8,7 +8,7 @@ import dev.graft.runtime.Tensor;
  *
  * @param axis the axis that sums to one (negative counts from the end)
  */
-public record Softmax(int axis) implements Module {
+public record Softmax(int axis) implements Layer {
   /** Softmax along the last axis. */
   public Softmax() {
     this(-1);

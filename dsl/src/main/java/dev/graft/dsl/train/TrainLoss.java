@@ -1,6 +1,6 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.function.BiFunction;
@@ -16,10 +16,10 @@ import java.util.function.BiFunction;
 @FunctionalInterface
 public interface TrainLoss<B> {
   /** The scalar loss of {@code model} on {@code batch}, with randomness drawn from {@code key}. */
-  Tensor apply(Module model, B batch, Key key);
+  Tensor apply(Layer model, B batch, Key key);
 
   /** A loss that ignores the key (a deterministic forward pass). */
-  static <B> TrainLoss<B> of(BiFunction<Module, B, Tensor> loss) {
+  static <B> TrainLoss<B> of(BiFunction<Layer, B, Tensor> loss) {
     return (model, batch, key) -> loss.apply(model, batch);
   }
 }

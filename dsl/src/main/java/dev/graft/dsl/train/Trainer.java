@@ -1,6 +1,6 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterDropout;
 import dev.graft.dsl.optim.OptState;
@@ -36,7 +36,7 @@ import org.immutables.value.Value;
  *     .schedule(Schedule.warmupCosine(1e-3, 50, 10 * batches.size()))
  *     .clipNorm(1.0)
  *     .evaluation(net -> Map.of("val", Losses.mse(net.apply(xv), yv).item() * 1.0))
- *     .plotPath(Path.of("loss.png"))
+ *     .plotPath(KeyPath.of("loss.png"))
  *     .build()
  *     .fit(net, batches, (m, b, key) -> Losses.mse(m.apply(b.inputs(), key), b.targets()));
  * }</pre>
@@ -158,7 +158,7 @@ public abstract class Trainer {
   }
 
   /** Trains with a loss that needs no randomness: {@code (model, batch) -> scalar}. */
-  public <B> TrainResult fit(Net net, List<B> batches, BiFunction<Module, B, Tensor> loss) {
+  public <B> TrainResult fit(Net net, List<B> batches, BiFunction<Layer, B, Tensor> loss) {
     return fit(net, batches, TrainLoss.of(loss));
   }
 
@@ -260,10 +260,10 @@ public abstract class Trainer {
   }
 
   /** The trainable leaves of {@code net} by path, in tree order. */
-  private static Map<dev.graft.dsl.tree.Path, Tensor> trainableLeaves(Net net) {
-    Map<dev.graft.dsl.tree.Path, Tensor> all = Tree.leavesByPath(net.module());
-    Map<dev.graft.dsl.tree.Path, Tensor> out = new LinkedHashMap<>();
-    for (dev.graft.dsl.tree.Path p : net.trainablePaths()) {
+  private static Map<dev.graft.dsl.tree.KeyPath, Tensor> trainableLeaves(Net net) {
+    Map<dev.graft.dsl.tree.KeyPath, Tensor> all = Tree.leavesByPath(net.module());
+    Map<dev.graft.dsl.tree.KeyPath, Tensor> out = new LinkedHashMap<>();
+    for (dev.graft.dsl.tree.KeyPath p : net.trainablePaths()) {
       out.put(p, all.get(p));
     }
     return out;

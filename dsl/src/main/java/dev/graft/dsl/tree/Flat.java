@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 
@@ -11,7 +10,7 @@ import java.util.List;
  * @param leaves the leaves in tree order (unmodifiable)
  * @param structure everything but the leaves
  */
-public record Flat<T extends Module>(List<Tensor> leaves, TreeDef<T> structure) {
+public record Flat<T extends Layer>(List<Tensor> leaves, TreeDef<T> structure) {
   /** Copies {@code leaves} into an immutable list. */
   public Flat {
     leaves = List.copyOf(leaves);

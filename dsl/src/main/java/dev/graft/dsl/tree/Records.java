@@ -1,17 +1,16 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.Map;
 
 /**
- * The one generic mechanism behind {@link Module#children()} and {@link Module#withChildren}:
+ * The one generic mechanism behind {@link Layer#children()} and {@link Layer#withChildren}:
  * reads a record's child components and rebuilds the record through its canonical constructor,
  * with what it learns about each class cached (method handles, declared types).
  *
- * <p>A component is a child when its declared type is {@code Tensor}, a {@code Module} type, or a
+ * <p>A component is a child when its declared type is {@code Tensor}, a {@code Layer} type, or a
  * {@code List} / {@code Map<String, ?>} of those (nested as deep as you like); any other component
  * (numbers, enums, strings, functions, arrays) is static configuration, kept as-is on rebuild. A
  * {@code null} child component is absent. A module that is not a record has no children if it is a
@@ -43,7 +42,7 @@ public final class Records {
    * The children of {@code module} by component name, in component order, without null
    * components (an unmodifiable map).
    */
-  public static Map<String, Object> children(Module module) {
+  public static Map<String, Object> children(Layer module) {
     Class<?> type = module.getClass();
     if (type.isRecord()) {
       return Collections.unmodifiableMap(RecordShape.of(type).children(module));
@@ -57,7 +56,7 @@ public final class Records {
    * value, static configuration is copied. Each value must fit the component's declared type.
    * Exceptions from the record's constructor (its validation) propagate.
    */
-  public static Module rebuild(Module module, Map<String, ?> children) {
+  public static Layer rebuild(Layer module, Map<String, ?> children) {
     Class<?> type = module.getClass();
     if (!type.isRecord()) {
       requireOpaque(module, "withChildren");
@@ -87,20 +86,20 @@ public final class Records {
       }
       args[c.index()] = v;
     }
-    return (Module) shape.construct(args);
+    return (Layer) shape.construct(args);
   }
 
-  private static void requireOpaque(Module module, String method) {
+  private static void requireOpaque(Layer module, String method) {
     if (!OPAQUE.get(module.getClass())) {
       throw new IllegalStateException(module.getClass().getName()
-          + " is a Module but not a record and has fields: make it a record, or override "
+          + " is a Layer but not a record and has fields: make it a record, or override "
           + method + "() and its partner (children / withChildren) so the tree can see its"
           + " children");
     }
   }
 
   /** Whether {@code module} is read by the generic record mechanism (not by its own override). */
-  static boolean generic(Module module) {
+  static boolean generic(Layer module) {
     return GENERIC.get(module.getClass());
   }
 
@@ -109,7 +108,7 @@ public final class Records {
     protected Boolean computeValue(Class<?> type) {
       try {
         return type.isRecord()
-            && type.getMethod("children").getDeclaringClass() == Module.class;
+            && type.getMethod("children").getDeclaringClass() == Layer.class;
       } catch (NoSuchMethodException e) {
         return false;
       }

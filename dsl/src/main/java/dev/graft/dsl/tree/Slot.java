@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.GenericArrayType;
@@ -47,8 +46,8 @@ sealed interface Slot {
         return null;
       }
       String m = "declared as " + name(declared) + ", found " + describe(value);
-      if (value instanceof Module && bound != Module.class) {
-        m += "; declare the component as Module to allow wrapping";
+      if (value instanceof Layer && bound != Layer.class) {
+        m += "; declare the component as Layer to allow wrapping";
       }
       return m;
     }
@@ -108,7 +107,7 @@ sealed interface Slot {
 
     @Override
     public @Nullable String misfit(Object value) {
-      if (value instanceof Tensor || value instanceof Module) {
+      if (value instanceof Tensor || value instanceof Layer) {
         return null;
       }
       if (value instanceof List<?>) {
@@ -117,7 +116,7 @@ sealed interface Slot {
       if (value instanceof Map<?, ?>) {
         return new Dict(this, Map.class).misfit(value);
       }
-      return "expected a Tensor, a Module, or a List or Map of them, found " + describe(value);
+      return "expected a Tensor, a Layer, or a List or Map of them, found " + describe(value);
     }
   }
 
@@ -130,7 +129,7 @@ sealed interface Slot {
     if (raw == Tensor.class) {
       return new Leaf(type);
     }
-    if (Module.class.isAssignableFrom(raw)) {
+    if (Layer.class.isAssignableFrom(raw)) {
       return new Node(raw, type);
     }
     if (raw.isArray() && holdsTreeValues(raw.getComponentType())) {
@@ -167,7 +166,7 @@ sealed interface Slot {
   }
 
   private static boolean holdsTreeValues(Class<?> c) {
-    return c == Tensor.class || Module.class.isAssignableFrom(c);
+    return c == Tensor.class || Layer.class.isAssignableFrom(c);
   }
 
   private static Type upper(Type t) {

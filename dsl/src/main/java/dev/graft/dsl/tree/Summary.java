@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.util.Locale;
@@ -10,15 +9,15 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
-  static String of(Module tree) {
-    Map<Path, Tensor> leaves = Tree.leavesByPath(tree);
+  static String of(Layer tree) {
+    Map<KeyPath, Tensor> leaves = Tree.leavesByPath(tree);
     String[][] rows = new String[leaves.size()][];
     int wPath = "path".length();
     int wShape = "shape".length();
     int wCount = "params".length();
     long total = 0;
     int i = 0;
-    for (Map.Entry<Path, Tensor> e : leaves.entrySet()) {
+    for (Map.Entry<KeyPath, Tensor> e : leaves.entrySet()) {
       long n = e.getValue().size();
       total += n;
       rows[i] = new String[] {e.getKey().toString(), Shapes.format(e.getValue().shape()),

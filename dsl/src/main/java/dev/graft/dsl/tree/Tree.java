@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Operations on model trees: a {@link Module} root whose record components are its children
+ * Operations on model trees: a {@link Layer} root whose record components are its children
  * (see {@link Records}), with {@link Tensor} leaves. Order is always the same: component order,
  * list order, map keys sorted. Nothing is mutated: every update returns a new tree that shares
  * every node and leaf it did not have to rebuild, and returns the very same tree when nothing
@@ -32,9 +31,9 @@ public final class Tree {
   // ------------------------------------------------------------------ reading
 
   /** The leaves, in tree order. */
-  public static List<Tensor> leaves(Module tree) {
+  public static List<Tensor> leaves(Layer tree) {
     List<Tensor> out = new ArrayList<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> {
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
       if (n instanceof Tensor t) {
         out.add(t);
       }
@@ -43,9 +42,9 @@ public final class Tree {
   }
 
   /** The paths of the leaves, in tree order (aligned with {@link #leaves}). */
-  public static List<Path> paths(Module tree) {
-    List<Path> out = new ArrayList<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> {
+  public static List<KeyPath> paths(Layer tree) {
+    List<KeyPath> out = new ArrayList<>();
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
       if (n instanceof Tensor) {
         out.add(p);
       }
@@ -54,9 +53,9 @@ public final class Tree {
   }
 
   /** The leaves by path, in tree order. */
-  public static Map<Path, Tensor> leavesByPath(Module tree) {
-    Map<Path, Tensor> out = new LinkedHashMap<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> {
+  public static Map<KeyPath, Tensor> leavesByPath(Layer tree) {
+    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
       if (n instanceof Tensor t) {
         out.put(p, t);
       }
@@ -64,15 +63,15 @@ public final class Tree {
     return Collections.unmodifiableMap(out);
   }
 
-  /** The paths of every {@link Module} node, the root ({@code ""}) first, in pre-order. */
-  public static List<Path> nodes(Module tree) {
-    return nodes(tree, Module.class);
+  /** The paths of every {@link Layer} node, the root ({@code ""}) first, in pre-order. */
+  public static List<KeyPath> nodes(Layer tree) {
+    return nodes(tree, Layer.class);
   }
 
   /** The paths of every node that is an instance of {@code type}, in pre-order. */
-  public static List<Path> nodes(Module tree, Class<?> type) {
-    List<Path> out = new ArrayList<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> {
+  public static List<KeyPath> nodes(Layer tree, Class<?> type) {
+    List<KeyPath> out = new ArrayList<>();
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
       if (type.isInstance(n)) {
         out.add(p);
       }
@@ -84,12 +83,12 @@ public final class Tree {
    * The node or leaf at {@code path}. A path that does not exist is an error naming it, the
    * nearest existing prefix and that prefix's children.
    */
-  public static Object get(Module tree, Path path) {
+  public static Object get(Layer tree, KeyPath path) {
     return Nodes.get(tree, path, "Tree.get");
   }
 
   /** The leaf at {@code path}; an error if the path is missing or holds a node. */
-  public static Tensor leaf(Module tree, Path path) {
+  public static Tensor leaf(Layer tree, KeyPath path) {
     Object n = Nodes.get(tree, path, "Tree.leaf");
     if (n instanceof Tensor t) {
       return t;
@@ -99,12 +98,12 @@ public final class Tree {
   }
 
   /** Number of leaves. */
-  public static int leafCount(Module tree) {
+  public static int leafCount(Layer tree) {
     return leaves(tree).size();
   }
 
   /** Total number of scalar parameters over all leaves. */
-  public static long parameterCount(Module tree) {
+  public static long parameterCount(Layer tree) {
     long n = 0;
     for (Tensor t : leaves(tree)) {
       n += t.size();
@@ -118,49 +117,49 @@ public final class Tree {
    * The tree with the node or leaf at {@code path} replaced by {@code value}; every other node and
    * leaf is the same object as before. {@code value} must fit the declared type of the position.
    */
-  public static <T extends Module> T set(T tree, Path path, Object value) {
+  public static <T extends Layer> T set(T tree, KeyPath path, Object value) {
     return cast(Nodes.update(tree, path, old -> value, "Tree.set"));
   }
 
   /** The tree with the node or leaf at {@code path} replaced by {@code f} of it. */
-  public static <T extends Module> T update(T tree, Path path, UnaryOperator<Object> f) {
+  public static <T extends Layer> T update(T tree, KeyPath path, UnaryOperator<Object> f) {
     return cast(Nodes.update(tree, path, f, "Tree.update"));
   }
 
   /** Every leaf replaced by {@code f} of it; with the identity, the same tree comes back. */
-  public static <T extends Module> T map(T tree, UnaryOperator<Tensor> f) {
-    return cast(Nodes.transform(tree, Path.root(), (p, t) -> f.apply(t), null, "Tree.map"));
+  public static <T extends Layer> T map(T tree, UnaryOperator<Tensor> f) {
+    return cast(Nodes.transform(tree, KeyPath.root(), (p, t) -> f.apply(t), null, "Tree.map"));
   }
 
   /** Every leaf replaced by {@code f} of its path and itself. */
-  public static <T extends Module> T mapWithPath(T tree, BiFunction<Path, Tensor, Tensor> f) {
-    return cast(Nodes.transform(tree, Path.root(), f::apply, null, "Tree.mapWithPath"));
+  public static <T extends Layer> T mapWithPath(T tree, BiFunction<KeyPath, Tensor, Tensor> f) {
+    return cast(Nodes.transform(tree, KeyPath.root(), f::apply, null, "Tree.mapWithPath"));
   }
 
   /**
    * The tree with the leaves at the given paths replaced (in one pass); each path must exist and
    * hold a leaf. With the tree's own leaves, the same tree comes back.
    */
-  public static <T extends Module> T combine(T tree, Map<Path, Tensor> leaves) {
+  public static <T extends Layer> T combine(T tree, Map<KeyPath, Tensor> leaves) {
     if (leaves.isEmpty()) {
       return tree;
     }
-    Set<Path> only = new HashSet<>();
-    for (Path p : leaves.keySet()) {
+    Set<KeyPath> only = new HashSet<>();
+    for (KeyPath p : leaves.keySet()) {
       if (!(Nodes.get(tree, p, "Tree.combine") instanceof Tensor)) {
         throw new IllegalArgumentException("Tree.combine: '" + p + "' holds "
             + Slot.describe(Nodes.get(tree, p, "Tree.combine")) + ", not a leaf");
       }
       only.addAll(p.prefixes());
     }
-    return cast(Nodes.transform(tree, Path.root(), (p, t) -> {
+    return cast(Nodes.transform(tree, KeyPath.root(), (p, t) -> {
       Tensor r = leaves.get(p);
       return r == null ? t : r;
     }, only, "Tree.combine"));
   }
 
   /** The tree a partition came from, with its selected leaves (exactly the original tree). */
-  public static <T extends Module> T combine(Partition<T> partition) {
+  public static <T extends Layer> T combine(Partition<T> partition) {
     return partition.combine();
   }
 
@@ -168,10 +167,10 @@ public final class Tree {
    * Splits the leaves by {@code mask}: the selected ones by path, and the whole tree to put them
    * back into. See {@link Partition} for why this is not two trees with holes.
    */
-  public static <T extends Module> Partition<T> partition(T tree, Mask mask) {
-    Set<Path> chosen = mask.resolve(tree);
-    Map<Path, Tensor> selected = new LinkedHashMap<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> {
+  public static <T extends Layer> Partition<T> partition(T tree, Mask mask) {
+    Set<KeyPath> chosen = mask.resolve(tree);
+    Map<KeyPath, Tensor> selected = new LinkedHashMap<>();
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
       if (n instanceof Tensor t && chosen.contains(p)) {
         selected.put(p, t);
       }
@@ -180,13 +179,13 @@ public final class Tree {
   }
 
   /** The leaves and the structure to rebuild the tree from (possibly other) leaves. */
-  public static <T extends Module> Flat<T> flatten(T tree) {
-    List<Path> paths = paths(tree);
+  public static <T extends Layer> Flat<T> flatten(T tree) {
+    List<KeyPath> paths = paths(tree);
     return new Flat<>(leaves(tree), new TreeDef<>(tree, paths));
   }
 
   /** The tree of {@code structure} with {@code leaves} in tree order; counts must agree. */
-  public static <T extends Module> T unflatten(TreeDef<T> structure, List<Tensor> leaves) {
+  public static <T extends Layer> T unflatten(TreeDef<T> structure, List<Tensor> leaves) {
     return structure.unflatten(leaves);
   }
 
@@ -197,23 +196,23 @@ public final class Tree {
    * ({@code m -> m.layers().get(0).weight()}), which is found by identity and replaced. A selector
    * whose result is not in the tree, or sits at several positions (a shared node), is an error.
    */
-  public static <T extends Module> T at(T tree, Function<? super T, ?> selector,
+  public static <T extends Layer> T at(T tree, Function<? super T, ?> selector,
       Object replacement) {
-    Path p = locate(tree, selector.apply(tree), "Tree.at");
+    KeyPath p = locate(tree, selector.apply(tree), "Tree.at");
     return cast(Nodes.update(tree, p, old -> replacement, "Tree.at"));
   }
 
   /** The path at which {@code node} itself (by identity) sits in {@code tree}. */
-  public static Path pathOf(Module tree, Object node) {
+  public static KeyPath pathOf(Layer tree, Object node) {
     return locate(tree, node, "Tree.pathOf");
   }
 
-  static Path locate(Object tree, @Nullable Object node, String op) {
+  static KeyPath locate(Object tree, @Nullable Object node, String op) {
     if (node == null) {
       throw new IllegalArgumentException(op + ": the selector returned null; it must return a node"
           + " or leaf of the tree, e.g. m -> m.layers().get(0).weight()");
     }
-    List<Path> found = Nodes.find(tree, node);
+    List<KeyPath> found = Nodes.find(tree, node);
     if (found.isEmpty()) {
       throw new IllegalArgumentException(op + ": " + Slot.describe(node)
           + (node instanceof Tensor ? "" : " (" + brief(node) + ")") + " is not a node of this " + Slot.name(tree.getClass()) + "; nodes are found by"
@@ -223,7 +222,7 @@ public final class Tree {
     if (found.size() > 1) {
       throw new IllegalArgumentException(op + ": " + Slot.describe(node)
           + " sits at several positions " + found + " (a shared node); use Tree.set with one"
-          + " Path");
+          + " KeyPath");
     }
     return found.get(0);
   }
@@ -240,7 +239,7 @@ public final class Tree {
    * element type of a list or map, or {@code Object} for children of non-record modules; the
    * root's class for the root.
    */
-  public static Type componentType(Module tree, Path path) {
+  public static Type componentType(Layer tree, KeyPath path) {
     if (path.isRoot()) {
       return tree.getClass();
     }
@@ -251,7 +250,7 @@ public final class Tree {
    * Whether {@link #set}{@code (tree, path, value)} would accept {@code value}'s type (a path
    * that does not exist is an error, as for {@code set}).
    */
-  public static boolean accepts(Module tree, Path path, @Nullable Object value) {
+  public static boolean accepts(Layer tree, KeyPath path, @Nullable Object value) {
     return Nodes.fits(tree, path, value, "Tree.accepts");
   }
 
@@ -259,7 +258,7 @@ public final class Tree {
    * Throws the same error {@link #set} would if {@code value} does not fit the position at
    * {@code path} (for adapter code to call before wrapping).
    */
-  public static void checkAccepts(Module tree, Path path, @Nullable Object value) {
+  public static void checkAccepts(Layer tree, KeyPath path, @Nullable Object value) {
     if (path.isRoot()) {
       Nodes.checkRoot(tree, value, "Tree.checkAccepts");
       return;
@@ -277,12 +276,12 @@ public final class Tree {
    * order, equal static configuration (arrays by content, functions by identity) and equal
    * leaves ({@link Tensor#equals}). Non-record modules compare their children only.
    */
-  public static boolean equals(Module a, Module b) {
+  public static boolean equals(Layer a, Layer b) {
     return Nodes.same(a, b, Tensor::equals);
   }
 
   /** A printable table of leaf paths, shapes and parameter counts, with totals. */
-  public static String summary(Module tree) {
+  public static String summary(Layer tree) {
     return Summary.of(tree);
   }
 
@@ -291,8 +290,8 @@ public final class Tree {
     return (T) o;
   }
 
-  private static List<Path> leafPathsUnder(Object node, Path at) {
-    List<Path> out = new ArrayList<>();
+  private static List<KeyPath> leafPathsUnder(Object node, KeyPath at) {
+    List<KeyPath> out = new ArrayList<>();
     Nodes.walk(node, at, (p, n) -> {
       if (n instanceof Tensor) {
         out.add(p);

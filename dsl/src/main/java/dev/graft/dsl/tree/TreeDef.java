@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -13,17 +12,17 @@ import org.jspecify.annotations.Nullable;
  * the template must stay a valid tree); unflattening replaces every leaf. Two structures are equal
  * when their trees are equal ignoring leaf values.
  */
-public final class TreeDef<T extends Module> {
+public final class TreeDef<T extends Layer> {
   private final T template;
-  private final List<Path> paths;
+  private final List<KeyPath> paths;
 
-  TreeDef(T template, List<Path> paths) {
+  TreeDef(T template, List<KeyPath> paths) {
     this.template = template;
     this.paths = List.copyOf(paths);
   }
 
   /** The leaf paths, in tree order. */
-  public List<Path> paths() {
+  public List<KeyPath> paths() {
     return paths;
   }
 
@@ -43,7 +42,7 @@ public final class TreeDef<T extends Module> {
           + " structure has " + paths.size() + " leaves, got " + leaves.size());
     }
     int[] next = {0};
-    Object out = Nodes.transform(template, Path.root(), (p, old) -> {
+    Object out = Nodes.transform(template, KeyPath.root(), (p, old) -> {
       Tensor t = leaves.get(next[0]++);
       if (t == null) {
         throw new IllegalArgumentException("TreeDef.unflatten: leaf " + (next[0] - 1) + " (for '"

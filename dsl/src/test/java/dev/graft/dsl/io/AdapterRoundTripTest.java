@@ -12,12 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.CheckpointFixtures.Zoo;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRALinear;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -56,7 +56,7 @@ class AdapterRoundTripTest {
     roundTrip(zoo, convs(2), adapted(convs(2), zoo.conv(), zoo.rank(), 3.0), zoo.convPeftType());
   }
 
-  private void roundTrip(Zoo zoo, Module base, Net fresh, String peftType) throws IOException {
+  private void roundTrip(Zoo zoo, Layer base, Net fresh, String peftType) throws IOException {
     Net trained = perturbed(fresh, 42);
     assertFalse(Tree.equals(trained.module(), fresh.module()), "the perturbation changed nothing");
 
@@ -69,7 +69,7 @@ class AdapterRoundTripTest {
     // Keys: exactly PEFT's, one per saved tensor of each adapted layer, and the shared ones.
     TensorFile file = Safetensors.read(adapter.resolve(PeftAdapters.WEIGHTS));
     Set<String> expected = new TreeSet<>(zoo.sharedKeys());
-    for (Path layer : fresh.adapters().keySet()) {
+    for (KeyPath layer : fresh.adapters().keySet()) {
       for (String suffix : zoo.suffixes()) {
         expected.add("base_model.model." + ModuleNames.dotted(layer) + "." + suffix);
       }
@@ -99,10 +99,10 @@ class AdapterRoundTripTest {
 
   /** The PEFT shapes: conv factors as kernels, IA3 and DoRA vectors as PEFT keeps them. */
   private static void checkShapes(Zoo zoo, Net fresh, TensorFile file) {
-    for (Map.Entry<Path, LoraWrapper> e : fresh.adapters().entrySet()) {
+    for (Map.Entry<KeyPath, LoraWrapper> e : fresh.adapters().entrySet()) {
       String prefix = "base_model.model." + ModuleNames.dotted(e.getKey()) + ".";
-      Module base = e.getValue().base();
-      int[] w = Tree.leaf(base, Path.of("weight")).shape();
+      Layer base = e.getValue().base();
+      int[] w = Tree.leaf(base, KeyPath.of("weight")).shape();
       boolean conv = w.length > 2;
       int[] ones = new int[w.length - 2];
       java.util.Arrays.fill(ones, 1);
@@ -144,7 +144,7 @@ class AdapterRoundTripTest {
 
   @Test
   void mixedMethodsAndGroupedLayersRoundTripAsGraftsOwnType() throws IOException {
-    Module model = dev.graft.dsl.nn.Sequential.of(
+    Layer model = dev.graft.dsl.nn.Sequential.of(
         dev.graft.dsl.nn.GroupedLinear.create(3, 4, 5, true, dev.graft.runtime.Key.of(1)),
         dev.graft.dsl.nn.Linear.create(5, 4, dev.graft.runtime.Key.of(2)),
         dev.graft.dsl.nn.Linear.create(4, 2, dev.graft.runtime.Key.of(3)));
@@ -176,14 +176,14 @@ class AdapterRoundTripTest {
     Net trained = perturbed(adapted(mlp(3), VeRALinear.FACTORY, 2, 2.0), 5);
     java.nio.file.Path whole = dir.resolve("m.safetensors");
     trained.save(whole);
-    Module back = Net.load(whole, adapted(mlp(4), VeRALinear.FACTORY, 2, 2.0).module())
+    Layer back = Net.load(whole, adapted(mlp(4), VeRALinear.FACTORY, 2, 2.0).module())
         .module();
-    assertSame(Tree.leaf(back, Path.of("layers/0/veraA")),
-        Tree.leaf(back, Path.of("layers/2/veraA")));
-    Map<Path, Tensor> before = Tree.leavesByPath(trained.module());
-    Map<Path, Tensor> after = Tree.leavesByPath(back);
-    for (Path p : before.keySet()) {
-      for (Path q : before.keySet()) {
+    assertSame(Tree.leaf(back, KeyPath.of("layers/0/veraA")),
+        Tree.leaf(back, KeyPath.of("layers/2/veraA")));
+    Map<KeyPath, Tensor> before = Tree.leavesByPath(trained.module());
+    Map<KeyPath, Tensor> after = Tree.leavesByPath(back);
+    for (KeyPath p : before.keySet()) {
+      for (KeyPath q : before.keySet()) {
         if (!p.equals(q) && before.get(p) == before.get(q)) {
           assertSame(after.get(p), after.get(q), p + " and " + q + " were one tensor");
         }

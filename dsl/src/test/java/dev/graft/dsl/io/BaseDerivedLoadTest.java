@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
@@ -22,7 +22,7 @@ import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -59,7 +59,7 @@ class BaseDerivedLoadTest {
     Mlp pretrained = mlp(1);
     Tensor x = Random.normal(Key.of(4), 3, 6);
     for (int i = 0; i < 3; i++) {
-      Path layer = Path.of("layers/" + i);
+      KeyPath layer = KeyPath.of("layers/" + i);
       DoRALinear before = (DoRALinear) Tree.get(trained.module(), layer);
       DoRALinear after = (DoRALinear) Tree.get(loaded.module(), layer);
       Linear fresh = (Linear) Tree.get(pretrained, layer);
@@ -94,7 +94,7 @@ class BaseDerivedLoadTest {
   void aTrainedLoraXsRefusesSayingWhy() {
     java.nio.file.Path file = savedPretrained();
     Net trained = perturbed(adapted(LoRAXSLinear.FACTORY), 3);
-    Module before = copy(trained.module());
+    Layer before = copy(trained.module());
     CheckpointException e = assertThrows(CheckpointException.class, () -> trained.loadBase(file));
     assertTrue(e.getMessage().contains("LoRAXSLinear at 'layers/0'")
         && e.getMessage().contains("trained R") && e.getMessage().contains("before training"),

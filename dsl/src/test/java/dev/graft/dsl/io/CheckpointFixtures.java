@@ -1,6 +1,6 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRAConv;
@@ -32,7 +32,7 @@ import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -104,16 +104,16 @@ final class CheckpointFixtures {
   }
 
   /** {@code model} frozen and wrapped by {@code factory} everywhere it applies. */
-  static Net adapted(Module model, AdapterFactory factory, int rank, double alpha) {
+  static Net adapted(Layer model, AdapterFactory factory, int rank, double alpha) {
     return Net.of(model).freeze().lora(LoraSpec.builder().rank(rank).alpha(alpha).seed(11)
         .wrappers(List.of(factory)).build());
   }
 
   /** {@code net} with noise added to every trainable leaf, trainability kept. */
   static Net perturbed(Net net, long seed) {
-    Module m = net.module();
+    Layer m = net.module();
     int i = 0;
-    for (Path p : net.trainablePaths()) {
+    for (KeyPath p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(seed).foldIn(i++), t.shape()).times(0.3f)));
     }
@@ -121,7 +121,7 @@ final class CheckpointFixtures {
   }
 
   /** A deep copy: the same tree with every leaf a fresh tensor of equal values. */
-  static Module copy(Module m) {
+  static Layer copy(Layer m) {
     return Tree.map(m, t -> Tensor.of(t.toArray(), t.shape()));
   }
 }

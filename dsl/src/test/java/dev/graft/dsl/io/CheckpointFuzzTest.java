@@ -14,7 +14,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
@@ -96,8 +96,8 @@ class CheckpointFuzzTest {
     Path good = dir.resolve("good.safetensors");
     trained.save(good);
     byte[] valid = bytes(good);
-    Module target = adapted(mlp(2), VeRALinear.FACTORY, 2, 1.0).module();
-    Module snapshot = copy(target);
+    Layer target = adapted(mlp(2), VeRALinear.FACTORY, 2, 1.0).module();
+    Layer snapshot = copy(target);
     Path file = dir.resolve("fuzz.safetensors");
     int[] outcomes = new int[2];
     qt().withExamples(300).forAll(damaged(valid, headerEnd(valid))).checkAssert(b -> {
@@ -126,7 +126,7 @@ class CheckpointFuzzTest {
     byte[] config = bytes(good.resolve(PeftAdapters.CONFIG));
     byte[] weights = bytes(good.resolve(PeftAdapters.WEIGHTS));
     Net target = adapted(mlp(2), LoRALinear.FACTORY, 2, 4.0);
-    Module snapshot = copy(target.module());
+    Layer snapshot = copy(target.module());
     Path d = dir.resolve("fuzz");
     Path configFile = d.resolve(PeftAdapters.CONFIG);
     Path weightsFile = d.resolve(PeftAdapters.WEIGHTS);

@@ -1,12 +1,13 @@
 package dev.graft.dsl.io;
 
+import dev.graft.dsl.tree.KeyPath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterSet;
@@ -41,7 +42,7 @@ class FrozenAtomicSaveTest {
   @TempDir
   Path dir;
 
-  private static final Module BASE = PeftFixtures.base().module();
+  private static final Layer BASE = PeftFixtures.base().module();
 
   private static LoraSpec spec(AdapterFactory f, int rank) {
     return LoraSpec.builder().rank(rank).alpha(2.0 * rank).wrappers(List.of(f)).build();
@@ -64,7 +65,7 @@ class FrozenAtomicSaveTest {
 
   /** {@code net} with every frozen LoRA-XS factor ({@code loraA}, {@code loraB}) changed. */
   private static Net otherFrozen(Net net, long seed) {
-    Map<dev.graft.dsl.tree.Path, Tensor> changed = new LinkedHashMap<>();
+    Map<KeyPath, Tensor> changed = new LinkedHashMap<>();
     int i = 0;
     for (var e : Tree.leavesByPath(net.module()).entrySet()) {
       String last = e.getKey().name();
@@ -95,8 +96,8 @@ class FrozenAtomicSaveTest {
       assertArrayEquals(want.activate(name).apply(x).toArray(),
           got.activate(name).apply(x).toArray(), 0f, what + ": adapter '" + name + "'");
     }
-    Map<dev.graft.dsl.tree.Path, Tensor> w = Tree.leavesByPath(want.module());
-    Map<dev.graft.dsl.tree.Path, Tensor> g = Tree.leavesByPath(got.module());
+    Map<KeyPath, Tensor> w = Tree.leavesByPath(want.module());
+    Map<KeyPath, Tensor> g = Tree.leavesByPath(got.module());
     assertEquals(w.keySet(), g.keySet(), what + ": the same leaves");
     for (var e : w.entrySet()) {
       assertArrayEquals(e.getValue().shape(), g.get(e.getKey()).shape(), what + " " + e.getKey());

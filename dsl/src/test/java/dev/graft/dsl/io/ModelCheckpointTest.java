@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -44,7 +44,7 @@ class ModelCheckpointTest {
     net.save(file());
     Net back = Net.load(file(), mlp(2));
     assertTrue(Tree.equals(net.module(), back.module()));
-    assertEquals(List.of(Path.of("layers/2/weight"), Path.of("layers/2/bias")),
+    assertEquals(List.of(KeyPath.of("layers/2/weight"), KeyPath.of("layers/2/bias")),
         back.trainablePaths());
     assertFalse(Tree.equals(mlp(1), mlp(2)), "the target tree had other values");
 
@@ -77,8 +77,8 @@ class ModelCheckpointTest {
     assertEquals(Tree.paths(source), back.trainablePaths());
   }
 
-  private void refused(Module tree, String key, String... fragments) {
-    Module before = copy(tree);
+  private void refused(Layer tree, String key, String... fragments) {
+    Layer before = copy(tree);
     CheckpointException e = assertThrows(CheckpointException.class,
         () -> Net.load(file(), tree));
     assertEquals(file(), e.file());
@@ -90,7 +90,7 @@ class ModelCheckpointTest {
     assertTrue(Tree.equals(before, tree));
   }
 
-  private void writeLeaves(Module m, Map<String, String> meta, String drop,
+  private void writeLeaves(Layer m, Map<String, String> meta, String drop,
       Map<String, Tensor> extra) {
     Map<String, Tensor> t = new LinkedHashMap<>();
     Tree.leavesByPath(m).forEach((p, v) -> {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftHandBuiltTest.Entry;
 import dev.graft.dsl.lora.DoRALinear;
@@ -69,7 +69,7 @@ class PeftAdapterErrorsTest {
   /** Loads, expects a refusal naming {@code file}, and checks the net did not change. */
   private <E extends SafetensorsException> E refused(Class<E> type, Net target,
       java.nio.file.Path d, java.nio.file.Path file, String... fragments) {
-    Module before = copy(target.module());
+    Layer before = copy(target.module());
     E e = assertThrows(type, () -> target.loadAdapter(d));
     assertEquals(file, e.file(), e.getMessage());
     assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
@@ -83,7 +83,7 @@ class PeftAdapterErrorsTest {
   @Test
   void theGoodFileLoads() throws IOException {
     Net loaded = net.loadAdapter(write(config("LORA", 1, 2.0, false), good()));
-    assertEquals(9f, Tree.leaf(loaded.module(), dev.graft.dsl.tree.Path.of("layers/1/loraB"))
+    assertEquals(9f, Tree.leaf(loaded.module(), dev.graft.dsl.tree.KeyPath.of("layers/1/loraB"))
         .value(1, 0));
   }
 

@@ -2,7 +2,7 @@ package dev.graft.dsl.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
@@ -35,7 +35,7 @@ final class PeftFixtures {
   private PeftFixtures() {}
 
   /** The model the fixtures were made for: {@code enc = Linear(16, 12)}, {@code dec = Linear(12, 6)}. */
-  record Two(Module enc, Module dec) implements Module {
+  record Two(Layer enc, Layer dec) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return dec.apply(enc.apply(x).relu());

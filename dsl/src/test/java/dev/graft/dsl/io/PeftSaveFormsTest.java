@@ -1,5 +1,6 @@
 package dev.graft.dsl.io;
 
+import dev.graft.dsl.tree.KeyPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -229,7 +230,7 @@ class PeftSaveFormsTest {
       t.keySet().removeIf(k -> k.contains(".dec."));
       Safetensors.write(d.resolve(PeftAdapters.WEIGHTS), t);
       Net net = PeftAdapters.loadOnto(PeftFixtures.base(), d);
-      assertEquals(List.of(dev.graft.dsl.tree.Path.of("enc")), List.copyOf(net.adapters().keySet()),
+      assertEquals(List.of(KeyPath.of("enc")), List.copyOf(net.adapters().keySet()),
           targets);
     }
     Net xs = trained(LoRAXSLinear.FACTORY, 2, 4.0);
@@ -318,7 +319,7 @@ class PeftSaveFormsTest {
   }
 
   /** A plain model with one convolution named {@code conv}. */
-  record OneConv(dev.graft.dsl.Module conv) implements dev.graft.dsl.Module {
+  record OneConv(dev.graft.dsl.tree.Layer conv) implements dev.graft.dsl.tree.Layer {
     @Override
     public Tensor apply(Tensor x) {
       return conv.apply(x);

@@ -4,7 +4,7 @@ import static dev.graft.dsl.lora.ZooLaws.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.ConvOptions;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class PeftLoKrConvTest {
   static ZooLaws.BaseCount count(boolean both) {
-    return (Module base, int r) -> {
+    return (Layer base, int r) -> {
       int[] w = ((ConvLayer) base).weight().shape();
       int kk = Shapes.size(Arrays.copyOfRange(w, 2, w.length));
       int[] o = PeftLoKr.factorization(w[0], -1);

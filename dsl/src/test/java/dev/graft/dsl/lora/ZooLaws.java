@@ -12,7 +12,7 @@ import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.autodiff.GradCheck;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Conv1d;
 import dev.graft.dsl.nn.Conv2d;
@@ -27,7 +27,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -141,7 +141,7 @@ public final class ZooLaws {
    * @param config rank, alpha, dropout 0 and a key
    * @param seed the seed the case was built from
    */
-  public record Case(Module base, Tensor x, int out, int in, AdapterConfig config, long seed) {
+  public record Case(Layer base, Tensor x, int out, int in, AdapterConfig config, long seed) {
     /** A description for failure messages. */
     @Override
     public String toString() {
@@ -163,7 +163,7 @@ public final class ZooLaws {
   }
 
   /** The path of the adapted layer in the small model {@code Sequential(layer, Relu)}. */
-  public static final Path LAYER = Path.of("layers/0");
+  public static final KeyPath LAYER = KeyPath.of("layers/0");
 
   private final AdapterFactory factory;
   private final Kind kind;
@@ -196,7 +196,7 @@ public final class ZooLaws {
   @FunctionalInterface
   public interface BaseCount {
     /** The expected number of trainable parameters for {@code base} at {@code rank}. */
-    long expected(Module base, int rank);
+    long expected(Layer base, int rank);
   }
 
   /** Laws for a factory that wraps Conv1d/2d/3d layers, counted from the base itself. */
@@ -272,24 +272,24 @@ public final class ZooLaws {
   public void appliesOnlyToItsBases() {
     Key k = Key.of(1);
     Linear linear = Linear.create(3, 2, k);
-    List<Module> convs = List.of(Conv1d.create(2, 2, 2, k), Conv2d.create(2, 2, 2, k),
+    List<Layer> convs = List.of(Conv1d.create(2, 2, 2, k), Conv2d.create(2, 2, 2, k),
         Conv3d.create(2, 2, 2, k));
-    List<Module> never = List.of(ConvTranspose1d.create(2, 2, 2, k),
+    List<Layer> never = List.of(ConvTranspose1d.create(2, 2, 2, k),
         ConvTranspose2d.create(2, 2, 2, k), ConvTranspose3d.create(2, 2, 2, k),
         Embedding.create(4, 3, k), new Relu(), Sequential.of(linear),
         LoRALinear.create(linear, new AdapterConfig(1, 1, 0, k)),
         LoRAConv.create((ConvLayer) convs.get(1), new AdapterConfig(1, 1, 0, k)));
-    for (Module m : never) {
+    for (Layer m : never) {
       assertFalse(factory.appliesTo(m), factory.name() + " must not apply to " + m);
     }
     if (kind == Kind.LINEAR) {
       assertTrue(factory.appliesTo(linear), factory.name() + " must apply to " + linear);
-      for (Module c : convs) {
+      for (Layer c : convs) {
         assertFalse(factory.appliesTo(c), factory.name() + " must not apply to " + c);
       }
     } else {
       assertFalse(factory.appliesTo(linear), factory.name() + " must not apply to " + linear);
-      for (Module c : convs) {
+      for (Layer c : convs) {
         assertTrue(factory.appliesTo(c), factory.name() + " must apply to " + c);
       }
     }
@@ -321,7 +321,7 @@ public final class ZooLaws {
     forAll(examples, c -> {
       LoraWrapper w = perturb(wrap(c), Key.of(c.seed()).foldIn(99), perturbation);
       Tensor adapted = w.apply(c.x());
-      Module merged = w.merge();
+      Layer merged = w.merge();
       assertFalse(merged instanceof LoraWrapper, "merge() returned a wrapper, " + c);
       assertSame(c.base().getClass(), merged.getClass(), "merge() type, " + c);
       assertEquals(shapes(c.base()), shapes(merged), "merge() leaf shapes, " + c);
@@ -348,9 +348,9 @@ public final class ZooLaws {
       assertEquals(fields.size(), new HashSet<>(fields).size(),
           "duplicate adapter fields " + fields);
       long n = 0;
-      List<Path> paths = new ArrayList<>();
+      List<KeyPath> paths = new ArrayList<>();
       for (String f : fields) {
-        Object leaf = Tree.get(w, Path.of(f));
+        Object leaf = Tree.get(w, KeyPath.of(f));
         assertInstanceOf(Tensor.class, leaf, factory.name() + " adapter field '" + f + "'");
         n += ((Tensor) leaf).size();
         paths.add(LAYER.child(f));
@@ -431,7 +431,7 @@ public final class ZooLaws {
       List<String> fields = w.adapterFields();
       List<Tensor> at = new ArrayList<>();
       for (String f : fields) {
-        at.add(Tree.leaf(w, Path.of(f)));
+        at.add(Tree.leaf(w, KeyPath.of(f)));
       }
       Function<List<Tensor>, Tensor> f = ts -> withFields(w, fields, ts).apply(c.x());
       GradCheck.Report report = GradCheck.check(f, at, settings);
@@ -484,7 +484,7 @@ public final class ZooLaws {
   }
 
   /** The small model the Net laws use: {@code Sequential(layer, Relu)}. */
-  public static Sequential model(Module layer) {
+  public static Sequential model(Layer layer) {
     return Sequential.of(layer, new Relu());
   }
 
@@ -576,17 +576,17 @@ public final class ZooLaws {
     LoraWrapper out = w;
     int i = 0;
     for (String f : w.adapterFields()) {
-      Tensor t = Tree.leaf(w, Path.of(f));
-      out = Tree.set(out, Path.of(f), t.plus(normal(key.foldIn(i++), t.shape()).times(std)));
+      Tensor t = Tree.leaf(w, KeyPath.of(f));
+      out = Tree.set(out, KeyPath.of(f), t.plus(normal(key.foldIn(i++), t.shape()).times(std)));
     }
     return out;
   }
 
   /** {@code net} with every trainable leaf moved by normal noise; trainability kept. */
   public static Net perturbed(Net net, long seed, float std) {
-    Module m = net.module();
+    Layer m = net.module();
     int i = 0;
-    for (Path p : net.trainablePaths()) {
+    for (KeyPath p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(normal(Key.of(seed).foldIn(i++), t.shape()).times(std)));
     }
@@ -597,7 +597,7 @@ public final class ZooLaws {
   public static List<Tensor> fieldValues(LoraWrapper w) {
     List<Tensor> out = new ArrayList<>();
     for (String f : w.adapterFields()) {
-      out.add(Tree.leaf(w, Path.of(f)));
+      out.add(Tree.leaf(w, KeyPath.of(f)));
     }
     return out;
   }
@@ -606,7 +606,7 @@ public final class ZooLaws {
   public static LoraWrapper withFields(LoraWrapper w, List<String> fields, List<Tensor> values) {
     LoraWrapper out = w;
     for (int i = 0; i < fields.size(); i++) {
-      out = Tree.set(out, Path.of(fields.get(i)), values.get(i));
+      out = Tree.set(out, KeyPath.of(fields.get(i)), values.get(i));
     }
     return out;
   }
@@ -633,9 +633,9 @@ public final class ZooLaws {
     return m;
   }
 
-  private static Map<Path, List<Integer>> shapes(Module m) {
-    Map<Path, List<Integer>> out = new java.util.LinkedHashMap<>();
-    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(m).entrySet()) {
+  private static Map<KeyPath, List<Integer>> shapes(Layer m) {
+    Map<KeyPath, List<Integer>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(m).entrySet()) {
       out.put(e.getKey(), Arrays.stream(e.getValue().shape()).boxed().toList());
     }
     return out;

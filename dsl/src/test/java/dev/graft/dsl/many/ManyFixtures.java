@@ -1,6 +1,6 @@
 package dev.graft.dsl.many;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRAConv;
@@ -28,7 +28,7 @@ import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -101,8 +101,8 @@ final class ManyFixtures {
     int k = 0;
     for (String name : names) {
       Net one = out.activate(name);
-      Module m = one.module();
-      for (Path p : one.trainablePaths()) {
+      Layer m = one.module();
+      for (KeyPath p : one.trainablePaths()) {
         Tensor t = Tree.leaf(m, p);
         m = Tree.set(m, p, t.plus(Random.normal(Key.of(seed).foldIn(k++), t.shape())
             .times(0.3f)));

@@ -3,7 +3,7 @@ package dev.graft.dsl.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +37,7 @@ class ActivationTest {
   void enumAndModuleAgreeWithHandValues(Activation a) {
     Tensor want = expected(a);
     assertTrue(a.apply(X).allClose(want, 1e-5, 1e-6), a + ": " + a.apply(X));
-    Module m = a.module();
+    Layer m = a.module();
     assertTrue(m.apply(X).allClose(want, 1e-5, 1e-6), m + ": " + m.apply(X));
     assertEquals(0, Fixtures.parameterCount(m));
   }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.nn;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.RecordComponent;
 import java.util.List;
@@ -14,7 +14,7 @@ final class Fixtures {
 
   /**
    * Number of parameters, counted as PyTorch's {@code sum(p.numel() for p in m.parameters())}:
-   * the sizes of every Tensor component, recursing into Module, List and Map components.
+   * the sizes of every Tensor component, recursing into Layer, List and Map components.
    */
   static long parameterCount(@Nullable Object node) {
     if (node == null) {
@@ -29,7 +29,7 @@ final class Fixtures {
     if (node instanceof Map<?, ?> map) {
       return map.values().stream().mapToLong(Fixtures::parameterCount).sum();
     }
-    if (node instanceof Module && node.getClass().isRecord()) {
+    if (node instanceof Layer && node.getClass().isRecord()) {
       long n = 0;
       for (RecordComponent rc : node.getClass().getRecordComponents()) {
         try {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
@@ -44,7 +44,7 @@ class MlpTest {
   void passesSplitKeysToItsLayers() {
     Linear id = new Linear(Tensor.of(new float[] {1}, 1, 1), null);
     Dropout d = new Dropout(0.5f);
-    Mlp mlp = new Mlp(List.<Module>of(id, d), Activation.IDENTITY);
+    Mlp mlp = new Mlp(List.<Layer>of(id, d), Activation.IDENTITY);
     Tensor x = Tensor.ones(128, 1);
     Key key = Key.of(6);
     assertEquals(d.apply(x, key.split(2)[1]), mlp.apply(x, key));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class SequentialTest {
 
   @Test
   void holdsAnImmutableCopyAndCountsChildParameters() {
-    List<Module> layers = new ArrayList<>(List.of(Linear.create(10, 5, Key.of(0)), new Relu(),
+    List<Layer> layers = new ArrayList<>(List.of(Linear.create(10, 5, Key.of(0)), new Relu(),
         Linear.create(5, 2, Key.of(1))));
     Sequential s = new Sequential(layers);
     layers.clear();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterDropout;
 import dev.graft.dsl.lora.LoraSpec;
@@ -33,7 +33,7 @@ class AdapterDropoutTrainingTest {
   private static final List<Batch> ONE_BATCH = List.of(new Batch(X, Y));
 
   /** A model that overrides only {@code apply(x)}, as the GUIDE's {@code Classifier} does. */
-  record OnlyApply(Module encoder, Module head) implements Module {
+  record OnlyApply(Layer encoder, Layer head) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return head.apply(encoder.apply(x).relu());
@@ -115,7 +115,7 @@ class AdapterDropoutTrainingTest {
   @Test
   void aLoopOfYourOwnOpensTheScopeAroundValueAndGrad() {
     Net net = ZooLawsAccess.perturbed(adapted(0.5));
-    java.util.function.Function<Module, Tensor> loss = m -> Losses.mse(m.apply(X), Y);
+    java.util.function.Function<Layer, Tensor> loss = m -> Losses.mse(m.apply(X), Y);
     LossAndGrads plain = net.valueAndGrad(loss);
     LossAndGrads dropped = AdapterDropout.training(Key.of(6), () -> net.valueAndGrad(loss));
     assertNotEquals(plain.item(), dropped.item());

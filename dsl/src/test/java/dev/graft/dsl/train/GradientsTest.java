@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autodiff.GradCheck;
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.KeyPath;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class GradientsTest {
   private static final Tensor X = Random.normal(Key.of(1), 6, 4);
   private static final Tensor Y = Random.normal(Key.of(2), 6, 3);
-  private static final Function<Module, Tensor> LOSS = m -> Losses.mse(m.apply(X), Y);
+  private static final Function<Layer, Tensor> LOSS = m -> Losses.mse(m.apply(X), Y);
 
   private static Mlp mlp() {
     return Mlp.create(new int[] {4, 5, 3}, Activation.TANH, Key.of(7));
@@ -37,7 +37,7 @@ class GradientsTest {
 
   private static List<String> gradPaths(Net net) {
     List<String> out = new ArrayList<>();
-    for (Path p : net.valueAndGrad(LOSS).grads().keySet()) {
+    for (KeyPath p : net.valueAndGrad(LOSS).grads().keySet()) {
       out.add(p.toString());
     }
     return out;
@@ -45,9 +45,9 @@ class GradientsTest {
 
   /** Moves every trainable leaf a little so LoRA's zero-initialized B is not zero any more. */
   private static Net perturbed(Net net) {
-    Module m = net.module();
+    Layer m = net.module();
     int i = 0;
-    for (Path p : net.trainablePaths()) {
+    for (KeyPath p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(99).foldIn(i++), t.shape()).times(0.3f)));
     }
@@ -83,7 +83,7 @@ class GradientsTest {
     Net net = perturbed(Net.of(mlp()).freeze().lora(2, 4.0));
     LossAndGrads lg = net.valueAndGrad(LOSS);
     assertEquals(LOSS.apply(net.module()).item(), lg.item(), 0f);
-    for (Map.Entry<Path, Tensor> e : lg.grads().entrySet()) {
+    for (Map.Entry<KeyPath, Tensor> e : lg.grads().entrySet()) {
       assertTrue(Arrays.equals(Tree.leaf(net.module(), e.getKey()).shape(),
           e.getValue().shape()), e.getKey().toString());
     }
@@ -95,8 +95,8 @@ class GradientsTest {
     LossAndGrads lg = net.valueAndGrad(LOSS);
     double worst = 0;
     int checked = 0;
-    for (Map.Entry<Path, Tensor> e : lg.grads().entrySet()) {
-      Path path = e.getKey();
+    for (Map.Entry<KeyPath, Tensor> e : lg.grads().entrySet()) {
+      KeyPath path = e.getKey();
       float[] analytic = e.getValue().toArray();
       Tensor leaf = Tree.leaf(net.module(), path);
       float[] x = leaf.toArray();
@@ -132,7 +132,7 @@ class GradientsTest {
   void theDifferentiatedFunctionPassesGradCheck() {
     Net net = perturbed(Net.of(mlp()).freeze().lora(2, 4.0));
     List<Tensor> leaves = new ArrayList<>();
-    for (Path p : net.trainablePaths()) {
+    for (KeyPath p : net.trainablePaths()) {
       leaves.add(Tree.leaf(net.module(), p));
     }
     GradCheck.assertGradients(Gradients.overTrainable(net, LOSS), leaves);

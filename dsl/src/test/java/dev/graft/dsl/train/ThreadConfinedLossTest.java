@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
@@ -50,7 +50,7 @@ class ThreadConfinedLossTest {
   }
 
   /** The mean squared error over four row blocks of the batch, each block's forward pass on fj. */
-  private static Tensor chunkedLoss(Module m, ForkJoinPool fj) {
+  private static Tensor chunkedLoss(Layer m, ForkJoinPool fj) {
     return fj.submit(() -> IntStream.range(0, 4).parallel()
         .mapToObj(i -> Losses.mse(m.apply(X.slice(0, 4 * i, 4 * i + 4)),
             Y.slice(0, 4 * i, 4 * i + 4)).times(0.25f))

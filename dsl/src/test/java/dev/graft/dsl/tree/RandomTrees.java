@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.tree.TestModules.Block;
 import dev.graft.dsl.tree.TestModules.Custom;
 import dev.graft.dsl.tree.TestModules.Dense;
@@ -48,7 +47,7 @@ final class RandomTrees {
     return new Dense(tensor(), rnd.nextBoolean() ? tensor() : null);
   }
 
-  Module module(int depth) {
+  Layer module(int depth) {
     int kind = depth <= 0 || rnd.nextInt(5) == 0 ? (rnd.nextInt(5) == 0 ? 1 : 0)
         : 2 + rnd.nextInt(6);
     switch (kind) {
@@ -63,7 +62,7 @@ final class RandomTrees {
         return new Seq(list(3, () -> module(depth - 1)), map(3, this::tensor),
             list(2, this::tensor));
       case 4:
-        return new Grid(list(2, () -> this.<Module>list(2, () -> module(depth - 1))),
+        return new Grid(list(2, () -> this.<Layer>list(2, () -> module(depth - 1))),
             map(2, () -> list(2, this::tensor)));
       case 5:
         return new Wrapped(module(depth - 1), tensor());
@@ -74,7 +73,7 @@ final class RandomTrees {
     }
   }
 
-  Module tree() {
+  Layer tree() {
     int depth = 1 + rnd.nextInt(3);
     return rnd.nextInt(4) == 0 ? module(depth)
         : new Seq(list(4, () -> module(depth)), map(3, this::tensor), list(2, this::tensor));
@@ -101,9 +100,9 @@ final class RandomTrees {
   }
 
   /** Every path in the tree (nodes, containers, leaves), the root first. */
-  static List<Path> allPaths(Object tree) {
-    List<Path> out = new ArrayList<>();
-    Nodes.walk(tree, Path.root(), (p, n) -> out.add(p));
+  static List<KeyPath> allPaths(Object tree) {
+    List<KeyPath> out = new ArrayList<>();
+    Nodes.walk(tree, KeyPath.root(), (p, n) -> out.add(p));
     return out;
   }
 
@@ -121,7 +120,7 @@ final class RandomTrees {
     if (node instanceof Tensor t) {
       return copy(t);
     }
-    if (node instanceof Module m) {
+    if (node instanceof Layer m) {
       return Tree.map(m, RandomTrees::copy);
     }
     if (node instanceof List<?> l) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.Module;
 import dev.graft.dsl.tree.TestModules.Block;
 import dev.graft.dsl.tree.TestModules.Dense;
 import dev.graft.dsl.tree.TestModules.Relu;
@@ -16,7 +15,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** The generic record mechanism behind {@link Module#children()} and {@code withChildren}. */
+/** The generic record mechanism behind {@link Layer#children()} and {@code withChildren}. */
 class RecordsTest {
   private final Block block = new Block(new Dense(t(1), null), new Dense(t(2), t(3)), 7, "b",
       new float[] {1f}, UnaryOperator.identity());
@@ -49,7 +48,7 @@ class RecordsTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> block.withChildren(Map.of("norm", new Relu())));
     assertTrue(e.getMessage().contains("declared as Dense, found a Relu"), e.getMessage());
-    Module lambda = x -> x;
+    Layer lambda = x -> x;
     assertSame(lambda, lambda.withChildren(Map.of()));
     assertThrows(IllegalArgumentException.class, () -> lambda.withChildren(Map.of("w", t(1))));
   }
@@ -61,7 +60,7 @@ class RecordsTest {
   }
 
   /** An activation written as an enum. */
-  enum Act implements Module {
+  enum Act implements Layer {
     RELU;
 
     @Override

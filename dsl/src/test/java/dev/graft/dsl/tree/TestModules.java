@@ -1,6 +1,5 @@
 package dev.graft.dsl.tree;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,7 @@ final class TestModules {
   private TestModules() {}
 
   /** A layer with a weight leaf and an optional bias. */
-  record Dense(Tensor weight, @Nullable Tensor bias) implements Module {
+  record Dense(Tensor weight, @Nullable Tensor bias) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -21,7 +20,7 @@ final class TestModules {
   }
 
   /** A layer that validates its weight at construction, as real layers do. */
-  record Checked(Tensor weight) implements Module {
+  record Checked(Tensor weight) implements Layer {
     Checked {
       if (weight.ndim() != 2) {
         throw new IllegalArgumentException("Checked: weight must have 2 dims, got "
@@ -36,8 +35,8 @@ final class TestModules {
   }
 
   /** A block with a wrappable child, a concretely typed child and static configuration. */
-  record Block(Module fc, Dense norm, int width, String name, float[] scales,
-      UnaryOperator<Tensor> act) implements Module {
+  record Block(Layer fc, Dense norm, int width, String name, float[] scales,
+      UnaryOperator<Tensor> act) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -45,8 +44,8 @@ final class TestModules {
   }
 
   /** Containers: a list of modules, a map of tensors and a list of tensors. */
-  record Seq(List<Module> layers, Map<String, Tensor> extras, List<Tensor> buffers)
-      implements Module {
+  record Seq(List<Layer> layers, Map<String, Tensor> extras, List<Tensor> buffers)
+      implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -54,7 +53,7 @@ final class TestModules {
   }
 
   /** A list whose elements are declared concretely, so wrapping them is refused. */
-  record Stack(List<Dense> layers) implements Module {
+  record Stack(List<Dense> layers) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -62,8 +61,8 @@ final class TestModules {
   }
 
   /** Nested containers with wildcard types. */
-  record Grid(List<List<? extends Module>> rows, Map<String, List<Tensor>> banks)
-      implements Module {
+  record Grid(List<List<? extends Layer>> rows, Map<String, List<Tensor>> banks)
+      implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -71,7 +70,7 @@ final class TestModules {
   }
 
   /** A stand-in for an adapter wrapping a layer. */
-  record Wrapped(Module base, Tensor a) implements Module {
+  record Wrapped(Layer base, Tensor a) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return base.apply(x);
@@ -79,7 +78,7 @@ final class TestModules {
   }
 
   /** A record with no children at all (an activation). */
-  record Relu() implements Module {
+  record Relu() implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -87,7 +86,7 @@ final class TestModules {
   }
 
   /** Static-only containers: lists of numbers are configuration, not children. */
-  record Config(List<Integer> sizes, Map<String, String> tags, Tensor w) implements Module {
+  record Config(List<Integer> sizes, Map<String, String> tags, Tensor w) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -95,7 +94,7 @@ final class TestModules {
   }
 
   /** A map with integer keys holding modules cannot be part of a tree. */
-  record BadKeys(Map<Integer, Module> byId) implements Module {
+  record BadKeys(Map<Integer, Layer> byId) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -103,7 +102,7 @@ final class TestModules {
   }
 
   /** Children in an unordered or mutable container are refused, not silently frozen. */
-  record BadContainers(java.util.Set<Module> set) implements Module {
+  record BadContainers(java.util.Set<Layer> set) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -111,7 +110,7 @@ final class TestModules {
   }
 
   /** An array of tensors is refused. */
-  record BadArray(Tensor[] leaves) implements Module {
+  record BadArray(Tensor[] leaves) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return x;
@@ -119,11 +118,11 @@ final class TestModules {
   }
 
   /** A module that is not a record and brings its own children mechanism. */
-  static final class Custom implements Module {
+  static final class Custom implements Layer {
     final Tensor gain;
-    final Module inner;
+    final Layer inner;
 
-    Custom(Tensor gain, Module inner) {
+    Custom(Tensor gain, Layer inner) {
       this.gain = gain;
       this.inner = inner;
     }
@@ -137,10 +136,10 @@ final class TestModules {
     }
 
     @Override
-    public Module withChildren(Map<String, ?> children) {
+    public Layer withChildren(Map<String, ?> children) {
       Object g = children.containsKey("gain") ? children.get("gain") : gain;
       Object i = children.containsKey("inner") ? children.get("inner") : inner;
-      return new Custom((Tensor) g, (Module) i);
+      return new Custom((Tensor) g, (Layer) i);
     }
 
     @Override
@@ -150,7 +149,7 @@ final class TestModules {
   }
 
   /** A module that is not a record, has fields and does not say what its children are. */
-  static final class Opaque implements Module {
+  static final class Opaque implements Layer {
     final Tensor hidden;
 
     Opaque(Tensor hidden) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.graft.dsl.Module;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TreePropertiesTest {
   private static final int EXAMPLES = 300;
 
-  private static void forAllTrees(java.util.function.BiConsumer<RandomTrees, Module> law) {
+  private static void forAllTrees(java.util.function.BiConsumer<RandomTrees, Layer> law) {
     qt().withExamples(EXAMPLES).forAll(longs().all()).checkAssert(seed -> {
       RandomTrees w = new RandomTrees(seed);
       law.accept(w, w.tree());
@@ -33,11 +32,11 @@ class TreePropertiesTest {
   @Test
   void flattenThenUnflattenRoundTrips() {
     forAllTrees((w, tree) -> {
-      Flat<Module> flat = Tree.flatten(tree);
+      Flat<Layer> flat = Tree.flatten(tree);
       assertSame(tree, Tree.unflatten(flat.structure(), flat.leaves()));
       List<Tensor> copies = new ArrayList<>();
       flat.leaves().forEach(t -> copies.add(RandomTrees.copy(t)));
-      Module rebuilt = Tree.unflatten(flat.structure(), copies);
+      Layer rebuilt = Tree.unflatten(flat.structure(), copies);
       assertTrue(Tree.equals(tree, rebuilt));
       List<Tensor> leaves = Tree.leaves(rebuilt);
       for (int i = 0; i < copies.size(); i++) {
@@ -51,8 +50,8 @@ class TreePropertiesTest {
   @Test
   void pathLensLaws() {
     forAllTrees((w, tree) -> {
-      Path p = w.pick(RandomTrees.allPaths(tree));
-      Lens<Module, Object> lens = Lens.of(p);
+      KeyPath p = w.pick(RandomTrees.allPaths(tree));
+      Lens<Layer, Object> lens = Lens.of(p);
       checkLaws(w, tree, lens);
     });
   }
@@ -60,8 +59,8 @@ class TreePropertiesTest {
   @Test
   void selectorLensLaws() {
     forAllTrees((w, tree) -> {
-      Path p = w.pick(RandomTrees.allPaths(tree));
-      Lens<Module, Object> lens = Lens.of(s -> Tree.get(s, p));
+      KeyPath p = w.pick(RandomTrees.allPaths(tree));
+      Lens<Layer, Object> lens = Lens.of(s -> Tree.get(s, p));
       checkLaws(w, tree, lens);
     });
   }
@@ -69,22 +68,22 @@ class TreePropertiesTest {
   @Test
   void composedLensLaws() {
     forAllTrees((w, tree) -> {
-      Path p = w.pick(RandomTrees.allPaths(tree));
+      KeyPath p = w.pick(RandomTrees.allPaths(tree));
       int cut = w.rnd.nextInt(p.depth() + 1);
       List<String> rest = p.segments().subList(cut, p.depth());
-      Lens<Module, Object> lens = Lens.<Module, Object>of(p.prefix(cut))
-          .andThen(Lens.of(Path.of(rest)));
+      Lens<Layer, Object> lens = Lens.<Layer, Object>of(p.prefix(cut))
+          .andThen(Lens.of(KeyPath.of(rest)));
       assertSame(Tree.get(tree, p), lens.get(tree));
       checkLaws(w, tree, lens);
     });
   }
 
-  private static void checkLaws(RandomTrees w, Module tree, Lens<Module, Object> lens) {
+  private static void checkLaws(RandomTrees w, Layer tree, Lens<Layer, Object> lens) {
     Object focus = lens.get(tree);
     assertSame(tree, lens.set(tree, focus), "get-set");
     Object a = w.replacementFor(focus);
     Object b = w.replacementFor(focus);
-    Module withA = lens.set(tree, a);
+    Layer withA = lens.set(tree, a);
     assertSame(a, lens.get(withA), "set-get");
     assertTrue(Tree.equals(lens.set(withA, b), lens.set(tree, b)), "set-set");
     assertTrue(Tree.equals(tree, lens.modify(tree, RandomTrees::equalCopy)), "modify");
@@ -94,13 +93,13 @@ class TreePropertiesTest {
   void mapWithIdentityIsIdentity() {
     forAllTrees((w, tree) -> {
       assertSame(tree, Tree.map(tree, x -> x));
-      List<Path> seen = new ArrayList<>();
+      List<KeyPath> seen = new ArrayList<>();
       assertSame(tree, Tree.mapWithPath(tree, (p, x) -> {
         seen.add(p);
         return x;
       }));
       assertEquals(Tree.paths(tree), seen);
-      Module copy = Tree.map(tree, RandomTrees::copy);
+      Layer copy = Tree.map(tree, RandomTrees::copy);
       assertTrue(Tree.equals(tree, copy));
       if (!Tree.paths(tree).isEmpty()) {
         assertNotSame(tree, copy);
@@ -111,18 +110,18 @@ class TreePropertiesTest {
   @Test
   void setKeepsEveryOtherLeafTheSameObject() {
     forAllTrees((w, tree) -> {
-      List<Path> paths = Tree.paths(tree);
+      List<KeyPath> paths = Tree.paths(tree);
       if (paths.isEmpty()) {
         return;
       }
-      Path p = w.pick(paths);
+      KeyPath p = w.pick(paths);
       Tensor fresh = w.tensor();
-      Module out = Tree.set(tree, p, fresh);
+      Layer out = Tree.set(tree, p, fresh);
       assertEquals(paths, Tree.paths(out));
-      for (Path q : paths) {
+      for (KeyPath q : paths) {
         assertSame(q.equals(p) ? fresh : Tree.get(tree, q), Tree.get(out, q), q.toString());
       }
-      for (Path q : RandomTrees.allPaths(tree)) {
+      for (KeyPath q : RandomTrees.allPaths(tree)) {
         if (!q.startsWith(p) && !p.startsWith(q)) {
           assertSame(Tree.get(tree, q), Tree.get(out, q), "off-path node " + q);
         }
@@ -133,22 +132,22 @@ class TreePropertiesTest {
   @Test
   void partitionThenCombineRestoresTheTree() {
     forAllTrees((w, tree) -> {
-      Set<Path> chosen = new HashSet<>();
-      for (Path p : Tree.paths(tree)) {
+      Set<KeyPath> chosen = new HashSet<>();
+      for (KeyPath p : Tree.paths(tree)) {
         if (w.rnd.nextBoolean()) {
           chosen.add(p);
         }
       }
-      Partition<Module> part = Tree.partition(tree, Mask.where((p, t) -> chosen.contains(p)));
+      Partition<Layer> part = Tree.partition(tree, Mask.where((p, t) -> chosen.contains(p)));
       assertEquals(chosen, part.selected().keySet());
       assertSame(tree, part.combine());
-      Map<Path, Tensor> copies = new LinkedHashMap<>();
+      Map<KeyPath, Tensor> copies = new LinkedHashMap<>();
       part.selected().forEach((p, t) -> copies.put(p, RandomTrees.copy(t)));
-      Module back = part.combine(copies);
+      Layer back = part.combine(copies);
       assertTrue(Tree.equals(tree, back));
       part.rest().forEach((p, t) -> assertSame(t, Tree.get(back, p)));
       copies.forEach((p, t) -> assertSame(t, Tree.get(back, p)));
-      Set<Path> all = new LinkedHashSet<>(part.selected().keySet());
+      Set<KeyPath> all = new LinkedHashSet<>(part.selected().keySet());
       all.addAll(part.rest().keySet());
       assertEquals(Set.copyOf(Tree.paths(tree)), all);
     });
@@ -157,8 +156,8 @@ class TreePropertiesTest {
   @Test
   void maskAlgebra() {
     forAllTrees((w, tree) -> {
-      List<Path> paths = Tree.paths(tree);
-      Set<Path> some = new HashSet<>();
+      List<KeyPath> paths = Tree.paths(tree);
+      Set<KeyPath> some = new HashSet<>();
       paths.forEach(p -> {
         if (w.rnd.nextBoolean()) {
           some.add(p);
@@ -172,7 +171,7 @@ class TreePropertiesTest {
       assertEquals(Set.copyOf(paths), Mask.all().resolve(tree));
       assertTrue(Mask.none().resolve(tree).isEmpty());
       Mask biases = Mask.regex(".*bias");
-      for (Path p : biases.resolve(tree)) {
+      for (KeyPath p : biases.resolve(tree)) {
         assertTrue(p.name().equals("bias"), p.toString());
       }
     });
@@ -182,11 +181,11 @@ class TreePropertiesTest {
   void structuralEqualitySeesAnyChangedLeaf() {
     forAllTrees((w, tree) -> {
       assertTrue(Tree.equals(tree, tree));
-      List<Path> paths = Tree.paths(tree);
+      List<KeyPath> paths = Tree.paths(tree);
       if (paths.isEmpty()) {
         return;
       }
-      Path p = w.pick(paths);
+      KeyPath p = w.pick(paths);
       Tensor old = Tree.leaf(tree, p);
       Tensor changed = Tensor.full(99f, old.shape());
       assertFalse(Tree.equals(tree, Tree.set(tree, p, changed)));
@@ -198,12 +197,12 @@ class TreePropertiesTest {
   @Test
   void nodesAreModulesAndEveryLeafLiesUnderOne() {
     forAllTrees((w, tree) -> {
-      List<Path> nodes = Tree.nodes(tree);
-      assertEquals(Path.root(), nodes.get(0));
-      for (Path n : nodes) {
-        assertTrue(Tree.get(tree, n) instanceof Module, n.toString());
+      List<KeyPath> nodes = Tree.nodes(tree);
+      assertEquals(KeyPath.root(), nodes.get(0));
+      for (KeyPath n : nodes) {
+        assertTrue(Tree.get(tree, n) instanceof Layer, n.toString());
       }
-      for (Path p : Tree.paths(tree)) {
+      for (KeyPath p : Tree.paths(tree)) {
         assertTrue(nodes.stream().anyMatch(p::startsWith));
       }
     });
@@ -212,11 +211,11 @@ class TreePropertiesTest {
   @Test
   void pathStringRoundTripAndOrder() {
     qt().withExamples(EXAMPLES).forAll(longs().all(), longs().all()).checkAssert((s1, s2) -> {
-      Path a = randomPath(new java.util.SplittableRandom(s1));
-      Path b = randomPath(new java.util.SplittableRandom(s2));
-      assertEquals(a, Path.of(a.toString()));
-      assertEquals(a.hashCode(), Path.of(a.toString()).hashCode());
-      assertEquals(a, Path.of(a.segments()));
+      KeyPath a = randomPath(new java.util.SplittableRandom(s1));
+      KeyPath b = randomPath(new java.util.SplittableRandom(s2));
+      assertEquals(a, KeyPath.of(a.toString()));
+      assertEquals(a.hashCode(), KeyPath.of(a.toString()).hashCode());
+      assertEquals(a, KeyPath.of(a.segments()));
       assertEquals(Integer.signum(a.compareTo(b)), -Integer.signum(b.compareTo(a)));
       assertEquals(a.equals(b), a.compareTo(b) == 0);
       if (!a.isRoot()) {
@@ -228,8 +227,8 @@ class TreePropertiesTest {
     });
   }
 
-  private static Path randomPath(java.util.SplittableRandom r) {
-    Path p = Path.root();
+  private static KeyPath randomPath(java.util.SplittableRandom r) {
+    KeyPath p = KeyPath.root();
     int n = r.nextInt(5);
     for (int i = 0; i < n; i++) {
       p = r.nextBoolean() ? p.child(r.nextInt(12))

@@ -1,6 +1,6 @@
 package dev.graft.spark.samples;
 
-import dev.graft.dsl.Module;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
@@ -59,7 +59,7 @@ public final class SparkScaling {
    * @param up the feed-forward expansion
    * @param down the feed-forward projection back
    */
-  public record Block(Module query, Module value, Module up, Module down) implements Module {
+  public record Block(Layer query, Layer value, Layer up, Layer down) implements Layer {
     @Override
     public Tensor apply(Tensor x) {
       return apply(x, null);
@@ -75,7 +75,7 @@ public final class SparkScaling {
   /** The stand-in: {@link #BLOCKS} blocks, frozen, LoRA r=8 (alpha 16) on query and value. */
   static Net model(long seed) {
     Key[] k = Key.of(seed).split(4 * BLOCKS);
-    List<Module> blocks = new ArrayList<>();
+    List<Layer> blocks = new ArrayList<>();
     for (int b = 0; b < BLOCKS; b++) {
       blocks.add(new Block(Linear.create(WIDTH, WIDTH, k[4 * b]),
           Linear.create(WIDTH, WIDTH, k[4 * b + 1]), Linear.create(WIDTH, FFN, k[4 * b + 2]),
