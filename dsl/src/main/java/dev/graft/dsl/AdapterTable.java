@@ -8,7 +8,7 @@ import dev.graft.dsl.lora.MiLoRAConv;
 import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +38,10 @@ final class AdapterTable {
 
   final List<String> names;
   final List<String> active;
-  final LinkedHashMap<KeyPath, Site> layers;
+  final LinkedHashMap<Path, Site> layers;
 
   private AdapterTable(List<String> names, List<String> active,
-      LinkedHashMap<KeyPath, Site> layers) {
+      LinkedHashMap<Path, Site> layers) {
     this.names = names;
     this.active = active;
     this.layers = layers;
@@ -53,12 +53,12 @@ final class AdapterTable {
       throw new IllegalStateException(op + ": adapters are " + (net.isMerged()
           ? "merged; call unmerge() first" : "disabled; call enableAdapters() first"));
     }
-    Map<KeyPath, LoraWrapper> wrappers = net.adapters();
-    LinkedHashMap<KeyPath, Site> layers = new LinkedHashMap<>();
+    Map<Path, LoraWrapper> wrappers = net.adapters();
+    LinkedHashMap<Path, Site> layers = new LinkedHashMap<>();
     List<String> names = null;
     List<String> active = null;
     boolean bare = false;
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       if (e.getValue() instanceof AdapterSet s) {
         if (names == null) {
           names = s.names();
@@ -96,7 +96,7 @@ final class AdapterTable {
   }
 
   /** The original base of {@code layer}, or a clear error when the tree has lost it. */
-  static Layer base(String op, KeyPath path, Site layer) {
+  static Layer base(String op, Path path, Site layer) {
     if (layer.base == null) {
       LoraWrapper w = layer.adapters.values().iterator().next();
       throw new IllegalStateException(op + ": layer '" + path + "' holds a "
@@ -129,7 +129,7 @@ final class AdapterTable {
   /** The net's tree with every adapted layer replaced by its original base. */
   Layer plain(String op, Layer tree) {
     Layer out = tree;
-    for (Map.Entry<KeyPath, Site> e : layers.entrySet()) {
+    for (Map.Entry<Path, Site> e : layers.entrySet()) {
       out = Tree.set(out, e.getKey(), base(op, e.getKey(), e.getValue()));
     }
     return out;
@@ -143,26 +143,26 @@ final class AdapterTable {
    */
   Net write(Net net, String op, boolean keepSelection) {
     Layer tree = net.module();
-    Set<KeyPath> before = net.trainableSet();
-    Set<KeyPath> trainable = new LinkedHashSet<>();
-    Map<KeyPath, LoraWrapper> old = net.adapters();
-    for (KeyPath p : before) {
-      KeyPath layer = enclosing(old.keySet(), p);
-      KeyPath now = enclosing(layers.keySet(), p);
+    Set<Path> before = net.trainableSet();
+    Set<Path> trainable = new LinkedHashSet<>();
+    Map<Path, LoraWrapper> old = net.adapters();
+    for (Path p : before) {
+      Path layer = enclosing(old.keySet(), p);
+      Path now = enclosing(layers.keySet(), p);
       if (layer == null && now == null) {
         trainable.add(p); // outside every adapted layer
       } else if (layer != null && p.startsWith(layer.child("base"))) {
         // the base's own leaf: at the same path in both forms, at the layer's once plain again
         Site l = layers.get(layer);
         boolean plainAgain = l == null || l.adapters.isEmpty();
-        trainable.add(plainAgain ? layer.resolve(KeyPath.of(p.segments().subList(layer.depth() + 1,
+        trainable.add(plainAgain ? layer.resolve(Path.of(p.segments().subList(layer.depth() + 1,
             p.depth()))) : p);
       }
       // else: a newly wrapped layer's leaf (frozen, as lora does) or an adapter's (set below)
     }
     boolean bare = bare();
-    for (Map.Entry<KeyPath, Site> e : layers.entrySet()) {
-      KeyPath path = e.getKey();
+    for (Map.Entry<Path, Site> e : layers.entrySet()) {
+      Path path = e.getKey();
       Site l = e.getValue();
       Object node;
       if (l.adapters.isEmpty()) {
@@ -181,7 +181,7 @@ final class AdapterTable {
         if (w == null) {
           continue;
         }
-        KeyPath at = bare ? path : path.child("adapters").child(name);
+        Path at = bare ? path : path.child("adapters").child(name);
         for (String field : w.adapterFields()) {
           trainable.add(at.child(field));
         }
@@ -191,8 +191,8 @@ final class AdapterTable {
     return !keepSelection || net.selection() == null ? out : out.mask(net.selection());
   }
 
-  private static @Nullable KeyPath enclosing(Set<KeyPath> layers, KeyPath p) {
-    for (KeyPath l : layers) {
+  private static @Nullable Path enclosing(Set<Path> layers, Path p) {
+    for (Path l : layers) {
       if (p.startsWith(l)) {
         return l;
       }

@@ -10,7 +10,7 @@ import dev.graft.dsl.lora.LowRankConvAdapter;
 import dev.graft.dsl.lora.LowRankLinearAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Svd;
@@ -50,11 +50,11 @@ final class Combination {
             + e.getValue() + ", not a finite number");
       }
     }
-    Map<KeyPath, LoraWrapper> built = new LinkedHashMap<>();
-    Map<KeyPath, Double> energy = new LinkedHashMap<>();
+    Map<Path, LoraWrapper> built = new LinkedHashMap<>();
+    Map<Path, Double> energy = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
-      KeyPath path = e.getKey();
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
+      Path path = e.getKey();
       AdapterTable.Site layer = e.getValue();
       List<String> present = new ArrayList<>();
       for (String n : weights.keySet()) {
@@ -106,8 +106,8 @@ final class Combination {
     return new Combined(state.write(net, op, true), energy);
   }
 
-  private static LoraWrapper svd(KeyPath path, Layer base, AdapterTable.Site layer,
-      List<String> present, Map<String, Double> weights, int rank, Map<KeyPath, Double> energy,
+  private static LoraWrapper svd(Path path, Layer base, AdapterTable.Site layer,
+      List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
     Tensor w0;
     if (base instanceof Linear lin) {
@@ -155,12 +155,12 @@ final class Combination {
   }
 
   private static boolean onlyWeightDiffers(Layer base, Layer merged) {
-    Map<KeyPath, Tensor> a = Tree.leavesByPath(base);
-    Map<KeyPath, Tensor> b = Tree.leavesByPath(merged);
+    Map<Path, Tensor> a = Tree.leavesByPath(base);
+    Map<Path, Tensor> b = Tree.leavesByPath(merged);
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
-    for (Map.Entry<KeyPath, Tensor> e : a.entrySet()) {
+    for (Map.Entry<Path, Tensor> e : a.entrySet()) {
       if (e.getKey().toString().equals("weight")) {
         continue;
       }

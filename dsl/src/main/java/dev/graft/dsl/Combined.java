@@ -1,6 +1,6 @@
 package dev.graft.dsl;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import java.util.Map;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Map;
  * @param net the net holding the combined set (not active; {@link Net#activate} it)
  * @param discardedEnergy by layer path, {@code Σ_{j>k} σⱼ² / Σ_j σⱼ²} in {@code [0, 1]}
  */
-public record Combined(Net net, Map<KeyPath, Double> discardedEnergy) {
+public record Combined(Net net, Map<Path, Double> discardedEnergy) {
   /** Copies the map. */
   public Combined {
     discardedEnergy = java.util.Collections.unmodifiableMap(

@@ -6,7 +6,7 @@ import dev.graft.dsl.lora.AdapterConfig;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -27,7 +27,7 @@ final class Grafting {
   private Grafting() {}
 
   /** One layer chosen for wrapping, with the spec and factory that won it. */
-  private record Choice(KeyPath path, Layer layer, int index, int specIndex, LoraSpec spec,
+  private record Choice(Path path, Layer layer, int index, int specIndex, LoraSpec spec,
       AdapterFactory factory) {}
 
   static Net graft(Net net, List<LoraSpec> specs) {
@@ -35,11 +35,11 @@ final class Grafting {
       throw new IllegalArgumentException("lora: no spec given");
     }
     Layer tree = net.module();
-    List<KeyPath> layerPaths = adaptableLayers(tree);
-    Set<KeyPath> selectedLeaves = net.selection() == null ? null : net.selection().resolve(tree);
+    List<Path> layerPaths = adaptableLayers(tree);
+    Set<Path> selectedLeaves = net.selection() == null ? null : net.selection().resolve(tree);
     List<Choice> choices = new ArrayList<>();
     for (int i = 0; i < layerPaths.size(); i++) {
-      KeyPath path = layerPaths.get(i);
+      Path path = layerPaths.get(i);
       Layer layer = (Layer) Tree.get(tree, path);
       if (selectedLeaves != null && !anyLeafUnder(selectedLeaves, path)) {
         continue;
@@ -67,7 +67,7 @@ final class Grafting {
       groups.computeIfAbsent(c.specIndex() + "/" + System.identityHashCode(c.factory()),
           k -> new ArrayList<>()).add(c);
     }
-    Map<KeyPath, LoraWrapper> built = new LinkedHashMap<>();
+    Map<Path, LoraWrapper> built = new LinkedHashMap<>();
     for (List<Choice> group : groups.values()) {
       Choice first = group.get(0);
       Key specKey = Key.of(first.spec().seed());
@@ -95,13 +95,13 @@ final class Grafting {
 
     // Replace, then recompute trainability: wrapped bases frozen, adapter fields trainable.
     Layer out = tree;
-    Set<KeyPath> trainable = new LinkedHashSet<>(net.trainableSet());
+    Set<Path> trainable = new LinkedHashSet<>(net.trainableSet());
     for (Choice c : choices) {
       LoraWrapper w = built.get(c.path());
       out = put(out, c.path(), w);
       trainable.removeIf(p -> p.startsWith(c.path()));
       for (String field : w.adapterFields()) {
-        KeyPath leaf = c.path().child(field);
+        Path leaf = c.path().child(field);
         if (!(Tree.get(out, leaf) instanceof Tensor)) {
           throw new IllegalArgumentException("lora: " + c.factory().name()
               + " declares adapter field '" + field + "' but '" + leaf + "' is not a tensor leaf");
@@ -116,15 +116,15 @@ final class Grafting {
    * {@code tree} with the node at {@code path} replaced by {@code node}; at the root, {@code node}
    * itself (a net over a bare layer becomes a net over its wrapper, and back).
    */
-  static Layer put(Layer tree, KeyPath path, Layer node) {
-    return path.equals(KeyPath.root()) ? node : Tree.set(tree, path, node);
+  static Layer put(Layer tree, Path path, Layer node) {
+    return path.equals(Path.root()) ? node : Tree.set(tree, path, node);
   }
 
   /** Layer nodes that are not wrappers and not inside one, in tree order. */
-  static List<KeyPath> adaptableLayers(Layer tree) {
-    List<KeyPath> out = new ArrayList<>();
-    List<KeyPath> wrappers = new ArrayList<>();
-    for (KeyPath p : Tree.nodes(tree)) {
+  static List<Path> adaptableLayers(Layer tree) {
+    List<Path> out = new ArrayList<>();
+    List<Path> wrappers = new ArrayList<>();
+    for (Path p : Tree.nodes(tree)) {
       if (insideAny(wrappers, p)) {
         continue;
       }
@@ -138,8 +138,8 @@ final class Grafting {
     return out;
   }
 
-  private static boolean insideAny(List<KeyPath> prefixes, KeyPath p) {
-    for (KeyPath q : prefixes) {
+  private static boolean insideAny(List<Path> prefixes, Path p) {
+    for (Path q : prefixes) {
       if (p.startsWith(q)) {
         return true;
       }
@@ -147,8 +147,8 @@ final class Grafting {
     return false;
   }
 
-  static boolean anyLeafUnder(Set<KeyPath> leaves, KeyPath layer) {
-    for (KeyPath p : leaves) {
+  static boolean anyLeafUnder(Set<Path> leaves, Path layer) {
+    for (Path p : leaves) {
       if (p.startsWith(layer) && !p.equals(layer)) {
         return true;
       }
@@ -169,10 +169,10 @@ final class Grafting {
     return new AdapterConfig(spec.rank(), spec.alpha(), spec.dropout(), key);
   }
 
-  private static String noMatchMessage(Layer tree, List<KeyPath> layers, List<LoraSpec> specs,
+  private static String noMatchMessage(Layer tree, List<Path> layers, List<LoraSpec> specs,
       boolean masked) {
     List<String> could = new ArrayList<>();
-    for (KeyPath p : layers) {
+    for (Path p : layers) {
       Layer layer = (Layer) Tree.get(tree, p);
       for (LoraSpec spec : specs) {
         if (firstApplying(spec, layer) != null) {
@@ -204,7 +204,7 @@ final class Grafting {
   static String describe(Layer layer) {
     StringBuilder sb = new StringBuilder(layer.getClass().getSimpleName());
     try {
-      Object w = Tree.get(layer, KeyPath.of("weight"));
+      Object w = Tree.get(layer, Path.of("weight"));
       if (w instanceof Tensor t) {
         sb.append(' ').append(dev.graft.runtime.Shapes.format(t.shape()));
       }

@@ -5,7 +5,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ final class ManyAdapters {
     if (net.selection() != null) {
       scratch = scratch.mask(net.selection());
     }
-    Map<KeyPath, LoraWrapper> built = new java.util.LinkedHashMap<>(
+    Map<Path, LoraWrapper> built = new java.util.LinkedHashMap<>(
         Grafting.graft(scratch, specs).adapters());
     if (!fresh) { // extending: as before, layers already adapted by the name keep their adapter
       built.keySet().removeIf(p -> state.layers.containsKey(p)
@@ -72,11 +72,11 @@ final class ManyAdapters {
   }
 
   /** Adds {@code built} (wrappers around layers of {@code plain}) to the state under a name. */
-  static void put(AdapterTable state, String name, Map<KeyPath, LoraWrapper> built, Layer plain,
+  static void put(AdapterTable state, String name, Map<Path, LoraWrapper> built, Layer plain,
       String op) {
-    for (Map.Entry<KeyPath, LoraWrapper> e : built.entrySet()) {
-      KeyPath p = e.getKey();
-      for (KeyPath q : state.layers.keySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : built.entrySet()) {
+      Path p = e.getKey();
+      for (Path q : state.layers.keySet()) {
         if (!q.equals(p) && (p.startsWith(q) || q.startsWith(p))) {
           throw new IllegalArgumentException(op + ": adapter '" + name + "' would wrap '" + p
               + "', which is nested with the adapted layer '" + q + "'; target the same layers"
@@ -145,7 +145,7 @@ final class ManyAdapters {
       }
     }
     Layer tree = net.module();
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
       AdapterSet set = new AdapterSet(AdapterTable.base("apply(x, adapterPerRow)", e.getKey(),
           e.getValue()), e.getValue().adapters, List.of(), state.names);
       tree = Tree.set(tree, e.getKey(), set.routed(rows));
@@ -158,17 +158,17 @@ final class ManyAdapters {
    * adapter of the same name, layer by layer and shape by shape; every other leaf is the same
    * object as before.
    */
-  static Net swap(Net net, String name, Map<KeyPath, LoraWrapper> donor, String source) {
+  static Net swap(Net net, String name, Map<Path, LoraWrapper> donor, String source) {
     AdapterTable state = AdapterTable.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
-    Set<KeyPath> missing = new LinkedHashSet<>();
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+    Set<Path> missing = new LinkedHashSet<>();
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
       if (e.getValue().adapters.containsKey(name)) {
         missing.add(e.getKey());
       }
     }
     List<String> problems = new ArrayList<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : donor.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : donor.entrySet()) {
       AdapterTable.Site layer = state.layers.get(e.getKey());
       LoraWrapper mine = layer == null ? null : layer.adapters.get(name);
       if (mine == null) {
@@ -183,22 +183,22 @@ final class ManyAdapters {
             + source + " a " + theirs.getClass().getSimpleName());
         continue;
       }
-      Map<KeyPath, Tensor> leaves = new java.util.LinkedHashMap<>();
+      Map<Path, Tensor> leaves = new java.util.LinkedHashMap<>();
       for (String field : mine.adapterFields()) {
-        Tensor a = Tree.leaf(mine, KeyPath.of(field));
-        Tensor b = Tree.leaf(theirs, KeyPath.of(field));
+        Tensor a = Tree.leaf(mine, Path.of(field));
+        Tensor b = Tree.leaf(theirs, Path.of(field));
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {
           problems.add("'" + e.getKey() + "/" + field + "' is "
               + dev.graft.runtime.Shapes.format(a.shape()) + ", " + source + " has "
               + dev.graft.runtime.Shapes.format(b.shape()));
         }
-        leaves.put(KeyPath.of(field), b);
+        leaves.put(Path.of(field), b);
       }
       if (problems.isEmpty()) {
         layer.adapters.put(name, Tree.combine(mine, leaves));
       }
     }
-    for (KeyPath p : missing) {
+    for (Path p : missing) {
       problems.add("'" + p + "' is adapted by '" + name + "' but not in " + source);
     }
     if (!problems.isEmpty()) {

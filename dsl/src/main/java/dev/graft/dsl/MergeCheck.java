@@ -3,7 +3,7 @@ package dev.graft.dsl;
 import dev.graft.dsl.tree.Layer;
 
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -17,8 +17,8 @@ import java.util.Map;
 final class MergeCheck {
   private MergeCheck() {}
 
-  static void requireFinite(KeyPath path, LoraWrapper wrapper, Layer merged) {
-    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(merged).entrySet()) {
+  static void requireFinite(Path path, LoraWrapper wrapper, Layer merged) {
+    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(merged).entrySet()) {
       float[] v = e.getValue().toArray();
       int bad = 0;
       float first = 0;

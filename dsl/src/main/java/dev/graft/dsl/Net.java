@@ -11,7 +11,7 @@ import dev.graft.dsl.train.Gradients;
 import dev.graft.dsl.train.LossAndGrads;
 import dev.graft.dsl.train.Trainer;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -40,16 +40,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Net {
   private final Layer module;
-  private final Set<KeyPath> trainable;
+  private final Set<Path> trainable;
   private final @Nullable Mask selection;
-  private final Map<KeyPath, LoraWrapper> parked;
+  private final Map<Path, LoraWrapper> parked;
   private final Parking parking;
 
   /** Why adapters are set aside. */
   private enum Parking { NONE, MERGED, DISABLED }
 
-  private Net(Layer module, Set<KeyPath> trainable, @Nullable Mask selection,
-      Map<KeyPath, LoraWrapper> parked, Parking parking) {
+  private Net(Layer module, Set<Path> trainable, @Nullable Mask selection,
+      Map<Path, LoraWrapper> parked, Parking parking) {
     this.module = module;
     this.trainable = Collections.unmodifiableSet(trainable);
     this.selection = selection;
@@ -81,14 +81,14 @@ public final class Net {
 
   /** The leaves {@code mask} selects become trainable; the others keep their state. */
   public Net unfreeze(Mask mask) {
-    Set<KeyPath> t = new LinkedHashSet<>(trainable);
+    Set<Path> t = new LinkedHashSet<>(trainable);
     t.addAll(mask.resolve(module));
     return new Net(module, ordered(t), selection, parked, parking);
   }
 
   /** The leaves {@code mask} selects become frozen; the others keep their state. */
   public Net freeze(Mask mask) {
-    Set<KeyPath> t = new LinkedHashSet<>(trainable);
+    Set<Path> t = new LinkedHashSet<>(trainable);
     t.removeAll(mask.resolve(module));
     return new Net(module, t, selection, parked, parking);
   }
@@ -99,9 +99,9 @@ public final class Net {
   }
 
   /** The paths of the trainable leaves, in tree order. */
-  public List<KeyPath> trainablePaths() {
-    List<KeyPath> out = new ArrayList<>();
-    for (KeyPath p : Tree.paths(module)) {
+  public List<Path> trainablePaths() {
+    List<Path> out = new ArrayList<>();
+    for (Path p : Tree.paths(module)) {
       if (trainable.contains(p)) {
         out.add(p);
       }
@@ -112,7 +112,7 @@ public final class Net {
   /** Number of trainable parameters. */
   public long trainableCount() {
     long n = 0;
-    for (KeyPath p : trainablePaths()) {
+    for (Path p : trainablePaths()) {
       n += ((Tensor) Tree.get(module, p)).size();
     }
     return n;
@@ -259,7 +259,7 @@ public final class Net {
     return Pretrained.fromPretrained(base, dir);
   }
 
-  Net withAdapters(Layer newModule, Set<KeyPath> newTrainable) {
+  Net withAdapters(Layer newModule, Set<Path> newTrainable) {
     return new Net(newModule, ordered(newTrainable), null, parked, parking);
   }
 
@@ -267,7 +267,7 @@ public final class Net {
     return selection;
   }
 
-  Set<KeyPath> trainableSet() {
+  Set<Path> trainableSet() {
     return trainable;
   }
 
@@ -341,7 +341,7 @@ public final class Net {
   }
 
   /** Whether the adapter of the layer at {@code layer} is active, merged or disabled. */
-  public AdapterState adapterState(KeyPath layer) {
+  public AdapterState adapterState(Path layer) {
     if (parked.containsKey(layer)) {
       return parking == Parking.MERGED ? AdapterState.MERGED : AdapterState.DISABLED;
     }
@@ -355,17 +355,17 @@ public final class Net {
   /** Trainable parameters among the leaves {@code mask} selects (one layer: its adapter's). */
   public long trainableCount(Mask mask) {
     long n = 0;
-    Set<KeyPath> chosen = mask.resolve(module);
-    for (KeyPath p : trainablePaths()) {
+    Set<Path> chosen = mask.resolve(module);
+    for (Path p : trainablePaths()) {
       n += chosen.contains(p) ? ((Tensor) Tree.get(module, p)).size() : 0;
     }
     return n;
   }
 
   /** The wrappers in the tree, by layer path. */
-  public Map<KeyPath, LoraWrapper> adapters() {
-    Map<KeyPath, LoraWrapper> out = new LinkedHashMap<>();
-    for (KeyPath p : Tree.nodes(module)) {
+  public Map<Path, LoraWrapper> adapters() {
+    Map<Path, LoraWrapper> out = new LinkedHashMap<>();
+    for (Path p : Tree.nodes(module)) {
       Object node = Tree.get(module, p);
       if (node instanceof LoraWrapper w && !insideWrapper(out, p)) {
         out.put(p, w);
@@ -374,8 +374,8 @@ public final class Net {
     return Collections.unmodifiableMap(out);
   }
 
-  private static boolean insideWrapper(Map<KeyPath, LoraWrapper> found, KeyPath p) {
-    for (KeyPath q : found.keySet()) {
+  private static boolean insideWrapper(Map<Path, LoraWrapper> found, Path p) {
+    for (Path q : found.keySet()) {
       if (!q.equals(p) && p.startsWith(q)) {
         return true;
       }
@@ -387,9 +387,9 @@ public final class Net {
     if (parking != Parking.NONE && parking != mode) {
       requireActive(op);
     }
-    Map<KeyPath, LoraWrapper> wrappers = adapters();
-    Set<KeyPath> leaves = layers.resolve(module);
-    Map<KeyPath, LoraWrapper> chosen = new LinkedHashMap<>();
+    Map<Path, LoraWrapper> wrappers = adapters();
+    Set<Path> leaves = layers.resolve(module);
+    Map<Path, LoraWrapper> chosen = new LinkedHashMap<>();
     wrappers.forEach((p, w) -> {
       if (Grafting.anyLeafUnder(leaves, p) || leaves.contains(p)) {
         chosen.put(p, w);
@@ -405,7 +405,7 @@ public final class Net {
           + wrappers.keySet());
     }
     Layer m = module;
-    for (Map.Entry<KeyPath, LoraWrapper> e : chosen.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : chosen.entrySet()) {
       LoraWrapper w = e.getValue();
       Layer layer = mode == Parking.MERGED ? w.merge() : w.base();
       if (refuseNonFinite) {
@@ -413,16 +413,16 @@ public final class Net {
       }
       m = Grafting.put(m, e.getKey(), layer);
     }
-    Map<KeyPath, LoraWrapper> all = new LinkedHashMap<>(parked);
+    Map<Path, LoraWrapper> all = new LinkedHashMap<>(parked);
     all.putAll(chosen);
     return new Net(m, trainable, selection, all, mode);
   }
 
   private Net restore(String op, Mask layers) {
-    Set<KeyPath> leaves = layers.resolve(module);
+    Set<Path> leaves = layers.resolve(module);
     Layer m = module;
-    Map<KeyPath, LoraWrapper> left = new LinkedHashMap<>(parked);
-    for (Map.Entry<KeyPath, LoraWrapper> e : parked.entrySet()) {
+    Map<Path, LoraWrapper> left = new LinkedHashMap<>(parked);
+    for (Map.Entry<Path, LoraWrapper> e : parked.entrySet()) {
       if (Grafting.anyLeafUnder(leaves, e.getKey()) || leaves.contains(e.getKey())) {
         m = Grafting.put(m, e.getKey(), e.getValue());
         left.remove(e.getKey());
@@ -443,14 +443,14 @@ public final class Net {
     }
   }
 
-  private Set<KeyPath> ordered(Set<KeyPath> paths) {
-    Set<KeyPath> out = new LinkedHashSet<>();
-    for (KeyPath p : Tree.paths(module)) {
+  private Set<Path> ordered(Set<Path> paths) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Path p : Tree.paths(module)) {
       if (paths.contains(p)) {
         out.add(p);
       }
     }
-    for (KeyPath p : paths) {
+    for (Path p : paths) {
       out.add(p);
     }
     return out;

@@ -2,7 +2,7 @@ package dev.graft.dsl;
 
 import dev.graft.dsl.tree.Layer;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -17,17 +17,17 @@ final class NetSummary {
 
   static String render(Net net) {
     Layer m = net.module();
-    List<KeyPath> paths = Tree.paths(m);
-    Set<KeyPath> trainable = new HashSet<>(net.trainablePaths());
+    List<Path> paths = Tree.paths(m);
+    Set<Path> trainable = new HashSet<>(net.trainablePaths());
     int w = "path".length();
-    for (KeyPath p : paths) {
+    for (Path p : paths) {
       w = Math.max(w, p.toString().length());
     }
     StringBuilder sb = new StringBuilder();
     String fmt = "%-" + w + "s  %-18s  %-9s  %,12d%n";
     sb.append(String.format(Locale.ROOT, "%-" + w + "s  %-18s  %-9s  %12s%n", "path", "shape", "trainable",
         "params"));
-    for (KeyPath p : paths) {
+    for (Path p : paths) {
       Tensor t = (Tensor) Tree.get(m, p);
       sb.append(String.format(Locale.ROOT, fmt, p, Shapes.format(t.shape()),
           trainable.contains(p) ? "yes" : "-", t.size()));

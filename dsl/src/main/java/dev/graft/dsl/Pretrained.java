@@ -16,7 +16,7 @@ import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.RsLoRAConv;
 import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -90,13 +90,13 @@ final class Pretrained {
    */
   static Net view(Net net, AdapterTable state, String name) {
     Layer tree = state.plain("saveAdapter", net.module());
-    List<KeyPath> trainable = new ArrayList<>();
-    for (KeyPath p : net.trainablePaths()) {
+    List<Path> trainable = new ArrayList<>();
+    for (Path p : net.trainablePaths()) {
       if (state.layers.keySet().stream().noneMatch(p::startsWith)) {
         trainable.add(p);
       }
     }
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
       LoraWrapper w = e.getValue().adapters.get(name);
       if (w != null) {
         tree = Tree.set(tree, e.getKey(), w);
@@ -118,13 +118,13 @@ final class Pretrained {
           + state.layers.keySet() + "; pass the model without them");
     }
     Layer tree = base;
-    Map<KeyPath, Tensor> extras = new LinkedHashMap<>();
+    Map<Path, Tensor> extras = new LinkedHashMap<>();
     Map<String, Tensor> interned = new LinkedHashMap<>();
     for (Map.Entry<String, java.nio.file.Path> e : dirs.entrySet()) {
       Net loaded = loadOne(base, e.getValue(), interned);
-      Map<KeyPath, LoraWrapper> wrappers = loaded.adapters();
-      for (Map.Entry<KeyPath, Tensor> leaf : Tree.leavesByPath(loaded.module()).entrySet()) {
-        KeyPath p = leaf.getKey();
+      Map<Path, LoraWrapper> wrappers = loaded.adapters();
+      for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath(loaded.module()).entrySet()) {
+        Path p = leaf.getKey();
         if (wrappers.keySet().stream().anyMatch(p::startsWith)
             || leaf.getValue() == Tree.leaf(base, p)) {
           continue;
@@ -203,13 +203,13 @@ final class Pretrained {
     double dropout = config.path("lora_dropout").asDouble(config.path("vera_dropout")
         .asDouble(0.0));
     // Build every layer's wrapper with its class's factory, grouped so prepare sees all bases.
-    Map<AdapterFactory, List<KeyPath>> groups = new LinkedHashMap<>();
-    Map<KeyPath, JsonNode> described = new LinkedHashMap<>();
+    Map<AdapterFactory, List<Path>> groups = new LinkedHashMap<>();
+    Map<Path, JsonNode> described = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = layers.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      KeyPath path;
+      Path path;
       try {
-        path = KeyPath.of(e.getKey());
+        path = Path.of(e.getKey());
       } catch (IllegalArgumentException ex) {
         throw new CheckpointException(configFile, null, "names layer '" + e.getKey()
             + "', which is not a path");
@@ -230,14 +230,14 @@ final class Pretrained {
       described.put(path, e.getValue());
     }
     Layer tree = base;
-    for (Map.Entry<AdapterFactory, List<KeyPath>> g : groups.entrySet()) {
+    for (Map.Entry<AdapterFactory, List<Path>> g : groups.entrySet()) {
       List<Layer> bases = new ArrayList<>();
-      for (KeyPath p : g.getValue()) {
+      for (Path p : g.getValue()) {
         bases.add((Layer) Tree.get(base, p));
       }
       JsonNode first = described.get(g.getValue().get(0));
       AdapterFactory bound = g.getKey().prepare(bases, adapterConfig(first, dropout, g.getKey()));
-      for (KeyPath p : g.getValue()) {
+      for (Path p : g.getValue()) {
         JsonNode d = described.get(p);
         LoraWrapper w;
         try {
@@ -253,7 +253,7 @@ final class Pretrained {
     return tree;
   }
 
-  private static AdapterFactory factory(java.nio.file.Path file, KeyPath path, JsonNode layer) {
+  private static AdapterFactory factory(java.nio.file.Path file, Path path, JsonNode layer) {
     String cls = layer.path("class").asText("");
     try {
       Object f = Class.forName(cls).getField("FACTORY").get(null);
@@ -324,10 +324,10 @@ final class Pretrained {
     if (file == null) {
       return tree;
     }
-    Map<KeyPath, Tensor> replace = new LinkedHashMap<>();
+    Map<Path, Tensor> replace = new LinkedHashMap<>();
     try (SafetensorsReader reader = Safetensors.open(file)) {
       for (String key : reader.keys()) {
-        KeyPath p = KeyPath.of(key);
+        Path p = Path.of(key);
         Tensor mine;
         try {
           mine = Tree.leaf(tree, p);

@@ -11,7 +11,7 @@ import dev.graft.dsl.lora.LowRankConvAdapter;
 import dev.graft.dsl.lora.LowRankLinearAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -34,8 +34,8 @@ final class ResidualConversion {
     AdapterTable state = AdapterTable.read(trained, op);
     AdapterTable start = AdapterTable.read(initial, op);
     int converted = 0;
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
-      KeyPath path = e.getKey();
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
+      Path path = e.getKey();
       AdapterTable.Site layer = e.getValue();
       for (Map.Entry<String, LoraWrapper> a : layer.adapters.entrySet()) {
         LoraWrapper w = a.getValue();
@@ -61,7 +61,7 @@ final class ResidualConversion {
       throw new IllegalArgumentException(op + ": the net holds no PiSSA or MiLoRA adapter");
     }
     // A bare residual adapter's layer now has its (rebuilt) original base.
-    for (Map.Entry<KeyPath, AdapterTable.Site> e : state.layers.entrySet()) {
+    for (Map.Entry<Path, AdapterTable.Site> e : state.layers.entrySet()) {
       AdapterTable.Site l = e.getValue();
       if (l.base == null) {
         AdapterTable.Site known = new AdapterTable.Site(l.adapters.values().iterator().next()

@@ -12,7 +12,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * state and the counts of one layer; and PEFT's safe merge, which refuses non-finite weights.
  */
 class LayerControlsTest {
-  private static final KeyPath L0 = KeyPath.of("layers/0");
-  private static final KeyPath L2 = KeyPath.of("layers/2");
-  private static final KeyPath L4 = KeyPath.of("layers/4");
+  private static final Path L0 = Path.of("layers/0");
+  private static final Path L2 = Path.of("layers/2");
+  private static final Path L4 = Path.of("layers/4");
   private static final Tensor X = Random.normal(Key.of(9), 5, 6);
 
   private static Net trained() {
@@ -90,7 +90,7 @@ class LayerControlsTest {
         () -> one.unmerge(Mask.of("layers/0")));
     assertTrue(notParked.getMessage().contains("layers/2"), notParked.getMessage());
     var noAdapter = assertThrows(IllegalArgumentException.class,
-        () -> net.adapterState(KeyPath.of("layers/1")));
+        () -> net.adapterState(Path.of("layers/1")));
     assertTrue(noAdapter.getMessage().contains("layers/1"), noAdapter.getMessage());
   }
 

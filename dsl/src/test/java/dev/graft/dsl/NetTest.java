@@ -18,7 +18,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Sequential;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -37,14 +37,14 @@ class NetTest {
   }
 
   private static Set<String> trainable(Net net) {
-    return net.trainablePaths().stream().map(KeyPath::toString).collect(Collectors.toSet());
+    return net.trainablePaths().stream().map(Path::toString).collect(Collectors.toSet());
   }
 
   /** Perturbs every trainable leaf so adapters stop being the identity. */
   static Net perturbed(Net net, long seed) {
     Layer m = net.module();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(seed).foldIn(i++), t.shape()).times(0.3f)));
     }
@@ -71,7 +71,7 @@ class NetTest {
     assertEquals(Set.of("layers/0/loraA", "layers/0/loraB", "layers/1/loraA", "layers/1/loraB",
         "layers/2/loraA", "layers/2/loraB"), trainable(net));
     assertEquals(2 * (6 + 5) + 2 * (5 + 4) + 2 * (4 + 3), net.trainableCount());
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("layers/1")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
   }
 
   @Test
@@ -85,8 +85,8 @@ class NetTest {
     Net net = Net.of(mlp()).freeze().lora(
         LoraSpec.builder().rank(1).alpha(1).target("layers/0").build(),
         LoraSpec.builder().rank(3).alpha(1).build());
-    LoRALinear first = (LoRALinear) Tree.get(net.module(), KeyPath.of("layers/0"));
-    LoRALinear second = (LoRALinear) Tree.get(net.module(), KeyPath.of("layers/1"));
+    LoRALinear first = (LoRALinear) Tree.get(net.module(), Path.of("layers/0"));
+    LoRALinear second = (LoRALinear) Tree.get(net.module(), Path.of("layers/1"));
     assertEquals(1, first.loraA().dim(0));
     assertEquals(3, second.loraA().dim(0));
   }
@@ -99,11 +99,11 @@ class NetTest {
     assertTrue(adapted.apply(x).allClose(base.apply(x), 1e-6, 1e-6));
     Net trained = perturbed(adapted, 11);
     Net merged = trained.merge();
-    assertInstanceOf(Linear.class, Tree.get(merged.module(), KeyPath.of("layers/0")));
+    assertInstanceOf(Linear.class, Tree.get(merged.module(), Path.of("layers/0")));
     assertTrue(merged.apply(x).allClose(trained.apply(x), 1e-4, 1e-5));
     assertEquals(trained.module(), merged.unmerge().module());
-    assertSame(Tree.get(trained.module(), KeyPath.of("layers/0")),
-        Tree.get(merged.unmerge().module(), KeyPath.of("layers/0")));
+    assertSame(Tree.get(trained.module(), Path.of("layers/0")),
+        Tree.get(merged.unmerge().module(), Path.of("layers/0")));
   }
 
   @Test
@@ -121,7 +121,7 @@ class NetTest {
     Sequential model = Sequential.of(conv, Activation.RELU.module(),
         Conv2d.create(6, 2, 1, KEY.foldIn(1)));
     Net net = perturbed(Net.of(model).freeze().lora(2, 2.0), 9);
-    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), KeyPath.of("layers/0")));
+    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), Path.of("layers/0")));
     Tensor x = Random.normal(Key.of(1), 2, 4, 5, 5);
     assertTrue(net.merge().apply(x).allClose(net.apply(x), 1e-4, 1e-4));
   }

@@ -10,7 +10,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.optim.Sgd;
 import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.Losses;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
@@ -26,8 +26,8 @@ class RootAdapterTest {
     Tensor x = Random.normal(Key.of(2), 4, 5);
     Net net = Net.of(linear).freeze().lora(2, 4.0);
     assertInstanceOf(LoRALinear.class, net.module());
-    assertEquals(List.of(KeyPath.root()), List.copyOf(net.adapters().keySet()));
-    assertEquals(List.of(KeyPath.of("loraA"), KeyPath.of("loraB")), net.trainablePaths());
+    assertEquals(List.of(Path.root()), List.copyOf(net.adapters().keySet()));
+    assertEquals(List.of(Path.of("loraA"), Path.of("loraB")), net.trainablePaths());
     assertEquals(2 * (5 + 3), net.trainableCount());
     ZooCheck.close(linear.apply(x), net.apply(x));
 

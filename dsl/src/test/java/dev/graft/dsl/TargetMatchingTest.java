@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -71,7 +71,7 @@ class TargetMatchingTest {
 
   private static Set<String> wrapped(Net net) {
     Set<String> out = new LinkedHashSet<>();
-    for (KeyPath p : net.adapters().keySet()) {
+    for (Path p : net.adapters().keySet()) {
       out.add(p.toString());
     }
     return out;
@@ -80,7 +80,7 @@ class TargetMatchingTest {
   /** The layers (nodes holding a weight) whose leaves the mask picks. */
   private static Set<String> layersOf(Mask mask, Layer tree) {
     Set<String> out = new LinkedHashSet<>();
-    for (KeyPath p : mask.resolve(tree)) {
+    for (Path p : mask.resolve(tree)) {
       out.add(p.parent().toString());
     }
     return out;
@@ -177,7 +177,7 @@ class TargetMatchingTest {
   @Test
   void leavesOfTheTreeFollowTheSameRule() {
     Bert bert = bert();
-    for (KeyPath leaf : Tree.paths(bert)) {
+    for (Path leaf : Tree.paths(bert)) {
       boolean underQuery = leaf.toString().contains("/query/");
       assertEquals(underQuery, Mask.modules("query").test(leaf, Tree.leaf(bert, leaf)), leaf
           + "");

@@ -10,7 +10,7 @@ import dev.graft.dsl.train.History
 import dev.graft.dsl.train.LabeledBatch
 import dev.graft.dsl.train.LossAndGrads
 import dev.graft.dsl.train.TrainResult
-import dev.graft.dsl.tree.KeyPath
+import dev.graft.dsl.tree.Path
 import dev.graft.runtime.Tensor
 
 // Kotlin destructures only classes with componentN functions; Java records have none. These
@@ -20,7 +20,7 @@ import dev.graft.runtime.Tensor
 operator fun LossAndGrads.component1(): Tensor = value()
 
 /** `val (loss, grads) = net.valueAndGrad { … }`: the gradients by path, [LossAndGrads.grads]. */
-operator fun LossAndGrads.component2(): Map<KeyPath, Tensor> = grads()
+operator fun LossAndGrads.component2(): Map<Path, Tensor> = grads()
 
 /** `val (trained, history, state) = net.fit(data) { … }`: the trained net, [TrainResult.net]. */
 operator fun TrainResult.component1(): Net = net()

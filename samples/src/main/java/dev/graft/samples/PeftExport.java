@@ -24,7 +24,7 @@ import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -128,7 +128,7 @@ public final class PeftExport {
 
   private static void writeWeights(Net net, java.nio.file.Path file) {
     Map<String, Tensor> weights = new LinkedHashMap<>();         // PyTorch's state_dict names
-    for (KeyPath p : Tree.paths(net.module())) {
+    for (Path p : Tree.paths(net.module())) {
       weights.put(ModuleNames.dotted(p), Tree.leaf(net.module(), p));
     }
     Safetensors.write(file, weights);
@@ -140,7 +140,7 @@ public final class PeftExport {
         .wrappers(List.of(factory)).build());
     Layer m = net.module();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(11).foldIn(i++), t.shape()).times(0.3f)));
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -36,11 +36,11 @@ class ContenderTest {
         float gap = net.apply(X).maxAbsDiff(CNN.apply(X));
         assertTrue(gap < 1e-4, what + ": starts " + gap + " away from the network it adapts");
         if (c.adapts()) {
-          assertEquals(List.of(KeyPath.of("conv1"), KeyPath.of("conv2"), KeyPath.of("fc")),
+          assertEquals(List.of(Path.of("conv1"), Path.of("conv2"), Path.of("fc")),
               List.copyOf(net.adapters().keySet()), what);
-          assertTrue(!(Tree.get(net.module(), KeyPath.of("head")) instanceof LoraWrapper), what);
+          assertTrue(!(Tree.get(net.module(), Path.of("head")) instanceof LoraWrapper), what);
         }
-        assertTrue(net.trainablePaths().contains(KeyPath.of("head/weight")), what);
+        assertTrue(net.trainablePaths().contains(Path.of("head/weight")), what);
       }
     }
   }

@@ -12,7 +12,7 @@ import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Embedding;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -33,10 +33,10 @@ class CustomAdapterTest {
   @Test
   void theSpecWrapsTheTableWithTheUsersAdapterAndTheLinearWithTheZoos() {
     Net net = Net.of(CustomAdapter.model()).freeze().lora(CustomAdapter.spec());
-    assertInstanceOf(EmbeddingLoRA.class, Tree.get(net.module(), KeyPath.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("layers/1")));
-    assertEquals(List.of(KeyPath.of("layers/0/loraA"), KeyPath.of("layers/0/loraB"),
-        KeyPath.of("layers/1/loraA"), KeyPath.of("layers/1/loraB")), net.trainablePaths());
+    assertInstanceOf(EmbeddingLoRA.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertEquals(List.of(Path.of("layers/0/loraA"), Path.of("layers/0/loraB"),
+        Path.of("layers/1/loraA"), Path.of("layers/1/loraB")), net.trainablePaths());
     assertEquals(2 * (20 + 8) + 2 * (8 + 1), net.trainableCount());
     assertEquals(CustomAdapter.model().apply(IDS), net.apply(IDS), "identity at start");
   }
@@ -44,7 +44,7 @@ class CustomAdapterTest {
   @Test
   void withoutTheUsersFactoryTheTableIsLeftAlone() {
     Net net = Net.of(CustomAdapter.model()).freeze().lora(LoraSpec.of(2, 4.0));
-    assertInstanceOf(Embedding.class, Tree.get(net.module(), KeyPath.of("layers/0")));
+    assertInstanceOf(Embedding.class, Tree.get(net.module(), Path.of("layers/0")));
   }
 
   @Test
@@ -56,12 +56,12 @@ class CustomAdapterTest {
         .split(" ");
     assertTrue(Double.parseDouble(mse[3]) < Double.parseDouble(mse[1]) / 100, printed);
 
-    EmbeddingLoRA table = (EmbeddingLoRA) Tree.get(trained.module(), KeyPath.of("layers/0"));
+    EmbeddingLoRA table = (EmbeddingLoRA) Tree.get(trained.module(), Path.of("layers/0"));
     assertNotEquals(Tensor.zeros(20, 2), table.loraA(), "A moved away from zero");
     Net merged = trained.merge();
     Embedding plain = assertInstanceOf(Embedding.class, Tree.get(merged.module(),
-        KeyPath.of("layers/0")));
-    assertInstanceOf(Linear.class, Tree.get(merged.module(), KeyPath.of("layers/1")));
+        Path.of("layers/0")));
+    assertInstanceOf(Linear.class, Tree.get(merged.module(), Path.of("layers/1")));
     assertTrue(table.apply(IDS).allClose(plain.apply(IDS), 1e-5, 1e-5));
     assertTrue(merged.apply(IDS).allClose(trained.apply(IDS), 1e-5, 1e-5));
     assertEquals(trained.module(), merged.unmerge().module(), "unmerge restores the adapters");

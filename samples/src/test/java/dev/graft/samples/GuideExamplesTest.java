@@ -30,7 +30,7 @@ import dev.graft.dsl.train.Trainer;
 import dev.graft.dsl.tree.Lens;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Partition;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -81,21 +81,21 @@ class GuideExamplesTest {
   void treesPathsLensesMasks() {
     // guide: trees
     Classifier model = model();
-    List<KeyPath> paths = Tree.paths(model);
+    List<Path> paths = Tree.paths(model);
     // [encoder/layers/0/weight, encoder/layers/0/bias, encoder/layers/2/weight,
     //  encoder/layers/2/bias, head/weight, head/bias]
-    Tensor w = Tree.leaf(model, KeyPath.of("head/weight"));              // (3, 8)
+    Tensor w = Tree.leaf(model, Path.of("head/weight"));              // (3, 8)
 
     // Replace a node or leaf picked by a lambda (found by identity); the rest is shared.
     Classifier noBias = Tree.at(model, m -> ((Linear) m.head()).bias(), Tensor.zeros(3));
 
     // A lens focuses on one position: get, set, modify.
-    Lens<Classifier, Tensor> headWeight = Lens.of(KeyPath.of("head/weight"));
+    Lens<Classifier, Tensor> headWeight = Lens.of(Path.of("head/weight"));
     Classifier doubled = headWeight.modify(model, t -> t.times(2f));
 
     // A mask is a set of leaf paths: regex (whole path), explicit paths or nodes, predicates.
     Mask encoderWeights = Mask.regex("encoder/.*").and(Mask.regex(".*weight"));
-    Set<KeyPath> chosen = encoderWeights.resolve(model);
+    Set<Path> chosen = encoderWeights.resolve(model);
     // [encoder/layers/0/weight, encoder/layers/2/weight]
     Partition<Classifier> parts = Tree.partition(model, encoderWeights);
     Classifier same = parts.combine(parts.selected());                 // the same tree back
@@ -133,9 +133,9 @@ class GuideExamplesTest {
         + " encoder/layers/2/loraA, encoder/layers/2/loraB, head/weight, head/bias]",
         net.trainablePaths().toString());
     assertEquals("Net[Classifier, trainable 123 of 235]", net.toString());
-    assertInstanceOf(DoRALinear.class, Tree.get(net.module(), KeyPath.of("encoder/layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("encoder/layers/2")));
-    assertInstanceOf(Linear.class, Tree.get(net.module(), KeyPath.of("head")), "outside the mask");
+    assertInstanceOf(DoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
+    assertInstanceOf(Linear.class, Tree.get(net.module(), Path.of("head")), "outside the mask");
     assertTrue(net.apply(X).allClose(model().apply(X), 1e-6, 1e-6), "starts as the model");
 
     // guide: net-errors
@@ -190,7 +190,7 @@ class GuideExamplesTest {
     // end
     assertTrue(gap < 1e-5, "gap " + gap);
     assertTrue(exact);
-    assertInstanceOf(Linear.class, Tree.get(merged.module(), KeyPath.of("encoder/layers/0")));
+    assertInstanceOf(Linear.class, Tree.get(merged.module(), Path.of("encoder/layers/0")));
     assertTrue(merged.isMerged());
     assertThrows(IllegalStateException.class, () -> merged.lora(4, 8.0));
     Classifier base = (Classifier) off.module();
@@ -205,14 +205,14 @@ class GuideExamplesTest {
     Net one = trained.merge(Mask.of("encoder/layers/2"));   // only that layer is folded
     Net back = one.unmerge(Mask.of("encoder/layers/2"));    // and restored bit for bit
     Net off = trained.disableAdapters(Mask.modules("0"));   // only encoder/layers/0 runs its base
-    AdapterState s = one.adapterState(KeyPath.of("encoder/layers/2"));        // MERGED
+    AdapterState s = one.adapterState(Path.of("encoder/layers/2"));        // MERGED
     long n = trained.trainableCount(Mask.of("encoder/layers/0"));          // 4·(4 + 8) = 48
     // end
-    assertInstanceOf(Linear.class, Tree.get(one.module(), KeyPath.of("encoder/layers/2")));
-    assertEquals(AdapterState.ACTIVE, one.adapterState(KeyPath.of("encoder/layers/0")));
+    assertInstanceOf(Linear.class, Tree.get(one.module(), Path.of("encoder/layers/2")));
+    assertEquals(AdapterState.ACTIVE, one.adapterState(Path.of("encoder/layers/0")));
     assertTrue(one.apply(X).allClose(trained.apply(X), 1e-5, 1e-5));
     assertEquals(trained.module(), back.module());
-    assertEquals(AdapterState.DISABLED, off.adapterState(KeyPath.of("encoder/layers/0")));
+    assertEquals(AdapterState.DISABLED, off.adapterState(Path.of("encoder/layers/0")));
     assertEquals(AdapterState.MERGED, s);
     assertEquals(48, n);
   }
@@ -227,10 +227,10 @@ class GuideExamplesTest {
     Net next = step.net();                      // frozen leaves are the same objects
     // end
     assertEquals(net.trainablePaths(), List.copyOf(lg.grads().keySet()));
-    assertSame(Tree.leaf(net.module(), KeyPath.of("encoder/layers/0/base/weight")),
-        Tree.leaf(next.module(), KeyPath.of("encoder/layers/0/base/weight")));
-    assertNotEquals(Tree.leaf(net.module(), KeyPath.of("head/weight")),
-        Tree.leaf(next.module(), KeyPath.of("head/weight")));
+    assertSame(Tree.leaf(net.module(), Path.of("encoder/layers/0/base/weight")),
+        Tree.leaf(next.module(), Path.of("encoder/layers/0/base/weight")));
+    assertNotEquals(Tree.leaf(net.module(), Path.of("head/weight")),
+        Tree.leaf(next.module(), Path.of("head/weight")));
 
     // guide: fit
     List<LabeledBatch> batches = LabeledBatch.split(X, LABELS, 16);

@@ -4,7 +4,7 @@ import dev.graft.dsl.Net
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.tree.Mask
-import dev.graft.dsl.tree.KeyPath
+import dev.graft.dsl.tree.Path
 import dev.graft.dsl.tree.Tree
 import dev.graft.kotlin.GraftModule
 import dev.graft.kotlin.lora
@@ -35,8 +35,8 @@ class KotlinQuickstartTest {
         assertEquals(listOf("blocks/0/fc", "blocks/0/proj", "blocks/1/fc", "blocks/1/proj"),
             trained.adapters().keys.map { it.toString() })
         val module: GraftModule = trained.module()
-        assertTrue(Tree.get(module, KeyPath.of("readout")) is Linear)
-        assertTrue(Tree.get(module, KeyPath.of("blocks/0/fc")) is LoRALinear)
+        assertTrue(Tree.get(module, Path.of("readout")) is Linear)
+        assertTrue(Tree.get(module, Path.of("blocks/0/fc")) is LoRALinear)
         assertTrue(trained.trainablePaths().all { it.name() == "loraA" || it.name() == "loraB" })
         assertEquals(4L * (16 + 64) * 4, trained.trainableCount())
     }

@@ -4,7 +4,7 @@ import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.tree.Lens
 import dev.graft.dsl.tree.Mask
-import dev.graft.dsl.tree.KeyPath
+import dev.graft.dsl.tree.Path
 import dev.graft.dsl.tree.Tree
 import dev.graft.runtime.Key
 import dev.graft.runtime.Tensor
@@ -48,7 +48,7 @@ class KotlinTreeTest {
             listOf("layers/0/weight", "layers/0/bias", "layers/1/gain", "layers/1/inner/weight"),
             Tree.paths(model).map { it.toString() },
         )
-        assertEquals(listOf(KeyPath.root(), KeyPath.of("layers/0"), KeyPath.of("layers/1"), KeyPath.of("layers/1/inner")),
+        assertEquals(listOf(Path.root(), Path.of("layers/0"), Path.of("layers/1"), Path.of("layers/1/inner")),
             Tree.nodes(model))
         assertEquals(3 * 4 + 4 + 2 + 4 * 2L, Tree.parameterCount(model))
         assertTrue(Tree.summary(model).contains("layers/1/inner/weight"))
@@ -77,7 +77,7 @@ class KotlinTreeTest {
             Tree.at(pinned, { it.fc }, Scaled(vec(1f, 1f), pinned.fc))
         }
         assertTrue(e.message!!.contains("declare the component as Layer to allow wrapping"), e.message)
-        assertTrue(!Tree.accepts(pinned, KeyPath.of("fc"), Scaled(vec(1f), pinned.fc)))
+        assertTrue(!Tree.accepts(pinned, Path.of("fc"), Scaled(vec(1f), pinned.fc)))
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.graft.dsl.train.Epoch;
 import dev.graft.dsl.train.History;
 import dev.graft.dsl.train.TrainResult;
 import dev.graft.dsl.train.Trainer;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ public final class DataParallel {
   @SuppressWarnings("unchecked")
   public <B> DataParallelResult fit(Net net, JavaRDD<B> shards, SerializableLoss<B> loss,
       OptState start) {
-    List<KeyPath> paths = net.trainablePaths();
+    List<Path> paths = net.trainablePaths();
     if (paths.isEmpty()) {
       throw new IllegalStateException("DataParallel.fit: the net has no trainable leaves; add"
           + " adapters (lora(...)) or unfreeze some first");
@@ -213,9 +213,9 @@ public final class DataParallel {
   }
 
   /** {@code g / weight} per leaf, as tensors of the leaves' shapes. */
-  private static Map<KeyPath, Tensor> mean(Net net, List<KeyPath> paths, float[][] g, double weight) {
-    Map<KeyPath, Tensor> leaves = Tree.leavesByPath(net.module());
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
+  private static Map<Path, Tensor> mean(Net net, List<Path> paths, float[][] g, double weight) {
+    Map<Path, Tensor> leaves = Tree.leavesByPath(net.module());
+    Map<Path, Tensor> out = new LinkedHashMap<>();
     for (int k = 0; k < paths.size(); k++) {
       float[] a = g[k];
       if (weight != 1) {

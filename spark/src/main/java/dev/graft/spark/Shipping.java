@@ -3,7 +3,7 @@ package dev.graft.spark;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ final class Shipping {
   /** The module tree and the trainable paths of {@code net}. */
   static byte[] net(Net net) {
     List<String> paths = new ArrayList<>();
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       paths.add(p.toString());
     }
     Map<String, Object> m = new LinkedHashMap<>();
@@ -38,18 +38,18 @@ final class Shipping {
   static Net net(byte[] bytes) {
     Map<?, ?> m = TreeCodec.decode(bytes, Map.class);
     Layer module = (Layer) m.get(MODULE);
-    List<KeyPath> paths = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
     for (Object p : (List<?>) m.get(TRAINABLE)) {
-      paths.add(KeyPath.of((String) p));
+      paths.add(Path.of((String) p));
     }
     return Net.of(module).freeze().unfreeze(Mask.of(paths));
   }
 
   /** The trainable leaves of {@code net}, by slash-joined path, in tree order. */
   static byte[] leaves(Net net) {
-    Map<KeyPath, Tensor> all = Tree.leavesByPath(net.module());
+    Map<Path, Tensor> all = Tree.leavesByPath(net.module());
     Map<String, Tensor> m = new LinkedHashMap<>();
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       m.put(p.toString(), all.get(p));
     }
     return TreeCodec.encode(m);
@@ -58,9 +58,9 @@ final class Shipping {
   /** {@code base} with the leaves {@link #leaves} wrote put in place. */
   static Net withLeaves(Net base, byte[] bytes) {
     Map<?, ?> m = TreeCodec.decode(bytes, Map.class);
-    Map<KeyPath, Tensor> leaves = new LinkedHashMap<>();
+    Map<Path, Tensor> leaves = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      leaves.put(KeyPath.of((String) e.getKey()), (Tensor) e.getValue());
+      leaves.put(Path.of((String) e.getKey()), (Tensor) e.getValue());
     }
     return base.withModule(Tree.combine(base.module(), leaves));
   }

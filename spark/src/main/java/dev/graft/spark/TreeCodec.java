@@ -1,7 +1,7 @@
 package dev.graft.spark;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +82,7 @@ public final class TreeCodec {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeByte(VERSION);
-      new Writer(out).write(value, KeyPath.root());
+      new Writer(out).write(value, Path.root());
     } catch (IOException e) {
       throw new UncheckedIOException("TreeCodec.encode: " + e.getMessage(), e);
     }
@@ -116,7 +116,7 @@ public final class TreeCodec {
         throw new IllegalArgumentException("TreeCodec.decode: format version " + version
             + ", this reader knows version " + VERSION);
       }
-      Object v = new Reader(in).read(KeyPath.root());
+      Object v = new Reader(in).read(Path.root());
       if (in.available() > 0) {
         throw new IllegalArgumentException("TreeCodec.decode: " + in.available()
             + " bytes left after the tree; corrupt input");
@@ -184,7 +184,7 @@ public final class TreeCodec {
       this.out = out;
     }
 
-    void write(@Nullable Object v, KeyPath at) throws IOException {
+    void write(@Nullable Object v, Path at) throws IOException {
       if (v == null) {
         out.writeByte(NULL);
         return;
@@ -221,7 +221,7 @@ public final class TreeCodec {
       }
     }
 
-    private void writeRecord(Object v, KeyPath at) throws IOException {
+    private void writeRecord(Object v, Path at) throws IOException {
       out.writeByte(RECORD);
       out.writeUTF(v.getClass().getName());
       RecordComponent[] rcs = v.getClass().getRecordComponents();
@@ -306,7 +306,7 @@ public final class TreeCodec {
       return true;
     }
 
-    private void writeJava(Object v, KeyPath at) throws IOException {
+    private void writeJava(Object v, Path at) throws IOException {
       if (!(v instanceof Serializable)) {
         throw new IllegalArgumentException("TreeCodec.encode: cannot write the "
             + v.getClass().getName() + " at " + where(at) + (v instanceof Layer
@@ -335,7 +335,7 @@ public final class TreeCodec {
       this.in = in;
     }
 
-    @Nullable Object read(KeyPath at) throws IOException {
+    @Nullable Object read(Path at) throws IOException {
       byte tag = in.readByte();
       switch (tag) {
         case NULL:
@@ -440,7 +440,7 @@ public final class TreeCodec {
       return n;
     }
 
-    private Object readRecord(KeyPath at) throws IOException {
+    private Object readRecord(Path at) throws IOException {
       String name = in.readUTF();
       Class<?> type = load(name, at);
       if (!type.isRecord()) {
@@ -474,7 +474,7 @@ public final class TreeCodec {
       }
     }
 
-    private Object readEnum(KeyPath at) throws IOException {
+    private Object readEnum(Path at) throws IOException {
       String name = in.readUTF();
       String constant = in.readUTF();
       Class<?> type = load(name, at);
@@ -491,7 +491,7 @@ public final class TreeCodec {
           + constant + " (at " + where(at) + ")");
     }
 
-    private Object readJava(KeyPath at) throws IOException {
+    private Object readJava(Path at) throws IOException {
       byte[] bytes = new byte[length()];
       in.readFully(bytes);
       ClassLoader loader = loader();
@@ -513,7 +513,7 @@ public final class TreeCodec {
       }
     }
 
-    private static Class<?> load(String name, KeyPath at) {
+    private static Class<?> load(String name, Path at) {
       try {
         return Class.forName(name, false, loader());
       } catch (ClassNotFoundException e) {
@@ -524,7 +524,7 @@ public final class TreeCodec {
     }
   }
 
-  private static String where(KeyPath p) {
+  private static String where(Path p) {
     return p.isRoot() ? "the root" : "'" + p + "'";
   }
 }

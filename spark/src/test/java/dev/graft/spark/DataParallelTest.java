@@ -12,7 +12,7 @@ import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.Losses;
 import dev.graft.dsl.train.TrainResult;
 import dev.graft.dsl.train.Trainer;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.time.Duration;
@@ -63,10 +63,10 @@ class DataParallelTest {
   }
 
   static double maxAdapterDiff(Net a, Net b) {
-    Map<KeyPath, Tensor> x = Tree.leavesByPath(a.module());
-    Map<KeyPath, Tensor> y = Tree.leavesByPath(b.module());
+    Map<Path, Tensor> x = Tree.leavesByPath(a.module());
+    Map<Path, Tensor> y = Tree.leavesByPath(b.module());
     double max = 0;
-    for (KeyPath p : a.trainablePaths()) {
+    for (Path p : a.trainablePaths()) {
       max = Math.max(max, x.get(p).maxAbsDiff(y.get(p)));
     }
     return max;

@@ -6,7 +6,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.BaseDerived;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -60,11 +60,11 @@ public final class Checkpoints {
    */
   public static void save(Net net, java.nio.file.Path file) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
+    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
       tensors.put(e.getKey().toString(), e.getValue());
     }
     List<String> trainable = new ArrayList<>();
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       trainable.add(p.toString());
     }
     Map<String, String> meta = new LinkedHashMap<>();
@@ -82,15 +82,15 @@ public final class Checkpoints {
   public static Net load(java.nio.file.Path file, Layer tree) {
     try (SafetensorsReader reader = Safetensors.open(file)) {
       checkVersion(file, reader.metadata());
-      Map<KeyPath, List<String>> names = new LinkedHashMap<>();
-      for (KeyPath p : Tree.paths(tree)) {
+      Map<Path, List<String>> names = new LinkedHashMap<>();
+      for (Path p : Tree.paths(tree)) {
         names.put(p, distinct(p.toString(), ModuleNames.dotted(p)));
       }
       String hint = hasWrapper(tree) ? "if the file was saved before adapters were added, load"
           + " it with net.loadBase(file) (Checkpoints.loadBase) onto the adapted net" : "";
-      Map<KeyPath, String> keys = KeyMatch.match(file, reader.keys(), names, hint);
+      Map<Path, String> keys = KeyMatch.match(file, reader.keys(), names, hint);
       Layer out = readInto(reader, tree, keys);
-      Set<KeyPath> trainable = trainable(file, reader.metadata(), out);
+      Set<Path> trainable = trainable(file, reader.metadata(), out);
       Net net = Net.of(out);
       return trainable == null ? net : net.freeze().unfreeze(Mask.of(List.copyOf(trainable)));
     }
@@ -118,8 +118,8 @@ public final class Checkpoints {
           + " they hold their own copy of the base; call unmerge() or enableAdapters() first");
     }
     Layer tree = net.module();
-    Map<KeyPath, LoraWrapper> wrappers = net.adapters();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    Map<Path, LoraWrapper> wrappers = net.adapters();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       if (e.getValue() instanceof BaseDerived d) {
         try {
           d.checkNewBase();
@@ -130,19 +130,19 @@ public final class Checkpoints {
         }
       }
     }
-    Map<KeyPath, List<String>> names = new LinkedHashMap<>();
-    for (KeyPath p : Tree.paths(tree)) {
+    Map<Path, List<String>> names = new LinkedHashMap<>();
+    for (Path p : Tree.paths(tree)) {
       if (isBaseLeaf(p, wrappers)) {
-        KeyPath plain = ModuleNames.withoutBase(tree, p);
+        Path plain = ModuleNames.withoutBase(tree, p);
         names.put(p, distinct(plain.toString(), ModuleNames.dotted(plain),
             ModuleNames.peftName(tree, p), p.toString(), ModuleNames.dotted(p)));
       }
     }
     try (SafetensorsReader reader = Safetensors.open(file)) {
       checkVersion(file, reader.metadata());
-      Map<KeyPath, String> keys = KeyMatch.match(file, reader.keys(), names, "");
+      Map<Path, String> keys = KeyMatch.match(file, reader.keys(), names, "");
       Layer loaded = readInto(reader, tree, keys);
-      for (KeyPath p : wrappers.keySet()) {
+      for (Path p : wrappers.keySet()) {
         if (Tree.get(loaded, p) instanceof BaseDerived d) {
           loaded = p.depth() == 0 ? d.withNewBase() : Tree.set(loaded, p, d.withNewBase());
         }
@@ -157,9 +157,9 @@ public final class Checkpoints {
   }
 
   /** Leaves outside every wrapper, or under a wrapper's base component. */
-  private static boolean isBaseLeaf(KeyPath leaf, Map<KeyPath, LoraWrapper> wrappers) {
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
-      KeyPath w = e.getKey();
+  private static boolean isBaseLeaf(Path leaf, Map<Path, LoraWrapper> wrappers) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      Path w = e.getKey();
       if (leaf.startsWith(w)) {
         return leaf.depth() > w.depth()
             && leaf.segment(w.depth()).equals(ModuleNames.baseComponent(e.getValue()));
@@ -172,15 +172,15 @@ public final class Checkpoints {
    * {@code tree} with the leaves of {@code keys} read from {@code reader}: all headers checked
    * first, then all tensors read, then one rebuild.
    */
-  static Layer readInto(SafetensorsReader reader, Layer tree, Map<KeyPath, String> keys) {
-    Map<KeyPath, Tensor> old = Tree.leavesByPath(tree);
-    for (Map.Entry<KeyPath, String> e : keys.entrySet()) {
+  static Layer readInto(SafetensorsReader reader, Layer tree, Map<Path, String> keys) {
+    Map<Path, Tensor> old = Tree.leavesByPath(tree);
+    for (Map.Entry<Path, String> e : keys.entrySet()) {
       TensorReads.checkInfo(reader, e.getValue(), old.get(e.getKey()).shape(),
           "leaf '" + e.getKey() + "'");
     }
-    Map<KeyPath, Tensor> loaded = new LinkedHashMap<>();
+    Map<Path, Tensor> loaded = new LinkedHashMap<>();
     Map<Tensor, Tensor> sharing = new IdentityHashMap<>();
-    for (Map.Entry<KeyPath, String> e : keys.entrySet()) {
+    for (Map.Entry<Path, String> e : keys.entrySet()) {
       Tensor original = old.get(e.getKey());
       Tensor t = reader.tensor(e.getValue());
       Tensor first = sharing.get(original);
@@ -195,7 +195,7 @@ public final class Checkpoints {
   }
 
   /** {@link Tree#combine}, its refusals (a layer rejecting its new leaves) made checkpoint errors. */
-  static Layer combine(java.nio.file.Path file, Layer tree, Map<KeyPath, Tensor> leaves) {
+  static Layer combine(java.nio.file.Path file, Layer tree, Map<Path, Tensor> leaves) {
     try {
       return Tree.combine(tree, leaves);
     } catch (IllegalArgumentException e) {
@@ -213,7 +213,7 @@ public final class Checkpoints {
   }
 
   /** The trainable paths the metadata names (each a leaf of {@code tree}), or null if absent. */
-  private static Set<KeyPath> trainable(java.nio.file.Path file, Map<String, String> meta,
+  private static Set<Path> trainable(java.nio.file.Path file, Map<String, String> meta,
       Layer tree) {
     String text = meta.get(TRAINABLE_KEY);
     if (text == null) {
@@ -224,16 +224,16 @@ public final class Checkpoints {
       throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
           + " is not a JSON array of leaf paths but " + node.getNodeType());
     }
-    Set<KeyPath> leaves = new LinkedHashSet<>(Tree.paths(tree));
-    Set<KeyPath> out = new LinkedHashSet<>();
+    Set<Path> leaves = new LinkedHashSet<>(Tree.paths(tree));
+    Set<Path> out = new LinkedHashSet<>();
     for (JsonNode n : node) {
       if (!n.isTextual()) {
         throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
             + " holds " + SafetensorsException.shown(n) + ", not a leaf path string");
       }
-      KeyPath p;
+      Path p;
       try {
-        p = KeyPath.of(n.textValue());
+        p = Path.of(n.textValue());
       } catch (IllegalArgumentException e) {
         throw new CheckpointException(file, SafetensorsException.METADATA_KEY, TRAINABLE_KEY
             + " holds '" + SafetensorsException.shown(n.textValue()) + "', not a path", e);

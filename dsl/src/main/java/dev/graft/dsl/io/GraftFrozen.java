@@ -5,7 +5,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.HashSet;
@@ -33,10 +33,10 @@ public final class GraftFrozen {
    * written to {@value #FILE} as part of the same save (and a stale one removed with it).
    */
   public static void save(Net net, java.nio.file.Path dir) {
-    Map<KeyPath, LoraWrapper> wrappers = PeftAdapters.adapters(net, "saveAdapter");
+    Map<Path, LoraWrapper> wrappers = PeftAdapters.adapters(net, "saveAdapter");
     Map<String, Tensor> frozen = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
-      for (Map.Entry<KeyPath, Tensor> leaf : lacking(e.getValue()).entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
+      for (Map.Entry<Path, Tensor> leaf : lacking(e.getValue()).entrySet()) {
         frozen.put(e.getKey().resolve(leaf.getKey()).toString(), leaf.getValue());
       }
     }
@@ -59,7 +59,7 @@ public final class GraftFrozen {
    * The wrapper's leaves that a stored save does not put in the weights: outside its base, its
    * trainable fields, its other saved fields, and VeRA's projections.
    */
-  static Map<KeyPath, Tensor> lacking(LoraWrapper w) {
+  static Map<Path, Tensor> lacking(LoraWrapper w) {
     Set<String> inWeights = new HashSet<>(AdapterKinds.savedFields(w));
     inWeights.addAll(w.adapterFields());
     inWeights.add("base");
@@ -67,8 +67,8 @@ public final class GraftFrozen {
       inWeights.add("veraA");
       inWeights.add("veraB");
     }
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> leaf : Tree.leavesByPath((Layer) w).entrySet()) {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> leaf : Tree.leavesByPath((Layer) w).entrySet()) {
       if (!inWeights.contains(leaf.getKey().segment(0))) {
         out.put(leaf.getKey(), leaf.getValue());
       }

@@ -1,6 +1,6 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,27 +23,27 @@ final class KeyMatch {
    * The key for each leaf of {@code names} (in its order), from {@code keys} of {@code file}.
    * {@code hint} is added to a mismatch message (how to load such a file instead), or empty.
    */
-  static Map<KeyPath, String> match(java.nio.file.Path file, Collection<String> keys,
-      Map<KeyPath, List<String>> names, String hint) {
-    Map<String, KeyPath> index = new HashMap<>();
-    Map<String, List<KeyPath>> ambiguous = new HashMap<>();
-    for (Map.Entry<KeyPath, List<String>> e : names.entrySet()) {
+  static Map<Path, String> match(java.nio.file.Path file, Collection<String> keys,
+      Map<Path, List<String>> names, String hint) {
+    Map<String, Path> index = new HashMap<>();
+    Map<String, List<Path>> ambiguous = new HashMap<>();
+    for (Map.Entry<Path, List<String>> e : names.entrySet()) {
       for (String name : e.getValue()) {
-        KeyPath other = index.putIfAbsent(name, e.getKey());
+        Path other = index.putIfAbsent(name, e.getKey());
         if (other != null && !other.equals(e.getKey())) {
           ambiguous.computeIfAbsent(name, n -> new ArrayList<>(List.of(other))).add(e.getKey());
         }
       }
     }
-    Map<KeyPath, String> byLeaf = new HashMap<>();
+    Map<Path, String> byLeaf = new HashMap<>();
     List<String> unexpected = new ArrayList<>();
     for (String key : keys) {
-      List<KeyPath> several = ambiguous.get(key);
+      List<Path> several = ambiguous.get(key);
       if (several != null) {
         throw new CheckpointException(file, key, "the name fits several leaves " + quoted(several)
             + "; save with slash-joined paths to tell them apart");
       }
-      KeyPath leaf = index.get(key);
+      Path leaf = index.get(key);
       if (leaf == null) {
         unexpected.add(key);
         continue;
@@ -54,8 +54,8 @@ final class KeyMatch {
             + SafetensorsException.shown(earlier) + "'");
       }
     }
-    List<KeyPath> missing = new ArrayList<>();
-    for (KeyPath leaf : names.keySet()) {
+    List<Path> missing = new ArrayList<>();
+    for (Path leaf : names.keySet()) {
       if (!byLeaf.containsKey(leaf)) {
         missing.add(leaf);
       }
@@ -79,8 +79,8 @@ final class KeyMatch {
       String key = !unexpected.isEmpty() ? unexpected.get(0) : names.get(missing.get(0)).get(0);
       throw new CheckpointException(file, key, sb.toString());
     }
-    Map<KeyPath, String> out = new LinkedHashMap<>();
-    for (KeyPath leaf : names.keySet()) {
+    Map<Path, String> out = new LinkedHashMap<>();
+    for (Path leaf : names.keySet()) {
       out.put(leaf, byLeaf.get(leaf));
     }
     return out;

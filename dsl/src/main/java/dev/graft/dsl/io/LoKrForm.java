@@ -4,7 +4,7 @@ import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKr;
 import dev.graft.dsl.lora.PeftLoKrLinear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ record LoKrForm(boolean decomposeBoth, int decomposeFactor) {
    * The form of {@code wrappers} (all PEFT-form LoKr); an {@link IllegalStateException}
    * when no single PEFT config yields their shapes.
    */
-  static LoKrForm of(Map<KeyPath, LoraWrapper> wrappers) {
+  static LoKrForm of(Map<Path, LoraWrapper> wrappers) {
     boolean both = false;
     int candidate = -1;
     for (LoraWrapper w : wrappers.values()) {
@@ -43,7 +43,7 @@ record LoKrForm(boolean decomposeBoth, int decomposeFactor) {
         + " with one factory(...) call");
   }
 
-  private boolean fitsAll(Map<KeyPath, LoraWrapper> wrappers) {
+  private boolean fitsAll(Map<Path, LoraWrapper> wrappers) {
     for (LoraWrapper w : wrappers.values()) {
       if (!fits(Shape.of(w))) {
         return false;

@@ -2,7 +2,7 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class ModuleNames {
   private ModuleNames() {}
 
   /** {@code encoder/layers/0} → {@code encoder.layers.0}; the root is {@code ""}. */
-  public static String dotted(KeyPath path) {
+  public static String dotted(Path path) {
     return String.join(".", path.segments());
   }
 
@@ -43,9 +43,9 @@ public final class ModuleNames {
    * {@code encoder.layers.0.weight} → {@code encoder/layers/0/weight}; {@code ""} is the root. An
    * empty segment (a leading, trailing or doubled dot) or a {@code '/'} is an error.
    */
-  public static KeyPath fromDotted(String name) {
+  public static Path fromDotted(String name) {
     if (name.isEmpty()) {
-      return KeyPath.root();
+      return Path.root();
     }
     String[] parts = name.split("\\.", -1);
     for (String p : parts) {
@@ -54,7 +54,7 @@ public final class ModuleNames {
             + " module name (empty segment or '/'); expected e.g. 'encoder.layers.0.weight'");
       }
     }
-    return KeyPath.of(List.of(parts));
+    return Path.of(List.of(parts));
   }
 
   /**
@@ -63,7 +63,7 @@ public final class ModuleNames {
    * layers/0/weight}, the name the leaf had before the adapter was added. Paths that pass through
    * no wrapper's base come back unchanged. {@code path} must exist in {@code tree}.
    */
-  public static KeyPath withoutBase(Layer tree, KeyPath path) {
+  public static Path withoutBase(Layer tree, Path path) {
     return rename(tree, path, null);
   }
 
@@ -72,7 +72,7 @@ public final class ModuleNames {
    * {@code base_layer} ({@code layers/0/base/weight} → {@code layers.0.base_layer.weight}), as in
    * the {@code state_dict} of a PEFT model before {@code merge_and_unload}.
    */
-  public static String peftName(Layer tree, KeyPath path) {
+  public static String peftName(Layer tree, Path path) {
     return dotted(rename(tree, path, "base_layer"));
   }
 
@@ -81,7 +81,7 @@ public final class ModuleNames {
    * {@code base_model.model.encoder.layers.0.lora_A.weight} for {@code (encoder/layers/0,
    * "lora_A.weight")}; a wrapper at the root gives {@code base_model.model.lora_A.weight}.
    */
-  public static String peftKey(KeyPath layer, String suffix) {
+  public static String peftKey(Path layer, String suffix) {
     String module = dotted(layer);
     return PEFT_PREFIX + (module.isEmpty() ? "" : module + ".") + suffix;
   }
@@ -98,7 +98,7 @@ public final class ModuleNames {
   }
 
   /** Drops (replacement null) or renames each wrapper's base segment on the way to the leaf. */
-  private static KeyPath rename(Layer tree, KeyPath path, @Nullable String replacement) {
+  private static Path rename(Layer tree, Path path, @Nullable String replacement) {
     List<String> out = new ArrayList<>();
     Object node = tree;
     for (int i = 0; i < path.depth(); i++) {
@@ -111,6 +111,6 @@ public final class ModuleNames {
       }
       node = Tree.get(tree, path.prefix(i + 1));
     }
-    return KeyPath.of(out);
+    return Path.of(out);
   }
 }

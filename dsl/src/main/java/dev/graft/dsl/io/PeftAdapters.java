@@ -6,7 +6,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -120,10 +120,10 @@ public final class PeftAdapters {
   /** {@link #save(Net, java.nio.file.Path, VeraProjections)} with Graft's frozen file too. */
   static void save(Net net, java.nio.file.Path dir, VeraProjections vera,
       Map<String, Tensor> frozen) {
-    Map<KeyPath, LoraWrapper> wrappers = adapters(net, "saveAdapter");
+    Map<Path, LoraWrapper> wrappers = adapters(net, "saveAdapter");
     Layer tree = net.module();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       LoraWrapper w = e.getValue();
       for (String field : AdapterKinds.savedFields(w)) {
         Tensor t = Tree.leaf(tree, e.getKey().child(field));
@@ -140,8 +140,8 @@ public final class PeftAdapters {
         VeraShared.checkSeeded(tree, wrappers);
       }
     }
-    List<KeyPath> modules = modulesToSave(net, wrappers);
-    for (KeyPath leaf : extraLeaves(tree, modules, wrappers)) {
+    List<Path> modules = modulesToSave(net, wrappers);
+    for (Path leaf : extraLeaves(tree, modules, wrappers)) {
       put(tensors, ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf), Tree.leaf(tree, leaf));
     }
     Map<String, Object> config = PeftConfig.build(wrappers, modules,
@@ -160,7 +160,7 @@ public final class PeftAdapters {
    * See the class comment for what the net must already hold.
    */
   public static Net load(Net net, java.nio.file.Path dir) {
-    Map<KeyPath, LoraWrapper> wrappers = adapters(net, "loadAdapter");
+    Map<Path, LoraWrapper> wrappers = adapters(net, "loadAdapter");
     Layer tree = net.module();
     java.nio.file.Path configFile = dir.resolve(CONFIG);
     java.nio.file.Path weights = dir.resolve(WEIGHTS);
@@ -174,37 +174,37 @@ public final class PeftAdapters {
       AdapterFiles.checkPair(weights, reader.metadata(), configFile, configBytes);
       AdapterFiles.checkFrozen(weights, reader.metadata());
       boolean projections = reader.contains(VeraShared.KEY_A) || reader.contains(VeraShared.KEY_B);
-      List<KeyPath> modules = PeftConfig.check(configFile, config, tree, wrappers, projections);
+      List<Path> modules = PeftConfig.check(configFile, config, tree, wrappers, projections);
 
       // Each leaf to load, its key and the shape it has in the file.
-      Map<KeyPath, List<String>> names = new LinkedHashMap<>();
-      Map<KeyPath, int[]> fileShapes = new LinkedHashMap<>();
-      for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+      Map<Path, List<String>> names = new LinkedHashMap<>();
+      Map<Path, int[]> fileShapes = new LinkedHashMap<>();
+      for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
         LoraWrapper w = e.getValue();
         for (String field : AdapterKinds.savedFields(w)) {
-          KeyPath leaf = e.getKey().child(field);
+          Path leaf = e.getKey().child(field);
           Tensor t = Tree.leaf(tree, leaf);
           names.put(leaf, List.of(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field))));
           fileShapes.put(leaf, PeftFields.fileShape(w.base(), field, t));
         }
       }
-      for (KeyPath leaf : extraLeaves(tree, modules, wrappers)) {
+      for (Path leaf : extraLeaves(tree, modules, wrappers)) {
         names.put(leaf, List.of(ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf)));
         fileShapes.put(leaf, Tree.leaf(tree, leaf).shape());
       }
       Set<String> keys = new LinkedHashSet<>(reader.keys());
-      Map<KeyPath, Tensor> loaded = new LinkedHashMap<>();
+      Map<Path, Tensor> loaded = new LinkedHashMap<>();
       if (projections && VeraShared.of(tree, wrappers) != null) {
         loaded.putAll(VeraShared.read(reader, tree, wrappers));
         keys.remove(VeraShared.KEY_A);
         keys.remove(VeraShared.KEY_B);
       }
-      Map<KeyPath, String> matched = KeyMatch.match(weights, keys, names, "");
-      for (Map.Entry<KeyPath, String> e : matched.entrySet()) {
+      Map<Path, String> matched = KeyMatch.match(weights, keys, names, "");
+      for (Map.Entry<Path, String> e : matched.entrySet()) {
         TensorReads.checkInfo(reader, e.getValue(), fileShapes.get(e.getKey()),
             "'" + e.getKey() + "'");
       }
-      for (Map.Entry<KeyPath, String> e : matched.entrySet()) {
+      for (Map.Entry<Path, String> e : matched.entrySet()) {
         int[] shape = Tree.leaf(tree, e.getKey()).shape();
         loaded.put(e.getKey(), reader.tensor(e.getValue()).reshape(shape));
       }
@@ -239,13 +239,13 @@ public final class PeftAdapters {
     }
     Net loaded = load(adapted, dir);
     JsonNode config = JsonFiles.readObject(dir.resolve(CONFIG));
-    List<KeyPath> modules = PeftConfig.modulesToSave(dir.resolve(CONFIG), config, loaded.module(),
+    List<Path> modules = PeftConfig.modulesToSave(dir.resolve(CONFIG), config, loaded.module(),
         loaded.adapters());
     if (modules.isEmpty()) {
       return loaded;
     }
     return loaded.unfreeze(Mask.where((p, t) -> {
-      for (KeyPath m : modules) {
+      for (Path m : modules) {
         if (p.startsWith(m)) {
           return true;
         }
@@ -266,8 +266,8 @@ public final class PeftAdapters {
   }
 
   /** Whether {@code p} lies inside (or is) one of the adapted layers. */
-  static boolean insideWrapper(KeyPath p, Map<KeyPath, LoraWrapper> wrappers) {
-    for (KeyPath w : wrappers.keySet()) {
+  static boolean insideWrapper(Path p, Map<Path, LoraWrapper> wrappers) {
+    for (Path w : wrappers.keySet()) {
       if (p.startsWith(w)) {
         return true;
       }
@@ -275,8 +275,8 @@ public final class PeftAdapters {
     return false;
   }
 
-  static Map<KeyPath, LoraWrapper> adapters(Net net, String op) {
-    Map<KeyPath, LoraWrapper> wrappers = net.adapters();
+  static Map<Path, LoraWrapper> adapters(Net net, String op) {
+    Map<Path, LoraWrapper> wrappers = net.adapters();
     if (wrappers.isEmpty() || net.isMerged() || net.isDisabled()) {
       // a net with some layers merged or disabled would save or load only the others
       throw new IllegalStateException(op + ": the net has " + (wrappers.isEmpty()
@@ -291,14 +291,14 @@ public final class PeftAdapters {
    * The nearest module above each trainable leaf outside the adapters, in tree order: PEFT's
    * {@code modules_to_save}.
    */
-  private static List<KeyPath> modulesToSave(Net net, Map<KeyPath, LoraWrapper> wrappers) {
+  private static List<Path> modulesToSave(Net net, Map<Path, LoraWrapper> wrappers) {
     Layer tree = net.module();
-    Set<KeyPath> out = new LinkedHashSet<>();
-    for (KeyPath leaf : net.trainablePaths()) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Path leaf : net.trainablePaths()) {
       if (insideWrapper(leaf, wrappers)) {
         continue;
       }
-      KeyPath m = leaf.parent();
+      Path m = leaf.parent();
       while (!m.isRoot() && !(Tree.get(tree, m) instanceof Layer)) {
         m = m.parent();
       }
@@ -308,14 +308,14 @@ public final class PeftAdapters {
   }
 
   /** Every leaf under {@code modules} and outside the adapters, in tree order, once. */
-  private static List<KeyPath> extraLeaves(Layer tree, List<KeyPath> modules,
-      Map<KeyPath, LoraWrapper> wrappers) {
-    List<KeyPath> out = new ArrayList<>();
-    for (KeyPath leaf : Tree.paths(tree)) {
+  private static List<Path> extraLeaves(Layer tree, List<Path> modules,
+      Map<Path, LoraWrapper> wrappers) {
+    List<Path> out = new ArrayList<>();
+    for (Path leaf : Tree.paths(tree)) {
       if (insideWrapper(leaf, wrappers)) {
         continue;
       }
-      for (KeyPath m : modules) {
+      for (Path m : modules) {
         if (leaf.startsWith(m)) {
           out.add(leaf);
           break;

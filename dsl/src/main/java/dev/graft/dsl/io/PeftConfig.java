@@ -3,7 +3,7 @@ package dev.graft.dsl.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,7 +38,7 @@ final class PeftConfig {
    * The PEFT method all of {@code wrappers} share; {@code GRAFT} when they are of several methods
    * (or LoRA variants a single PEFT config cannot express), or of one PEFT does not have.
    */
-  static String peftType(Map<KeyPath, LoraWrapper> wrappers) {
+  static String peftType(Map<Path, LoraWrapper> wrappers) {
     String type = null;
     String variant = null;
     for (LoraWrapper w : wrappers.values()) {
@@ -59,7 +59,7 @@ final class PeftConfig {
    * Why a directory of {@code wrappers} is Graft-only, or null when PEFT reads it with the same
    * meaning; {@code seededVera}: VeRA's projections are left out of the file.
    */
-  static @Nullable String graftOnlyReason(Map<KeyPath, LoraWrapper> wrappers, boolean seededVera) {
+  static @Nullable String graftOnlyReason(Map<Path, LoraWrapper> wrappers, boolean seededVera) {
     Set<String> reasons = new LinkedHashSet<>();
     Set<String> methods = new LinkedHashSet<>();
     for (LoraWrapper w : wrappers.values()) {
@@ -84,8 +84,8 @@ final class PeftConfig {
   }
 
   /** The config for {@code wrappers} (non-empty) and the extra trainable modules. */
-  static Map<String, Object> build(Map<KeyPath, LoraWrapper> wrappers,
-      List<KeyPath> modulesToSave, boolean seededVera) {
+  static Map<String, Object> build(Map<Path, LoraWrapper> wrappers,
+      List<Path> modulesToSave, boolean seededVera) {
     String graftOnly = graftOnlyReason(wrappers, seededVera);
     String type = graftOnly != null ? AdapterKinds.GRAFT : peftType(wrappers);
     LoraWrapper first = wrappers.values().iterator().next();
@@ -101,18 +101,18 @@ final class PeftConfig {
     c.put("bias", "none");
     c.put("fan_in_fan_out", false);
     Set<String> targets = new TreeSet<>();
-    for (KeyPath p : wrappers.keySet()) {
+    for (Path p : wrappers.keySet()) {
       targets.add(ModuleNames.dotted(p));
     }
     c.put("target_modules", List.copyOf(targets));
     List<String> mods = new ArrayList<>();
-    for (KeyPath p : modulesToSave) {
+    for (Path p : modulesToSave) {
       mods.add(ModuleNames.dotted(p));
     }
     c.put("modules_to_save", mods.isEmpty() ? null : mods);
     Map<String, Object> rankPattern = new TreeMap<>();
     Map<String, Object> alphaPattern = new TreeMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String name = ModuleNames.dotted(e.getKey());
       int r = AdapterKinds.rank(e.getValue());
       Double a = AdapterKinds.of(e.getValue()).alpha(e.getValue());
@@ -163,7 +163,7 @@ final class PeftConfig {
         PeftOFTLinear.Options o = oftOptions(wrappers);
         c.put("r", 0);
         c.put("oft_block_size", r0);
-        for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+        for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
           int b = AdapterKinds.rank(e.getValue());
           if (b != r0) {
             throw new IllegalStateException("saveAdapter: PEFT's OFTConfig has one oft_block_size"
@@ -186,7 +186,7 @@ final class PeftConfig {
       }
     }
     Map<String, Object> layers = new TreeMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       LoraWrapper w = e.getValue();
       Map<String, Object> layer = new TreeMap<>();
       layer.put("class", w.getClass().getName());
@@ -206,7 +206,7 @@ final class PeftConfig {
     graft.put("format_version", Checkpoints.FORMAT_VERSION);
     graft.put("layers", layers);
     List<String> modPaths = new ArrayList<>();
-    for (KeyPath p : modulesToSave) {
+    for (Path p : modulesToSave) {
       modPaths.add(p.toString());
     }
     graft.put("modules_to_save", modPaths);
@@ -228,8 +228,8 @@ final class PeftConfig {
    * Checks {@code config} (from {@code file}) against the adapted layers {@code wrappers} of
    * {@code tree}; returns the extra modules whose leaves the weights file also holds.
    */
-  static List<KeyPath> check(java.nio.file.Path file, JsonNode config, Layer tree,
-      Map<KeyPath, LoraWrapper> wrappers, boolean projectionsStored) {
+  static List<Path> check(java.nio.file.Path file, JsonNode config, Layer tree,
+      Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     JsonNode typeNode = config.get("peft_type");
     if (typeNode == null || !typeNode.isTextual()) {
       throw bad(file, "has no \"peft_type\" string");
@@ -257,8 +257,8 @@ final class PeftConfig {
    * The {@code modules_to_save} of {@code config} as module paths of {@code tree} (from {@code
    * "graft"} when present, else PEFT's dotted names).
    */
-  static List<KeyPath> modulesToSave(java.nio.file.Path file, JsonNode config, Layer tree,
-      Map<KeyPath, LoraWrapper> wrappers) {
+  static List<Path> modulesToSave(java.nio.file.Path file, JsonNode config, Layer tree,
+      Map<Path, LoraWrapper> wrappers) {
     JsonNode graft = config.get("graft");
     if (graft != null && graft.isObject()) {
       return modules(file, "graft.modules_to_save", graft.get("modules_to_save"), tree, wrappers,
@@ -267,8 +267,8 @@ final class PeftConfig {
     return modules(file, "modules_to_save", config.get("modules_to_save"), tree, wrappers, true);
   }
 
-  private static List<KeyPath> checkGraft(java.nio.file.Path file, String type, JsonNode graft,
-      Layer tree, Map<KeyPath, LoraWrapper> wrappers, boolean projectionsStored) {
+  private static List<Path> checkGraft(java.nio.file.Path file, String type, JsonNode graft,
+      Layer tree, Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
     if (!graft.isObject()) {
       throw bad(file, "\"graft\" is not an object but " + graft.getNodeType());
     }
@@ -290,7 +290,7 @@ final class PeftConfig {
     for (Iterator<String> it = layers.fieldNames(); it.hasNext(); ) {
       described.add(it.next());
     }
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String name = e.getKey().toString();
       LoraWrapper w = e.getValue();
       JsonNode layer = layers.get(name);
@@ -337,8 +337,8 @@ final class PeftConfig {
   }
 
   private static void checkPeft(java.nio.file.Path file, String type, JsonNode config,
-      Map<KeyPath, LoraWrapper> wrappers, boolean projectionsStored) {
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+      Map<Path, LoraWrapper> wrappers, boolean projectionsStored) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       AdapterKinds k = AdapterKinds.of(e.getValue());
       if (!k.peftType().equals(type)) {
         throw bad(file, "\"peft_type\" is " + type + " but '" + ModuleNames.dotted(e.getKey())
@@ -363,7 +363,7 @@ final class PeftConfig {
         checkOft(file, config, wrappers);
         JsonNode b = config.get("oft_block_size");
         if (b != null && !b.isNull() && !(b.isInt() && b.intValue() == 0)) {
-          for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+          for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
             int rank = AdapterKinds.rank(e.getValue());
             if (!b.isInt() || b.intValue() != rank) {
               throw bad(file, "\"oft_block_size\" is " + b + " but the OFT at '"
@@ -379,9 +379,9 @@ final class PeftConfig {
   }
 
   /** The OFT options all of {@code wrappers} share (PEFT's config holds one set). */
-  private static PeftOFTLinear.Options oftOptions(Map<KeyPath, LoraWrapper> wrappers) {
+  private static PeftOFTLinear.Options oftOptions(Map<Path, LoraWrapper> wrappers) {
     PeftOFTLinear.Options first = null;
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       PeftOFTLinear.Options o = ((PeftOFTLinear) e.getValue()).options();
       if (first == null) {
         first = o;
@@ -399,7 +399,7 @@ final class PeftConfig {
    * equal the tree's (absent fields take PEFT 0.21's defaults).
    */
   private static void checkOft(java.nio.file.Path file, JsonNode config,
-      Map<KeyPath, LoraWrapper> wrappers) {
+      Map<Path, LoraWrapper> wrappers) {
     PeftOFTLinear.Options d = PeftOFTLinear.Options.DEFAULTS;
     boolean coft = flagOr(file, config, "coft", d.coft());
     boolean share = flagOr(file, config, "block_share", d.blockShare());
@@ -413,7 +413,7 @@ final class PeftConfig {
           + "; expected a positive integer and a positive number");
     }
     PeftOFTLinear.Options want = new PeftOFTLinear.Options(share, neumann, terms, coft, eps);
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       PeftOFTLinear.Options have = ((PeftOFTLinear) e.getValue()).options();
       boolean epsMatters = coft || have.coft();
       if (have.blockShare() != share || have.cayleyNeumann() != neumann
@@ -433,10 +433,10 @@ final class PeftConfig {
   }
 
   private static void checkLora(java.nio.file.Path file, JsonNode config,
-      Map<KeyPath, LoraWrapper> wrappers) {
+      Map<Path, LoraWrapper> wrappers) {
     boolean dora = flag(file, config, "use_dora");
     boolean rs = flag(file, config, "use_rslora");
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String variant = AdapterKinds.of(e.getValue()).variant();
       if (dora != variant.equals("dora") || rs != variant.equals("rslora")) {
         throw bad(file, "\"use_dora\" is " + dora + " and \"use_rslora\" " + rs + " but '"
@@ -448,7 +448,7 @@ final class PeftConfig {
     String svd = init != null && init.isTextual() && init.textValue().startsWith("pissa") ? "pissa"
         : init != null && init.isTextual() && init.textValue().startsWith("milora") ? "milora"
         : "";
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String variant = AdapterKinds.of(e.getValue()).variant();
       boolean treeSvd = variant.equals("pissa") || variant.equals("milora");
       if (treeSvd ? !variant.equals(svd) : !svd.isEmpty()) {
@@ -466,7 +466,7 @@ final class PeftConfig {
    * given) its scale against the {@code α} of {@code alphaField} / {@code alpha_pattern}.
    */
   private static void checkRanksAndScales(java.nio.file.Path file, JsonNode config,
-      Map<KeyPath, LoraWrapper> wrappers, @Nullable String alphaField, boolean rs) {
+      Map<Path, LoraWrapper> wrappers, @Nullable String alphaField, boolean rs) {
     JsonNode r = config.get("r");
     if (r == null || !r.isInt() || r.intValue() < 1) {
       throw bad(file, "\"r\" is " + r + ", not a positive integer");
@@ -474,7 +474,7 @@ final class PeftConfig {
     PeftPatterns rankPattern = PeftPatterns.read(file, config, "rank_pattern");
     PeftPatterns alphaPattern = PeftPatterns.read(file, config, "alpha_pattern");
     JsonNode alpha = alphaField == null ? null : config.get(alphaField);
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       String name = ModuleNames.dotted(e.getKey());
       LoraWrapper w = e.getValue();
       JsonNode want = lookup(rankPattern, name, r);
@@ -518,23 +518,23 @@ final class PeftConfig {
   }
 
   /** Layer paths from a JSON list (dotted names or slash paths); null or absent is none. */
-  private static List<KeyPath> modules(java.nio.file.Path file, String field, @Nullable JsonNode n,
-      Layer tree, Map<KeyPath, LoraWrapper> wrappers, boolean dotted) {
-    List<KeyPath> out = new ArrayList<>();
+  private static List<Path> modules(java.nio.file.Path file, String field, @Nullable JsonNode n,
+      Layer tree, Map<Path, LoraWrapper> wrappers, boolean dotted) {
+    List<Path> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
       throw bad(file, "\"" + field + "\" is not a list but " + n.getNodeType());
     }
-    Set<KeyPath> nodes = new LinkedHashSet<>(Tree.nodes(tree));
+    Set<Path> nodes = new LinkedHashSet<>(Tree.nodes(tree));
     for (JsonNode m : n) {
       if (!m.isTextual()) {
         throw bad(file, "\"" + field + "\" holds " + m + ", not a module name");
       }
-      KeyPath p;
+      Path p;
       try {
-        p = dotted ? ModuleNames.fromDotted(m.textValue()) : KeyPath.of(m.textValue());
+        p = dotted ? ModuleNames.fromDotted(m.textValue()) : Path.of(m.textValue());
       } catch (IllegalArgumentException e) {
         throw bad(file, "\"" + field + "\" holds '" + m.textValue() + "', not a module name");
       }
@@ -547,9 +547,9 @@ final class PeftConfig {
     return out;
   }
 
-  private static String describe(Map<KeyPath, LoraWrapper> wrappers) {
+  private static String describe(Map<Path, LoraWrapper> wrappers) {
     List<String> parts = new ArrayList<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       parts.add(e.getValue().getClass().getSimpleName() + " at '" + e.getKey() + "'");
     }
     return parts.size() <= 6 ? String.join(", ", parts)

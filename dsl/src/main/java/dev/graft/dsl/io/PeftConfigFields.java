@@ -3,7 +3,7 @@ package dev.graft.dsl.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +48,11 @@ public final class PeftConfigFields {
       List<String> targetModules) {
     java.nio.file.Path file = dir.resolve(PeftAdapters.CONFIG);
     Set<String> adapted = new TreeSet<>();
-    for (KeyPath p : net.adapters().keySet()) {
+    for (Path p : net.adapters().keySet()) {
       adapted.add(ModuleNames.dotted(p));
     }
     Set<String> selected = new TreeSet<>();
-    for (KeyPath p : Tree.nodes(net.module())) {
+    for (Path p : Tree.nodes(net.module())) {
       String name = ModuleNames.dotted(p);
       if (!p.isRoot() && targetModules.stream()
           .anyMatch(t -> name.equals(t) || name.endsWith("." + t))) {

@@ -23,7 +23,7 @@ import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import java.util.ArrayList;
@@ -68,23 +68,23 @@ final class PeftSpecs {
       throw new IllegalStateException("loadOnto: the net already holds adapters; start from the"
           + " plain model, or use loadAdapter on a net adapted like the file");
     }
-    List<KeyPath> layers = targets(file, config, tree);
+    List<Path> layers = targets(file, config, tree);
     if (layers.isEmpty()) {
       throw bad(file, "\"target_modules\" " + config.get("target_modules") + " names no Linear or"
           + " Conv layer of the model");
     }
-    Map<KeyPath, AdapterFactory> factories = new LinkedHashMap<>();
+    Map<Path, AdapterFactory> factories = new LinkedHashMap<>();
     Map<Object, AdapterFactory> made = new LinkedHashMap<>(); // one factory per option set
-    for (KeyPath p : layers) {
+    for (Path p : layers) {
       factories.put(p, factory(file, config, type, (Layer) Tree.get(tree, p), p, made));
     }
     PeftPatterns rankPattern = PeftPatterns.read(file, config, "rank_pattern");
     PeftPatterns alphaPattern = PeftPatterns.read(file, config, "alpha_pattern");
     String alphaField = type.equals(AdapterKinds.LOKR) ? "alpha" : "lora_alpha";
     // Group by (factory, rank, alpha): one spec each.
-    Map<List<Object>, List<KeyPath>> groups = new LinkedHashMap<>();
+    Map<List<Object>, List<Path>> groups = new LinkedHashMap<>();
     Map<List<Object>, LoraSpec.Builder> builders = new LinkedHashMap<>();
-    for (KeyPath p : layers) {
+    for (Path p : layers) {
       String name = ModuleNames.dotted(p);
       int rank = rank(file, config, type, rankPattern, name, (Layer) Tree.get(tree, p));
       double alpha = number(file, alphaPattern.lookup(name), config.get(alphaField), alphaField,
@@ -96,9 +96,9 @@ final class PeftSpecs {
           .wrappers(List.of(f)).dropout(dropout(config)));
     }
     List<LoraSpec> out = new ArrayList<>();
-    for (Map.Entry<List<Object>, List<KeyPath>> g : groups.entrySet()) {
+    for (Map.Entry<List<Object>, List<Path>> g : groups.entrySet()) {
       List<String> quoted = new ArrayList<>();
-      for (KeyPath p : g.getValue()) {
+      for (Path p : g.getValue()) {
         quoted.add(java.util.regex.Pattern.quote(p.toString()));
       }
       out.add(builders.get(g.getKey()).target("^(?:" + String.join("|", quoted) + ")$").build());
@@ -107,14 +107,14 @@ final class PeftSpecs {
   }
 
   /** The Linear and Conv layers PEFT would adapt, in tree order. */
-  private static List<KeyPath> targets(java.nio.file.Path file, JsonNode config, Layer tree) {
+  private static List<Path> targets(java.nio.file.Path file, JsonNode config, Layer tree) {
     Matcher include = matcher(file, config, "target_modules");
     Matcher exclude = matcher(file, config, "exclude_modules");
     if (include == null) {
       throw bad(file, "has no \"target_modules\"");
     }
-    Set<KeyPath> out = new LinkedHashSet<>();
-    for (KeyPath p : Tree.nodes(tree)) {
+    Set<Path> out = new LinkedHashSet<>();
+    for (Path p : Tree.nodes(tree)) {
       if (p.isRoot()) {
         continue;
       }
@@ -179,7 +179,7 @@ final class PeftSpecs {
   }
 
   private static AdapterFactory factory(java.nio.file.Path file, JsonNode config, String type,
-      Layer layer, KeyPath path, Map<Object, AdapterFactory> made) {
+      Layer layer, Path path, Map<Object, AdapterFactory> made) {
     boolean conv = layer instanceof ConvLayer;
     switch (type) {
       case AdapterKinds.LORA -> {

@@ -10,7 +10,7 @@ import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.SvdInit;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -32,7 +32,7 @@ final class SvdToLora {
     Layer tree = net.module();
     Layer orig = original.module();
     Layer out = tree;
-    for (Map.Entry<KeyPath, LoraWrapper> e : net.adapters().entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : net.adapters().entrySet()) {
       LoraWrapper w = e.getValue();
       if (w instanceof MiLoRAConv || w instanceof PiSSAConv) {
         throw new IllegalArgumentException("relativeTo: the " + w.getClass().getSimpleName()

@@ -5,7 +5,7 @@ import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.lora.VeRAProjections;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
@@ -39,10 +39,10 @@ final class VeraShared {
    * The projections the VeRA wrappers of {@code tree} share, or null when there are none; an
    * {@link IllegalStateException} when they hold different pairs (PEFT's directory holds one).
    */
-  static @Nullable Pair of(Layer tree, Map<KeyPath, LoraWrapper> wrappers) {
+  static @Nullable Pair of(Layer tree, Map<Path, LoraWrapper> wrappers) {
     Pair first = null;
-    KeyPath firstPath = null;
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    Path firstPath = null;
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       if (!isVera(e.getValue())) {
         continue;
       }
@@ -68,8 +68,8 @@ final class VeraShared {
    * Refuses to save projections by seed unless regenerating them from each wrapper's seed gives
    * exactly the tensors it holds.
    */
-  static void checkSeeded(Layer tree, Map<KeyPath, LoraWrapper> wrappers) {
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+  static void checkSeeded(Layer tree, Map<Path, LoraWrapper> wrappers) {
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       long seed;
       if (e.getValue() instanceof VeRALinear v) {
         seed = v.seed();
@@ -90,8 +90,8 @@ final class VeraShared {
   }
 
   /** The file's pair placed at every VeRA wrapper's {@code veraA} / {@code veraB} leaf. */
-  static Map<KeyPath, Tensor> read(SafetensorsReader reader, Layer tree,
-      Map<KeyPath, LoraWrapper> wrappers) {
+  static Map<Path, Tensor> read(SafetensorsReader reader, Layer tree,
+      Map<Path, LoraWrapper> wrappers) {
     java.nio.file.Path file = reader.file();
     for (String k : new String[] {KEY_A, KEY_B}) {
       if (!reader.contains(k)) {
@@ -104,8 +104,8 @@ final class VeraShared {
     TensorReads.checkInfo(reader, KEY_B, want.b().shape(), "VeRA's shared B (out_max, r)");
     Tensor a = reader.tensor(KEY_A);
     Tensor b = reader.tensor(KEY_B);
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : wrappers.entrySet()) {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       if (isVera(e.getValue())) {
         out.put(e.getKey().child("veraA"), a);
         out.put(e.getKey().child("veraB"), b);

@@ -1,7 +1,7 @@
 package dev.graft.dsl.lora;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -144,7 +144,7 @@ public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<Str
     for (LoraWrapper w : on) {
       merged.add(w.merge());
     }
-    return Tree.mapWithPath(base, (KeyPath p, Tensor t) -> {
+    return Tree.mapWithPath(base, (Path p, Tensor t) -> {
       Tensor sum = t;
       for (int i = 0; i < merged.size(); i++) {
         Object m = Tree.get(merged.get(i), p);

@@ -1,6 +1,6 @@
 package dev.graft.dsl.lora;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.PathPatterns;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +45,7 @@ public abstract class LoraSpec {
   }
 
   /** Whether this spec's target and module names pick the layer at {@code layerPath}. */
-  public boolean picks(KeyPath layerPath) {
+  public boolean picks(Path layerPath) {
     return (targetPattern().isEmpty() || PathPatterns.matches(targetPattern().get(), layerPath))
         && (targetModules().isEmpty() || PathPatterns.endsWithAny(layerPath, targetModules()));
   }

@@ -1,7 +1,7 @@
 package dev.graft.dsl.lora;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Collections;
@@ -50,7 +50,7 @@ public interface LoraWrapper extends Layer {
   default long trainableCount() {
     long n = 0;
     for (String f : adapterFields()) {
-      n += Tree.leaf(this, KeyPath.of(f)).size();
+      n += Tree.leaf(this, Path.of(f)).size();
     }
     return n;
   }

@@ -1,7 +1,7 @@
 package dev.graft.dsl.optim;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 
@@ -106,7 +106,7 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public Step step(Net net, Map<KeyPath, Tensor> grads, OptState state) {
+  public Step step(Net net, Map<Path, Tensor> grads, OptState state) {
     return Stepper.step("Adam", net, grads, state, schedule, clipNorm,
         new AdamRule(beta1, beta2, eps, weightDecay, false));
   }

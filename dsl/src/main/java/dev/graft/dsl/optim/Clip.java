@@ -1,6 +1,6 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -22,7 +22,7 @@ public final class Clip {
    * The L2 norm of all gradients together, accumulated in double precision. One gradient tensor
    * at several paths (a tied weight's) counts once.
    */
-  public static double globalNorm(Map<KeyPath, Tensor> grads) {
+  public static double globalNorm(Map<Path, Tensor> grads) {
     double sum = 0;
     Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor g : grads.values()) {
@@ -37,15 +37,15 @@ public final class Clip {
    * The gradients scaled so their global norm is at most {@code maxNorm}; the same map when it
    * already is.
    */
-  public static Map<KeyPath, Tensor> byGlobalNorm(Map<KeyPath, Tensor> grads, double maxNorm) {
+  public static Map<Path, Tensor> byGlobalNorm(Map<Path, Tensor> grads, double maxNorm) {
     checkMaxNorm("Clip.byGlobalNorm", maxNorm);
     double scale = scale(globalNorm(grads), maxNorm);
     if (scale == 1.0) {
       return grads;
     }
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
+    Map<Path, Tensor> out = new LinkedHashMap<>();
     Map<Tensor, Tensor> scaled = new IdentityHashMap<>(); // a tied weight's gradient stays one
-    for (Map.Entry<KeyPath, Tensor> e : grads.entrySet()) {
+    for (Map.Entry<Path, Tensor> e : grads.entrySet()) {
       out.put(e.getKey(), scaled.computeIfAbsent(e.getValue(), g -> g.times((float) scale)));
     }
     return Collections.unmodifiableMap(out);

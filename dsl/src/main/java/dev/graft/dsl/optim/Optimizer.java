@@ -1,7 +1,7 @@
 package dev.graft.dsl.optim;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 
@@ -28,7 +28,7 @@ public interface Optimizer {
    *     frozen or unknown leaf, or has the wrong shape
    * @throws IllegalStateException when called inside a gradient trace (updates are eager)
    */
-  Step step(Net net, Map<KeyPath, Tensor> grads, OptState state);
+  Step step(Net net, Map<Path, Tensor> grads, OptState state);
 
   /** The learning rate as a function of the step. */
   Schedule schedule();

@@ -2,7 +2,7 @@ package dev.graft.dsl.optim;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Dispatch;
 import dev.graft.runtime.Shapes;
@@ -42,20 +42,20 @@ final class Stepper {
     void update(float[] p, float[] g, float[][] slots, long t, double lr);
   }
 
-  static Step step(String op, Net net, Map<KeyPath, Tensor> grads, OptState state,
+  static Step step(String op, Net net, Map<Path, Tensor> grads, OptState state,
       Schedule schedule, double clipNorm, Rule rule) {
     if (Dispatch.current() != Dispatch.eager()) {
       throw new IllegalStateException(op + ".step: called inside a gradient trace; optimizer"
           + " updates run eagerly, outside valueAndGrad");
     }
     Layer module = net.module();
-    Map<KeyPath, Tensor> params = new LinkedHashMap<>();
-    Map<KeyPath, Tensor> all = Tree.leavesByPath(module);
-    for (KeyPath p : net.trainablePaths()) {
+    Map<Path, Tensor> params = new LinkedHashMap<>();
+    Map<Path, Tensor> all = Tree.leavesByPath(module);
+    for (Path p : net.trainablePaths()) {
       params.put(p, all.get(p));
     }
     check(op, params, grads, all.keySet());
-    Map<KeyPath, List<KeyPath>> ties = Ties.group(op, params, all, grads);
+    Map<Path, List<Path>> ties = Ties.group(op, params, all, grads);
 
     double lr = schedule.at(state.step());
     if (!(lr >= 0) || Double.isInfinite(lr)) {
@@ -64,14 +64,14 @@ final class Stepper {
     }
 
     // One update per distinct tensor: a tied weight is stepped once, at its first path.
-    List<KeyPath> paths = new ArrayList<>(ties.keySet());
+    List<Path> paths = new ArrayList<>(ties.keySet());
     List<String> slotNames = rule.slots();
     int leaves = paths.size();
     // The state's shapes are checked first, so the parallel part below cannot fail half-way.
     Tensor[][] oldSlots = new Tensor[leaves][slotNames.size()];
     long elements = 0;
     for (int k = 0; k < leaves; k++) {
-      KeyPath path = paths.get(k);
+      Path path = paths.get(k);
       int[] shape = params.get(path).shape();
       elements += params.get(path).size();
       for (int s = 0; s < slotNames.size(); s++) {
@@ -105,7 +105,7 @@ final class Stepper {
     float[][][] newS = new float[leaves][][];
     Parallel.forRange(leaves, elements, PARALLEL_MIN, (from, to) -> {
       for (int k = from; k < to; k++) {
-        KeyPath path = paths.get(k);
+        Path path = paths.get(k);
         float[] gk = g[k] != null ? g[k] : grads.get(path).toArray();
         if (gradScale != 1f) {
           for (int i = 0; i < gk.length; i++) {
@@ -123,20 +123,20 @@ final class Stepper {
       }
     });
 
-    Map<KeyPath, Tensor> newParams = new LinkedHashMap<>();
-    Map<String, Map<KeyPath, Tensor>> newSlots = new LinkedHashMap<>();
+    Map<Path, Tensor> newParams = new LinkedHashMap<>();
+    Map<String, Map<Path, Tensor>> newSlots = new LinkedHashMap<>();
     for (String s : slotNames) {
       newSlots.put(s, new LinkedHashMap<>());
     }
     for (int k = 0; k < leaves; k++) {
-      KeyPath path = paths.get(k);
+      Path path = paths.get(k);
       int[] shape = params.get(path).shape();
       Tensor p = Tensor.adopt(newP[k], shape);
       Tensor[] slots = new Tensor[slotNames.size()];
       for (int s = 0; s < slots.length; s++) {
         slots[s] = Tensor.adopt(newS[k][s], shape);
       }
-      for (KeyPath tied : ties.get(path)) {
+      for (Path tied : ties.get(path)) {
         newParams.put(tied, p);
         for (int s = 0; s < slots.length; s++) {
           newSlots.get(slotNames.get(s)).put(tied, slots[s]);
@@ -147,10 +147,10 @@ final class Stepper {
     return new Step(next, state.next(newSlots));
   }
 
-  private static void check(String op, Map<KeyPath, Tensor> params, Map<KeyPath, Tensor> grads,
-      Set<KeyPath> leaves) {
-    for (Map.Entry<KeyPath, Tensor> e : grads.entrySet()) {
-      KeyPath p = e.getKey();
+  private static void check(String op, Map<Path, Tensor> params, Map<Path, Tensor> grads,
+      Set<Path> leaves) {
+    for (Map.Entry<Path, Tensor> e : grads.entrySet()) {
+      Path p = e.getKey();
       Tensor param = params.get(p);
       if (param == null) {
         throw new IllegalArgumentException(op + ".step: got a gradient for '" + p + "', which is "
@@ -164,7 +164,7 @@ final class Stepper {
       }
     }
     if (grads.size() != params.size()) {
-      Set<KeyPath> missing = new LinkedHashSet<>(params.keySet());
+      Set<Path> missing = new LinkedHashSet<>(params.keySet());
       missing.removeAll(grads.keySet());
       throw new IllegalArgumentException(op + ".step: no gradient for the trainable leaves "
           + missing + "; pass the grads of net.valueAndGrad for this very net");

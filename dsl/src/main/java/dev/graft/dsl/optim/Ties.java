@@ -1,6 +1,6 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -26,12 +26,12 @@ final class Ties {
    *     update cannot both move and keep it), or when the gradients at two paths of one group
    *     differ (a shared tensor has one gradient: the sum over all its uses)
    */
-  static Map<KeyPath, List<KeyPath>> group(String op, Map<KeyPath, Tensor> params, Map<KeyPath, Tensor> all,
-      Map<KeyPath, Tensor> grads) {
-    Map<Tensor, List<KeyPath>> byTensor = new IdentityHashMap<>();
-    Map<KeyPath, List<KeyPath>> groups = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> e : params.entrySet()) {
-      List<KeyPath> group = byTensor.get(e.getValue());
+  static Map<Path, List<Path>> group(String op, Map<Path, Tensor> params, Map<Path, Tensor> all,
+      Map<Path, Tensor> grads) {
+    Map<Tensor, List<Path>> byTensor = new IdentityHashMap<>();
+    Map<Path, List<Path>> groups = new LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> e : params.entrySet()) {
+      List<Path> group = byTensor.get(e.getValue());
       if (group == null) {
         group = new ArrayList<>(1);
         byTensor.put(e.getValue(), group);
@@ -39,9 +39,9 @@ final class Ties {
       }
       group.add(e.getKey());
     }
-    Set<KeyPath> trainable = params.keySet();
-    for (Map.Entry<KeyPath, Tensor> e : all.entrySet()) {
-      List<KeyPath> group = byTensor.get(e.getValue());
+    Set<Path> trainable = params.keySet();
+    for (Map.Entry<Path, Tensor> e : all.entrySet()) {
+      List<Path> group = byTensor.get(e.getValue());
       if (group != null && !trainable.contains(e.getKey())) {
         throw new IllegalArgumentException(op + ".step: the tensor at the trainable leaf '"
             + group.get(0) + "' is also at the frozen leaf '" + e.getKey() + "'; a tied weight"
@@ -51,7 +51,7 @@ final class Ties {
     if (groups.size() == params.size()) {
       return groups; // nothing tied among the trainable leaves
     }
-    for (List<KeyPath> group : groups.values()) {
+    for (List<Path> group : groups.values()) {
       Tensor first = grads.get(group.get(0));
       for (int i = 1; i < group.size(); i++) {
         Tensor other = grads.get(group.get(i));

@@ -1,7 +1,7 @@
 package dev.graft.dsl.train;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,13 +14,13 @@ import org.jspecify.annotations.Nullable;
 public final class DivergedException extends IllegalStateException {
   private final transient History history;
   private final transient Net lastNet;
-  private final transient @Nullable KeyPath leaf;
+  private final transient @Nullable Path leaf;
 
   DivergedException(String message, History history, Net lastNet) {
     this(message, history, lastNet, null);
   }
 
-  DivergedException(String message, History history, Net lastNet, @Nullable KeyPath leaf) {
+  DivergedException(String message, History history, Net lastNet, @Nullable Path leaf) {
     super(message);
     this.history = history;
     this.lastNet = lastNet;
@@ -41,7 +41,7 @@ public final class DivergedException extends IllegalStateException {
    * The first trainable leaf (in tree order) whose gradient or updated value was not finite; null
    * when the loss itself was.
    */
-  public @Nullable KeyPath leaf() {
+  public @Nullable Path leaf() {
     return leaf;
   }
 }

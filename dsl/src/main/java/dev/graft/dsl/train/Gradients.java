@@ -4,7 +4,7 @@ import dev.graft.autodiff.Grad;
 import dev.graft.autodiff.ValueAndGrad;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -32,18 +32,18 @@ public final class Gradients {
    * @throws IllegalArgumentException when the loss does not return a one-element tensor
    */
   public static LossAndGrads valueAndGrad(Net net, Function<Layer, Tensor> loss) {
-    List<KeyPath> paths = net.trainablePaths();
+    List<Path> paths = net.trainablePaths();
     if (paths.isEmpty()) {
       throw new IllegalStateException("valueAndGrad: the net has no trainable leaves; unfreeze some"
           + " (unfreeze(mask)) or add adapters (lora(...)) first");
     }
-    Map<KeyPath, Tensor> all = Tree.leavesByPath(net.module());
+    Map<Path, Tensor> all = Tree.leavesByPath(net.module());
     List<Tensor> wrt = new ArrayList<>(paths.size());
-    for (KeyPath p : paths) {
+    for (Path p : paths) {
       wrt.add(all.get(p));
     }
     ValueAndGrad vg = Grad.valueAndGrad(overTrainable(net, loss), wrt);
-    Map<KeyPath, Tensor> grads = new LinkedHashMap<>();
+    Map<Path, Tensor> grads = new LinkedHashMap<>();
     for (int i = 0; i < paths.size(); i++) {
       grads.put(paths.get(i), vg.grads().get(i));
     }
@@ -59,13 +59,13 @@ public final class Gradients {
   public static Function<List<Tensor>, Tensor> overTrainable(Net net,
       Function<Layer, Tensor> loss) {
     Layer module = net.module();
-    List<KeyPath> paths = net.trainablePaths();
+    List<Path> paths = net.trainablePaths();
     return leaves -> {
       if (leaves.size() != paths.size()) {
         throw new IllegalArgumentException("valueAndGrad: got " + leaves.size() + " tensors for "
             + paths.size() + " trainable leaves " + paths);
       }
-      Map<KeyPath, Tensor> replaced = new HashMap<>();
+      Map<Path, Tensor> replaced = new HashMap<>();
       for (int i = 0; i < paths.size(); i++) {
         replaced.put(paths.get(i), leaves.get(i));
       }

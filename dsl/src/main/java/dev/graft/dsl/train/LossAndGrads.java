@@ -1,7 +1,7 @@
 package dev.graft.dsl.train;
 
 import dev.graft.dsl.optim.Clip;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.util.Collections;
@@ -16,7 +16,7 @@ import java.util.Map;
  * @param grads the gradient of each trainable leaf, by path, in tree order; exactly the trainable
  *     leaves (an unmodifiable map)
  */
-public record LossAndGrads(Tensor value, Map<KeyPath, Tensor> grads) {
+public record LossAndGrads(Tensor value, Map<Path, Tensor> grads) {
   /** Checks the value is a scalar and copies the gradients, keeping their order. */
   public LossAndGrads {
     if (value.size() != 1) {

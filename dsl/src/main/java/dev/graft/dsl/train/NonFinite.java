@@ -1,15 +1,15 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The first leaf, in map order, whose tensor holds a NaN or infinite value. */
-record NonFinite(KeyPath path, int index, float value) {
+record NonFinite(Path path, int index, float value) {
   /** The first non-finite entry of {@code tensors}, or null when all are finite. */
-  static @Nullable NonFinite find(Map<KeyPath, Tensor> tensors) {
-    for (Map.Entry<KeyPath, Tensor> e : tensors.entrySet()) {
+  static @Nullable NonFinite find(Map<Path, Tensor> tensors) {
+    for (Map.Entry<Path, Tensor> e : tensors.entrySet()) {
       int i = e.getValue().firstNonFinite();
       if (i >= 0) {
         return new NonFinite(e.getKey(), i, e.getValue().buffer().get(i));

@@ -36,7 +36,7 @@ import org.immutables.value.Value;
  *     .schedule(Schedule.warmupCosine(1e-3, 50, 10 * batches.size()))
  *     .clipNorm(1.0)
  *     .evaluation(net -> Map.of("val", Losses.mse(net.apply(xv), yv).item() * 1.0))
- *     .plotPath(KeyPath.of("loss.png"))
+ *     .plotPath(Path.of("loss.png"))
  *     .build()
  *     .fit(net, batches, (m, b, key) -> Losses.mse(m.apply(b.inputs(), key), b.targets()));
  * }</pre>
@@ -260,10 +260,10 @@ public abstract class Trainer {
   }
 
   /** The trainable leaves of {@code net} by path, in tree order. */
-  private static Map<dev.graft.dsl.tree.KeyPath, Tensor> trainableLeaves(Net net) {
-    Map<dev.graft.dsl.tree.KeyPath, Tensor> all = Tree.leavesByPath(net.module());
-    Map<dev.graft.dsl.tree.KeyPath, Tensor> out = new LinkedHashMap<>();
-    for (dev.graft.dsl.tree.KeyPath p : net.trainablePaths()) {
+  private static Map<dev.graft.dsl.tree.Path, Tensor> trainableLeaves(Net net) {
+    Map<dev.graft.dsl.tree.Path, Tensor> all = Tree.leavesByPath(net.module());
+    Map<dev.graft.dsl.tree.Path, Tensor> out = new LinkedHashMap<>();
+    for (dev.graft.dsl.tree.Path p : net.trainablePaths()) {
       out.put(p, all.get(p));
     }
     return out;

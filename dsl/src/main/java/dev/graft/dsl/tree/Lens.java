@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * ({@code get(set(s, a))} is {@code a}) and set-set ({@code set(set(s, a), b)} equals
  * {@code set(s, b)}), and compose with {@link #andThen}.
  *
- * <p>{@link #of(KeyPath)} focuses the node or leaf at a path of a tree; {@link #of(Function)}
+ * <p>{@link #of(Path)} focuses the node or leaf at a path of a tree; {@link #of(Function)}
  * focuses whatever a selector returns, found by identity in the tree given to {@code set}
  * (Equinox's {@code tree_at}). Both check replacements against declared types as
  * {@link Tree#set} does.
@@ -39,9 +39,9 @@ public interface Lens<S, A> {
 
   /**
    * The node or leaf at {@code path}; {@code A} is whatever the caller expects there (use
-   * {@link #of(KeyPath, Class)} to have it checked).
+   * {@link #of(Path, Class)} to have it checked).
    */
-  static <S, A> Lens<S, A> of(KeyPath path) {
+  static <S, A> Lens<S, A> of(Path path) {
     return new FunctionLens<>(s -> {
       @SuppressWarnings("unchecked")
       A a = (A) Nodes.get(s, path, "Lens.get");
@@ -54,7 +54,7 @@ public interface Lens<S, A> {
   }
 
   /** The node or leaf at {@code path}, checked on {@code get} to be an {@code A}. */
-  static <S, A> Lens<S, A> of(KeyPath path, Class<A> type) {
+  static <S, A> Lens<S, A> of(Path path, Class<A> type) {
     return new FunctionLens<>(s -> {
       Object n = Nodes.get(s, path, "Lens.get");
       if (!type.isInstance(n)) {
@@ -76,7 +76,7 @@ public interface Lens<S, A> {
    */
   static <S, A> Lens<S, A> of(Function<? super S, ? extends A> selector) {
     return new FunctionLens<>(selector::apply, (s, a) -> {
-      KeyPath p = Tree.locate(s, selector.apply(s), "Lens.set");
+      Path p = Tree.locate(s, selector.apply(s), "Lens.set");
       @SuppressWarnings("unchecked")
       S out = (S) Nodes.update(s, p, old -> a, "Lens.set");
       return out;

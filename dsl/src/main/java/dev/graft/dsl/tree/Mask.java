@@ -26,11 +26,11 @@ public final class Mask {
   private static final Mask ALL = new Mask((p, t) -> true, Set.of(), "all");
   private static final Mask NONE = new Mask((p, t) -> false, Set.of(), "none");
 
-  private final BiPredicate<KeyPath, Tensor> predicate;
-  private final Set<KeyPath> named;
+  private final BiPredicate<Path, Tensor> predicate;
+  private final Set<Path> named;
   private final String description;
 
-  private Mask(BiPredicate<KeyPath, Tensor> predicate, Set<KeyPath> named, String description) {
+  private Mask(BiPredicate<Path, Tensor> predicate, Set<Path> named, String description) {
     this.predicate = predicate;
     this.named = named;
     this.description = description;
@@ -76,27 +76,27 @@ public final class Mask {
   }
 
   /** Leaves for which {@code predicate} of (path, leaf) holds. */
-  public static Mask where(BiPredicate<KeyPath, Tensor> predicate) {
+  public static Mask where(BiPredicate<Path, Tensor> predicate) {
     return new Mask(predicate, Set.of(), "where(predicate)");
   }
 
   /** The given leaves, or all leaves under the given nodes; each path must exist. */
-  public static Mask of(KeyPath... paths) {
+  public static Mask of(Path... paths) {
     return of(Arrays.asList(paths));
   }
 
   /** The given leaves or nodes, as slash-joined paths; each must exist. */
   public static Mask of(String... paths) {
-    List<KeyPath> ps = new ArrayList<>();
+    List<Path> ps = new ArrayList<>();
     for (String p : paths) {
-      ps.add(KeyPath.of(p));
+      ps.add(Path.of(p));
     }
     return of(ps);
   }
 
   /** The given leaves, or all leaves under the given nodes; each path must exist. */
-  public static Mask of(Collection<KeyPath> paths) {
-    Set<KeyPath> set = Collections.unmodifiableSet(new LinkedHashSet<>(paths));
+  public static Mask of(Collection<Path> paths) {
+    Set<Path> set = Collections.unmodifiableSet(new LinkedHashSet<>(paths));
     return new Mask((p, t) -> {
       for (int i = 0; i <= p.depth(); i++) {
         if (set.contains(p.prefix(i))) {
@@ -109,34 +109,34 @@ public final class Mask {
 
   /** Leaves chosen by both masks. */
   public Mask and(Mask other) {
-    BiPredicate<KeyPath, Tensor> a = predicate;
-    BiPredicate<KeyPath, Tensor> b = other.predicate;
+    BiPredicate<Path, Tensor> a = predicate;
+    BiPredicate<Path, Tensor> b = other.predicate;
     return new Mask((p, t) -> a.test(p, t) && b.test(p, t), union(named, other.named),
         "(" + this + " & " + other + ")");
   }
 
   /** Leaves chosen by either mask. */
   public Mask or(Mask other) {
-    BiPredicate<KeyPath, Tensor> a = predicate;
-    BiPredicate<KeyPath, Tensor> b = other.predicate;
+    BiPredicate<Path, Tensor> a = predicate;
+    BiPredicate<Path, Tensor> b = other.predicate;
     return new Mask((p, t) -> a.test(p, t) || b.test(p, t), union(named, other.named),
         "(" + this + " | " + other + ")");
   }
 
   /** Leaves this mask does not choose. */
   public Mask not() {
-    BiPredicate<KeyPath, Tensor> a = predicate;
+    BiPredicate<Path, Tensor> a = predicate;
     return new Mask((p, t) -> !a.test(p, t), named, "!" + this);
   }
 
-  private static Set<KeyPath> union(Set<KeyPath> a, Set<KeyPath> b) {
+  private static Set<Path> union(Set<Path> a, Set<Path> b) {
     if (b.isEmpty()) {
       return a;
     }
     if (a.isEmpty()) {
       return b;
     }
-    Set<KeyPath> s = new LinkedHashSet<>(a);
+    Set<Path> s = new LinkedHashSet<>(a);
     s.addAll(b);
     return Collections.unmodifiableSet(s);
   }
@@ -145,7 +145,7 @@ public final class Mask {
    * Whether this mask chooses the leaf {@code leaf} at {@code path}. Does not check that explicit
    * paths exist; {@link #resolve} does.
    */
-  public boolean test(KeyPath path, Tensor leaf) {
+  public boolean test(Path path, Tensor leaf) {
     return predicate.test(path, leaf);
   }
 
@@ -153,11 +153,11 @@ public final class Mask {
    * The chosen leaf paths of {@code tree}, in tree order (an unmodifiable set). Explicit paths
    * absent from the tree are an error naming them all.
    */
-  public Set<KeyPath> resolve(Layer tree) {
-    Set<KeyPath> nodes = new LinkedHashSet<>();
-    Set<KeyPath> chosen = new LinkedHashSet<>();
-    List<KeyPath> leaves = new ArrayList<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+  public Set<Path> resolve(Layer tree) {
+    Set<Path> nodes = new LinkedHashSet<>();
+    Set<Path> chosen = new LinkedHashSet<>();
+    List<Path> leaves = new ArrayList<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (!named.isEmpty()) {
         nodes.add(p);
       }
@@ -168,8 +168,8 @@ public final class Mask {
         }
       }
     });
-    List<KeyPath> missing = new ArrayList<>();
-    for (KeyPath p : named) {
+    List<Path> missing = new ArrayList<>();
+    for (Path p : named) {
       if (!nodes.contains(p)) {
         missing.add(p);
       }

@@ -25,18 +25,18 @@ final class Nodes {
 
   /** Called for each node in pre-order. */
   interface Visitor {
-    void visit(KeyPath path, Object node);
+    void visit(Path path, Object node);
   }
 
   /** Computes a leaf's replacement; returning the same object keeps the leaf. */
   interface LeafFn {
-    Tensor apply(KeyPath path, Tensor leaf);
+    Tensor apply(Path path, Tensor leaf);
   }
 
   // ------------------------------------------------------------------ reading
 
   /** The ordered children of {@code node}; empty for a leaf. */
-  static Map<String, Object> children(Object node, KeyPath at) {
+  static Map<String, Object> children(Object node, Path at) {
     if (node instanceof Tensor) {
       return Map.of();
     }
@@ -44,7 +44,7 @@ final class Nodes {
       Map<String, Object> kids = m.children();
       if (!Records.generic(m)) {
         for (Map.Entry<String, Object> e : kids.entrySet()) {
-          KeyPath.checkSegment(e.getKey(), "children() of " + Slot.describe(m) + " at '" + at + "'");
+          Path.checkSegment(e.getKey(), "children() of " + Slot.describe(m) + " at '" + at + "'");
           Object v = e.getValue();
           String why = v == null ? "is null" : Slot.AnyValue.INSTANCE.misfit(v);
           if (why != null) {
@@ -74,7 +74,7 @@ final class Nodes {
           throw new IllegalArgumentException("the Map at '" + at + "' has a key " + e.getKey()
               + " that is not a String; map keys become path segments");
         }
-        KeyPath.checkSegment(key, "the Map at '" + at + "'");
+        Path.checkSegment(key, "the Map at '" + at + "'");
         if (e.getValue() == null) {
           throw new IllegalArgumentException("the Map at '" + at + "' maps '" + key
               + "' to null; a tree holds no nulls");
@@ -136,7 +136,7 @@ final class Nodes {
   }
 
   /** The slot of a node found at {@code path}, walking the declared types from the root. */
-  static Slot slotAt(Object root, KeyPath path, String op) {
+  static Slot slotAt(Object root, Path path, String op) {
     Slot slot = Slot.AnyValue.INSTANCE;
     Object node = root;
     for (int i = 0; i < path.depth(); i++) {
@@ -152,7 +152,7 @@ final class Nodes {
   }
 
   /** Pre-order walk of every node (the root first, then children in order). */
-  static void walk(Object node, KeyPath at, Visitor v) {
+  static void walk(Object node, Path at, Visitor v) {
     v.visit(at, node);
     if (node instanceof Tensor) {
       return;
@@ -163,7 +163,7 @@ final class Nodes {
   }
 
   /** The node at {@code path}. */
-  static Object get(Object root, KeyPath path, String op) {
+  static Object get(Object root, Path path, String op) {
     Object node = root;
     for (int i = 0; i < path.depth(); i++) {
       Object c = child(node, path.segment(i));
@@ -176,9 +176,9 @@ final class Nodes {
   }
 
   /** Every path at which {@code target} itself (by identity) sits. */
-  static List<KeyPath> find(Object root, Object target) {
-    List<KeyPath> out = new ArrayList<>();
-    walk(root, KeyPath.root(), (p, n) -> {
+  static List<Path> find(Object root, Object target) {
+    List<Path> out = new ArrayList<>();
+    walk(root, Path.root(), (p, n) -> {
       if (n == target) {
         out.add(p);
       }
@@ -192,7 +192,7 @@ final class Nodes {
    * The tree with the node at {@code path} replaced by {@code f} of it; every node off the way
    * is shared. If {@code f} returns the node itself, the same tree comes back.
    */
-  static Object update(Object root, KeyPath path, UnaryOperator<Object> f, String op) {
+  static Object update(Object root, Path path, UnaryOperator<Object> f, String op) {
     if (path.isRoot()) {
       Object nv = f.apply(root);
       checkRoot(root, nv, op);
@@ -201,7 +201,7 @@ final class Nodes {
     return updateAt(root, root, Slot.AnyValue.INSTANCE, path, 0, f, op);
   }
 
-  private static Object updateAt(Object root, Object node, Slot slot, KeyPath path, int i,
+  private static Object updateAt(Object root, Object node, Slot slot, Path path, int i,
       UnaryOperator<Object> f, String op) {
     String seg = path.segment(i);
     Object child = child(node, seg);
@@ -229,7 +229,7 @@ final class Nodes {
    * Every leaf replaced by {@code fn}; only nodes whose leaves changed are rebuilt. When
    * {@code only} is non-null, subtrees whose path is not in it are skipped.
    */
-  static Object transform(Object node, KeyPath at, LeafFn fn, @Nullable Set<KeyPath> only, String op) {
+  static Object transform(Object node, Path at, LeafFn fn, @Nullable Set<Path> only, String op) {
     if (node instanceof Tensor t) {
       Tensor r = fn.apply(at, t);
       if (r == null) {
@@ -240,7 +240,7 @@ final class Nodes {
     }
     Map<String, Object> changed = null;
     for (Map.Entry<String, Object> e : children(node, at).entrySet()) {
-      KeyPath p = at.child(e.getKey());
+      Path p = at.child(e.getKey());
       if (only != null && !only.contains(p)) {
         continue;
       }
@@ -257,7 +257,7 @@ final class Nodes {
   }
 
   /** A copy of {@code node} with the named children replaced (already checked to fit). */
-  static Object rebuild(Object node, Map<String, Object> changed, KeyPath at, String op) {
+  static Object rebuild(Object node, Map<String, Object> changed, Path at, String op) {
     if (node instanceof Layer m) {
       try {
         return m.withChildren(changed);
@@ -285,7 +285,7 @@ final class Nodes {
   // ------------------------------------------------------------------ checks and messages
 
   /** Throws unless {@code value} fits the position {@code path} (child of {@code parent}). */
-  static void fit(Slot slot, @Nullable Object value, KeyPath path, Object parent, String op) {
+  static void fit(Slot slot, @Nullable Object value, Path path, Object parent, String op) {
     String why = value == null ? "the value is null" : slot.misfit(value);
     if (why != null) {
       throw new IllegalArgumentException(op + ": cannot put " + Slot.describe(value) + " at '"
@@ -294,7 +294,7 @@ final class Nodes {
   }
 
   /** Whether {@code value} would fit at {@code path} of {@code root}. */
-  static boolean fits(Object root, KeyPath path, @Nullable Object value, String op) {
+  static boolean fits(Object root, Path path, @Nullable Object value, String op) {
     if (value == null) {
       return false;
     }
@@ -305,7 +305,7 @@ final class Nodes {
     return slotAt(root, path, op).misfit(value) == null;
   }
 
-  private static String position(Object parent, KeyPath path) {
+  private static String position(Object parent, Path path) {
     String seg = path.name();
     if (parent instanceof Layer m) {
       return "component '" + seg + "' of " + Slot.name(m.getClass()) + " is";
@@ -337,7 +337,7 @@ final class Nodes {
     return value instanceof Map<?, ?> ? Slot.AnyValue.INSTANCE.misfit(value) : "expected a Map";
   }
 
-  static String where(KeyPath p) {
+  static String where(Path p) {
     return p.isRoot() ? "the root" : "'" + p + "'";
   }
 
@@ -345,8 +345,8 @@ final class Nodes {
    * The error for {@code path}, whose first {@code i} segments exist and lead to {@code node}
    * but whose segment {@code i} does not.
    */
-  static IllegalArgumentException missing(String op, Object root, KeyPath path, int i, Object node) {
-    KeyPath prefix = path.prefix(i);
+  static IllegalArgumentException missing(String op, Object root, Path path, int i, Object node) {
+    Path prefix = path.prefix(i);
     String seg = path.segment(i);
     StringBuilder sb = new StringBuilder(op).append(": no node at '").append(path).append("' in ")
         .append(Slot.describe(root)).append("; the nearest existing prefix is ")
@@ -411,8 +411,8 @@ final class Nodes {
         return false;
       }
     }
-    Map<String, Object> ka = children(a, KeyPath.root());
-    Map<String, Object> kb = children(b, KeyPath.root());
+    Map<String, Object> ka = children(a, Path.root());
+    Map<String, Object> kb = children(b, Path.root());
     if (!new ArrayList<>(ka.keySet()).equals(new ArrayList<>(kb.keySet()))) {
       return false;
     }
@@ -430,7 +430,7 @@ final class Nodes {
       return 1;
     }
     int h = node instanceof Layer ? node.getClass().hashCode() : node instanceof List ? 2 : 3;
-    for (Map.Entry<String, Object> e : children(node, KeyPath.root()).entrySet()) {
+    for (Map.Entry<String, Object> e : children(node, Path.root()).entrySet()) {
       h = 31 * (31 * h + e.getKey().hashCode()) + structureHash(e.getValue());
     }
     return h;

@@ -18,16 +18,16 @@ import java.util.Map;
  * @param tree the tree the partition came from
  * @param selected the selected leaves by path, in tree order (unmodifiable)
  */
-public record Partition<T extends Layer>(T tree, Map<KeyPath, Tensor> selected) {
+public record Partition<T extends Layer>(T tree, Map<Path, Tensor> selected) {
   /** Copies {@code selected} into an unmodifiable map keeping its order. */
   public Partition {
     selected = Collections.unmodifiableMap(new LinkedHashMap<>(selected));
   }
 
   /** The leaves the mask did not select, by path, in tree order. */
-  public Map<KeyPath, Tensor> rest() {
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(tree).entrySet()) {
+  public Map<Path, Tensor> rest() {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(tree).entrySet()) {
       if (!selected.containsKey(e.getKey())) {
         out.put(e.getKey(), e.getValue());
       }
@@ -44,8 +44,8 @@ public record Partition<T extends Layer>(T tree, Map<KeyPath, Tensor> selected) 
    * The tree with new values for (some of) the selected leaves; every other leaf is shared. A path
    * the mask did not select is an error naming it.
    */
-  public T combine(Map<KeyPath, Tensor> newSelected) {
-    for (KeyPath p : newSelected.keySet()) {
+  public T combine(Map<Path, Tensor> newSelected) {
+    for (Path p : newSelected.keySet()) {
       if (!selected.containsKey(p)) {
         throw new IllegalArgumentException("Partition.combine: '" + p
             + "' was not selected by the mask; selected paths are " + selected.keySet());

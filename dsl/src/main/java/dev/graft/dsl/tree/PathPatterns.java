@@ -27,7 +27,7 @@ public final class PathPatterns {
   private PathPatterns() {}
 
   /** Whether {@code regex} picks {@code path} under the regex rule above. */
-  public static boolean matches(Pattern regex, KeyPath path) {
+  public static boolean matches(Pattern regex, Path path) {
     int depth = path.depth();
     if (depth == 0) {
       return regex.matcher("").matches();
@@ -50,7 +50,7 @@ public final class PathPatterns {
   }
 
   /** Whether {@code path} or one of its ancestors ends with {@code name}, segment by segment. */
-  public static boolean endsWith(KeyPath path, String name) {
+  public static boolean endsWith(Path path, String name) {
     List<String> tail = nameSegments(name);
     List<String> segments = path.segments();
     for (int end = segments.size(); end >= tail.size(); end--) {
@@ -62,7 +62,7 @@ public final class PathPatterns {
   }
 
   /** Whether {@code path} or one of its ancestors ends with any of {@code names}. */
-  public static boolean endsWithAny(KeyPath path, List<String> names) {
+  public static boolean endsWithAny(Path path, List<String> names) {
     for (String n : names) {
       if (endsWith(path, n)) {
         return true;

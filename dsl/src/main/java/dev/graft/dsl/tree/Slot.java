@@ -48,6 +48,9 @@ sealed interface Slot {
       String m = "declared as " + name(declared) + ", found " + describe(value);
       if (value instanceof Layer && bound != Layer.class) {
         m += "; declare the component as Layer to allow wrapping";
+        if (bound.getName().equals("dev.graft.dsl.Module")) {
+          m += " (Module is Layer's earlier name; adapters are Layers, not Modules)";
+        }
       }
       return m;
     }

@@ -10,14 +10,14 @@ final class Summary {
   private Summary() {}
 
   static String of(Layer tree) {
-    Map<KeyPath, Tensor> leaves = Tree.leavesByPath(tree);
+    Map<Path, Tensor> leaves = Tree.leavesByPath(tree);
     String[][] rows = new String[leaves.size()][];
     int wPath = "path".length();
     int wShape = "shape".length();
     int wCount = "params".length();
     long total = 0;
     int i = 0;
-    for (Map.Entry<KeyPath, Tensor> e : leaves.entrySet()) {
+    for (Map.Entry<Path, Tensor> e : leaves.entrySet()) {
       long n = e.getValue().size();
       total += n;
       rows[i] = new String[] {e.getKey().toString(), Shapes.format(e.getValue().shape()),

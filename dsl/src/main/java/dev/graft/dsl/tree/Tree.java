@@ -33,7 +33,7 @@ public final class Tree {
   /** The leaves, in tree order. */
   public static List<Tensor> leaves(Layer tree) {
     List<Tensor> out = new ArrayList<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (n instanceof Tensor t) {
         out.add(t);
       }
@@ -42,9 +42,9 @@ public final class Tree {
   }
 
   /** The paths of the leaves, in tree order (aligned with {@link #leaves}). */
-  public static List<KeyPath> paths(Layer tree) {
-    List<KeyPath> out = new ArrayList<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+  public static List<Path> paths(Layer tree) {
+    List<Path> out = new ArrayList<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (n instanceof Tensor) {
         out.add(p);
       }
@@ -53,9 +53,9 @@ public final class Tree {
   }
 
   /** The leaves by path, in tree order. */
-  public static Map<KeyPath, Tensor> leavesByPath(Layer tree) {
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+  public static Map<Path, Tensor> leavesByPath(Layer tree) {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (n instanceof Tensor t) {
         out.put(p, t);
       }
@@ -64,14 +64,14 @@ public final class Tree {
   }
 
   /** The paths of every {@link Layer} node, the root ({@code ""}) first, in pre-order. */
-  public static List<KeyPath> nodes(Layer tree) {
+  public static List<Path> nodes(Layer tree) {
     return nodes(tree, Layer.class);
   }
 
   /** The paths of every node that is an instance of {@code type}, in pre-order. */
-  public static List<KeyPath> nodes(Layer tree, Class<?> type) {
-    List<KeyPath> out = new ArrayList<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+  public static List<Path> nodes(Layer tree, Class<?> type) {
+    List<Path> out = new ArrayList<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (type.isInstance(n)) {
         out.add(p);
       }
@@ -83,12 +83,12 @@ public final class Tree {
    * The node or leaf at {@code path}. A path that does not exist is an error naming it, the
    * nearest existing prefix and that prefix's children.
    */
-  public static Object get(Layer tree, KeyPath path) {
+  public static Object get(Layer tree, Path path) {
     return Nodes.get(tree, path, "Tree.get");
   }
 
   /** The leaf at {@code path}; an error if the path is missing or holds a node. */
-  public static Tensor leaf(Layer tree, KeyPath path) {
+  public static Tensor leaf(Layer tree, Path path) {
     Object n = Nodes.get(tree, path, "Tree.leaf");
     if (n instanceof Tensor t) {
       return t;
@@ -117,42 +117,42 @@ public final class Tree {
    * The tree with the node or leaf at {@code path} replaced by {@code value}; every other node and
    * leaf is the same object as before. {@code value} must fit the declared type of the position.
    */
-  public static <T extends Layer> T set(T tree, KeyPath path, Object value) {
+  public static <T extends Layer> T set(T tree, Path path, Object value) {
     return cast(Nodes.update(tree, path, old -> value, "Tree.set"));
   }
 
   /** The tree with the node or leaf at {@code path} replaced by {@code f} of it. */
-  public static <T extends Layer> T update(T tree, KeyPath path, UnaryOperator<Object> f) {
+  public static <T extends Layer> T update(T tree, Path path, UnaryOperator<Object> f) {
     return cast(Nodes.update(tree, path, f, "Tree.update"));
   }
 
   /** Every leaf replaced by {@code f} of it; with the identity, the same tree comes back. */
   public static <T extends Layer> T map(T tree, UnaryOperator<Tensor> f) {
-    return cast(Nodes.transform(tree, KeyPath.root(), (p, t) -> f.apply(t), null, "Tree.map"));
+    return cast(Nodes.transform(tree, Path.root(), (p, t) -> f.apply(t), null, "Tree.map"));
   }
 
   /** Every leaf replaced by {@code f} of its path and itself. */
-  public static <T extends Layer> T mapWithPath(T tree, BiFunction<KeyPath, Tensor, Tensor> f) {
-    return cast(Nodes.transform(tree, KeyPath.root(), f::apply, null, "Tree.mapWithPath"));
+  public static <T extends Layer> T mapWithPath(T tree, BiFunction<Path, Tensor, Tensor> f) {
+    return cast(Nodes.transform(tree, Path.root(), f::apply, null, "Tree.mapWithPath"));
   }
 
   /**
    * The tree with the leaves at the given paths replaced (in one pass); each path must exist and
    * hold a leaf. With the tree's own leaves, the same tree comes back.
    */
-  public static <T extends Layer> T combine(T tree, Map<KeyPath, Tensor> leaves) {
+  public static <T extends Layer> T combine(T tree, Map<Path, Tensor> leaves) {
     if (leaves.isEmpty()) {
       return tree;
     }
-    Set<KeyPath> only = new HashSet<>();
-    for (KeyPath p : leaves.keySet()) {
+    Set<Path> only = new HashSet<>();
+    for (Path p : leaves.keySet()) {
       if (!(Nodes.get(tree, p, "Tree.combine") instanceof Tensor)) {
         throw new IllegalArgumentException("Tree.combine: '" + p + "' holds "
             + Slot.describe(Nodes.get(tree, p, "Tree.combine")) + ", not a leaf");
       }
       only.addAll(p.prefixes());
     }
-    return cast(Nodes.transform(tree, KeyPath.root(), (p, t) -> {
+    return cast(Nodes.transform(tree, Path.root(), (p, t) -> {
       Tensor r = leaves.get(p);
       return r == null ? t : r;
     }, only, "Tree.combine"));
@@ -168,9 +168,9 @@ public final class Tree {
    * back into. See {@link Partition} for why this is not two trees with holes.
    */
   public static <T extends Layer> Partition<T> partition(T tree, Mask mask) {
-    Set<KeyPath> chosen = mask.resolve(tree);
-    Map<KeyPath, Tensor> selected = new LinkedHashMap<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> {
+    Set<Path> chosen = mask.resolve(tree);
+    Map<Path, Tensor> selected = new LinkedHashMap<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> {
       if (n instanceof Tensor t && chosen.contains(p)) {
         selected.put(p, t);
       }
@@ -180,7 +180,7 @@ public final class Tree {
 
   /** The leaves and the structure to rebuild the tree from (possibly other) leaves. */
   public static <T extends Layer> Flat<T> flatten(T tree) {
-    List<KeyPath> paths = paths(tree);
+    List<Path> paths = paths(tree);
     return new Flat<>(leaves(tree), new TreeDef<>(tree, paths));
   }
 
@@ -198,21 +198,21 @@ public final class Tree {
    */
   public static <T extends Layer> T at(T tree, Function<? super T, ?> selector,
       Object replacement) {
-    KeyPath p = locate(tree, selector.apply(tree), "Tree.at");
+    Path p = locate(tree, selector.apply(tree), "Tree.at");
     return cast(Nodes.update(tree, p, old -> replacement, "Tree.at"));
   }
 
   /** The path at which {@code node} itself (by identity) sits in {@code tree}. */
-  public static KeyPath pathOf(Layer tree, Object node) {
+  public static Path pathOf(Layer tree, Object node) {
     return locate(tree, node, "Tree.pathOf");
   }
 
-  static KeyPath locate(Object tree, @Nullable Object node, String op) {
+  static Path locate(Object tree, @Nullable Object node, String op) {
     if (node == null) {
       throw new IllegalArgumentException(op + ": the selector returned null; it must return a node"
           + " or leaf of the tree, e.g. m -> m.layers().get(0).weight()");
     }
-    List<KeyPath> found = Nodes.find(tree, node);
+    List<Path> found = Nodes.find(tree, node);
     if (found.isEmpty()) {
       throw new IllegalArgumentException(op + ": " + Slot.describe(node)
           + (node instanceof Tensor ? "" : " (" + brief(node) + ")") + " is not a node of this " + Slot.name(tree.getClass()) + "; nodes are found by"
@@ -222,7 +222,7 @@ public final class Tree {
     if (found.size() > 1) {
       throw new IllegalArgumentException(op + ": " + Slot.describe(node)
           + " sits at several positions " + found + " (a shared node); use Tree.set with one"
-          + " KeyPath");
+          + " Path");
     }
     return found.get(0);
   }
@@ -239,7 +239,7 @@ public final class Tree {
    * element type of a list or map, or {@code Object} for children of non-record modules; the
    * root's class for the root.
    */
-  public static Type componentType(Layer tree, KeyPath path) {
+  public static Type componentType(Layer tree, Path path) {
     if (path.isRoot()) {
       return tree.getClass();
     }
@@ -250,7 +250,7 @@ public final class Tree {
    * Whether {@link #set}{@code (tree, path, value)} would accept {@code value}'s type (a path
    * that does not exist is an error, as for {@code set}).
    */
-  public static boolean accepts(Layer tree, KeyPath path, @Nullable Object value) {
+  public static boolean accepts(Layer tree, Path path, @Nullable Object value) {
     return Nodes.fits(tree, path, value, "Tree.accepts");
   }
 
@@ -258,7 +258,7 @@ public final class Tree {
    * Throws the same error {@link #set} would if {@code value} does not fit the position at
    * {@code path} (for adapter code to call before wrapping).
    */
-  public static void checkAccepts(Layer tree, KeyPath path, @Nullable Object value) {
+  public static void checkAccepts(Layer tree, Path path, @Nullable Object value) {
     if (path.isRoot()) {
       Nodes.checkRoot(tree, value, "Tree.checkAccepts");
       return;
@@ -290,8 +290,8 @@ public final class Tree {
     return (T) o;
   }
 
-  private static List<KeyPath> leafPathsUnder(Object node, KeyPath at) {
-    List<KeyPath> out = new ArrayList<>();
+  private static List<Path> leafPathsUnder(Object node, Path at) {
+    List<Path> out = new ArrayList<>();
     Nodes.walk(node, at, (p, n) -> {
       if (n instanceof Tensor) {
         out.add(p);

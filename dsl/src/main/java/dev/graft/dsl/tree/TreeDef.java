@@ -14,15 +14,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TreeDef<T extends Layer> {
   private final T template;
-  private final List<KeyPath> paths;
+  private final List<Path> paths;
 
-  TreeDef(T template, List<KeyPath> paths) {
+  TreeDef(T template, List<Path> paths) {
     this.template = template;
     this.paths = List.copyOf(paths);
   }
 
   /** The leaf paths, in tree order. */
-  public List<KeyPath> paths() {
+  public List<Path> paths() {
     return paths;
   }
 
@@ -42,7 +42,7 @@ public final class TreeDef<T extends Layer> {
           + " structure has " + paths.size() + " leaves, got " + leaves.size());
     }
     int[] next = {0};
-    Object out = Nodes.transform(template, KeyPath.root(), (p, old) -> {
+    Object out = Nodes.transform(template, Path.root(), (p, old) -> {
       Tensor t = leaves.get(next[0]++);
       if (t == null) {
         throw new IllegalArgumentException("TreeDef.unflatten: leaf " + (next[0] - 1) + " (for '"

@@ -1,5 +1,5 @@
 /**
- * Model trees: {@link dev.graft.dsl.tree.KeyPath paths} into them, {@link dev.graft.dsl.tree.Tree}
+ * Model trees: {@link dev.graft.dsl.tree.Path paths} into them, {@link dev.graft.dsl.tree.Tree}
  * operations (leaves, get/set by path or by selector, map, flatten/unflatten, partition/combine,
  * structural equality, a summary table), {@link dev.graft.dsl.tree.Lens lenses} and
  * {@link dev.graft.dsl.tree.Mask masks}.

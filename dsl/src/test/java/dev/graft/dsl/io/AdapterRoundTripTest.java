@@ -17,7 +17,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.io.CheckpointFixtures.Zoo;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRALinear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -69,7 +69,7 @@ class AdapterRoundTripTest {
     // Keys: exactly PEFT's, one per saved tensor of each adapted layer, and the shared ones.
     TensorFile file = Safetensors.read(adapter.resolve(PeftAdapters.WEIGHTS));
     Set<String> expected = new TreeSet<>(zoo.sharedKeys());
-    for (KeyPath layer : fresh.adapters().keySet()) {
+    for (Path layer : fresh.adapters().keySet()) {
       for (String suffix : zoo.suffixes()) {
         expected.add("base_model.model." + ModuleNames.dotted(layer) + "." + suffix);
       }
@@ -99,10 +99,10 @@ class AdapterRoundTripTest {
 
   /** The PEFT shapes: conv factors as kernels, IA3 and DoRA vectors as PEFT keeps them. */
   private static void checkShapes(Zoo zoo, Net fresh, TensorFile file) {
-    for (Map.Entry<KeyPath, LoraWrapper> e : fresh.adapters().entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : fresh.adapters().entrySet()) {
       String prefix = "base_model.model." + ModuleNames.dotted(e.getKey()) + ".";
       Layer base = e.getValue().base();
-      int[] w = Tree.leaf(base, KeyPath.of("weight")).shape();
+      int[] w = Tree.leaf(base, Path.of("weight")).shape();
       boolean conv = w.length > 2;
       int[] ones = new int[w.length - 2];
       java.util.Arrays.fill(ones, 1);
@@ -178,12 +178,12 @@ class AdapterRoundTripTest {
     trained.save(whole);
     Layer back = Net.load(whole, adapted(mlp(4), VeRALinear.FACTORY, 2, 2.0).module())
         .module();
-    assertSame(Tree.leaf(back, KeyPath.of("layers/0/veraA")),
-        Tree.leaf(back, KeyPath.of("layers/2/veraA")));
-    Map<KeyPath, Tensor> before = Tree.leavesByPath(trained.module());
-    Map<KeyPath, Tensor> after = Tree.leavesByPath(back);
-    for (KeyPath p : before.keySet()) {
-      for (KeyPath q : before.keySet()) {
+    assertSame(Tree.leaf(back, Path.of("layers/0/veraA")),
+        Tree.leaf(back, Path.of("layers/2/veraA")));
+    Map<Path, Tensor> before = Tree.leavesByPath(trained.module());
+    Map<Path, Tensor> after = Tree.leavesByPath(back);
+    for (Path p : before.keySet()) {
+      for (Path q : before.keySet()) {
         if (!p.equals(q) && before.get(p) == before.get(q)) {
           assertSame(after.get(p), after.get(q), p + " and " + q + " were one tensor");
         }

@@ -13,7 +13,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.LinkedHashMap;
@@ -36,7 +36,7 @@ class BaseCheckpointTest {
   }
 
   /** Writes {@code model}'s leaves under names {@code name} gives each path. */
-  private void writeBase(Mlp model, Function<KeyPath, String> name) {
+  private void writeBase(Mlp model, Function<Path, String> name) {
     Map<String, Tensor> t = new LinkedHashMap<>();
     Tree.leavesByPath(model).forEach((p, v) -> t.put(name.apply(p), v));
     Safetensors.write(file(), t);
@@ -45,8 +45,8 @@ class BaseCheckpointTest {
   /** Checks base leaves come from {@code pretrained} and everything else from {@code before}. */
   private static void checkLoaded(Mlp pretrained, Net before, Net after) {
     Layer tree = after.module();
-    for (KeyPath p : Tree.paths(tree)) {
-      KeyPath plain = ModuleNames.withoutBase(tree, p);
+    for (Path p : Tree.paths(tree)) {
+      Path plain = ModuleNames.withoutBase(tree, p);
       boolean base = Tree.paths(pretrained).contains(plain);
       Tensor expected = base ? Tree.leaf(pretrained, plain) : Tree.leaf(before.module(), p);
       assertEquals(expected, Tree.leaf(tree, p), p.toString());
@@ -61,8 +61,8 @@ class BaseCheckpointTest {
     Net adapted = perturbed(adapted(mlp(2), LoRALinear.FACTORY, 2, 4.0), 3);
     Net loaded = adapted.loadBase(file());
     checkLoaded(pretrained, adapted, loaded);
-    assertEquals(Tree.leaf(pretrained, KeyPath.of("layers/0/weight")),
-        Tree.leaf(loaded.module(), KeyPath.of("layers/0/base/weight")));
+    assertEquals(Tree.leaf(pretrained, Path.of("layers/0/weight")),
+        Tree.leaf(loaded.module(), Path.of("layers/0/base/weight")));
   }
 
   @Test
@@ -73,8 +73,8 @@ class BaseCheckpointTest {
     Net loaded = adapted.loadBase(file());
     checkLoaded(pretrained, adapted, loaded);
     // layers/0 is not adapted: its plain leaves load as they are.
-    assertEquals(Tree.leaf(pretrained, KeyPath.of("layers/0/bias")),
-        Tree.leaf(loaded.module(), KeyPath.of("layers/0/bias")));
+    assertEquals(Tree.leaf(pretrained, Path.of("layers/0/bias")),
+        Tree.leaf(loaded.module(), Path.of("layers/0/bias")));
   }
 
   @Test
@@ -83,8 +83,8 @@ class BaseCheckpointTest {
     Net adapted = perturbed(adapted(mlp(2), LoRALinear.FACTORY, 2, 4.0), 3);
     Layer tree = adapted.module();
     Map<String, Tensor> t = new LinkedHashMap<>();
-    for (KeyPath p : Tree.paths(tree)) {
-      KeyPath plain = ModuleNames.withoutBase(tree, p);
+    for (Path p : Tree.paths(tree)) {
+      Path plain = ModuleNames.withoutBase(tree, p);
       if (Tree.paths(pretrained).contains(plain)) {
         t.put(ModuleNames.peftName(tree, p), Tree.leaf(pretrained, plain));
       }
@@ -99,10 +99,10 @@ class BaseCheckpointTest {
     Net vera = perturbed(adapted(mlp(2), dev.graft.dsl.lora.VeRALinear.FACTORY, 2, 1.0), 3);
     Net.of(mlp(1)).save(file());
     Layer loaded = vera.loadBase(file()).module();
-    assertSame(Tree.leaf(vera.module(), KeyPath.of("layers/0/veraA")),
-        Tree.leaf(loaded, KeyPath.of("layers/0/veraA")));
-    assertSame(Tree.leaf(loaded, KeyPath.of("layers/0/veraA")),
-        Tree.leaf(loaded, KeyPath.of("layers/1/veraA")));
+    assertSame(Tree.leaf(vera.module(), Path.of("layers/0/veraA")),
+        Tree.leaf(loaded, Path.of("layers/0/veraA")));
+    assertSame(Tree.leaf(loaded, Path.of("layers/0/veraA")),
+        Tree.leaf(loaded, Path.of("layers/1/veraA")));
   }
 
   @Test
@@ -110,7 +110,7 @@ class BaseCheckpointTest {
     Mlp pretrained = mlp(1);
     Map<String, Tensor> t = new LinkedHashMap<>();
     Tree.leavesByPath(pretrained).forEach((p, v) -> {
-      if (!p.equals(KeyPath.of("layers/2/bias"))) {
+      if (!p.equals(Path.of("layers/2/bias"))) {
         t.put(p.toString(), v);
       }
     });

@@ -22,7 +22,7 @@ import dev.graft.dsl.lora.PiSSAConv;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -59,7 +59,7 @@ class BaseDerivedLoadTest {
     Mlp pretrained = mlp(1);
     Tensor x = Random.normal(Key.of(4), 3, 6);
     for (int i = 0; i < 3; i++) {
-      KeyPath layer = KeyPath.of("layers/" + i);
+      Path layer = Path.of("layers/" + i);
       DoRALinear before = (DoRALinear) Tree.get(trained.module(), layer);
       DoRALinear after = (DoRALinear) Tree.get(loaded.module(), layer);
       Linear fresh = (Linear) Tree.get(pretrained, layer);

@@ -32,7 +32,7 @@ import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -113,7 +113,7 @@ final class CheckpointFixtures {
   static Net perturbed(Net net, long seed) {
     Layer m = net.module();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(seed).foldIn(i++), t.shape()).times(0.3f)));
     }

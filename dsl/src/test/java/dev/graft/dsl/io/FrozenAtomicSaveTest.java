@@ -1,6 +1,5 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.tree.KeyPath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +64,7 @@ class FrozenAtomicSaveTest {
 
   /** {@code net} with every frozen LoRA-XS factor ({@code loraA}, {@code loraB}) changed. */
   private static Net otherFrozen(Net net, long seed) {
-    Map<KeyPath, Tensor> changed = new LinkedHashMap<>();
+    Map<dev.graft.dsl.tree.Path, Tensor> changed = new LinkedHashMap<>();
     int i = 0;
     for (var e : Tree.leavesByPath(net.module()).entrySet()) {
       String last = e.getKey().name();
@@ -96,8 +95,8 @@ class FrozenAtomicSaveTest {
       assertArrayEquals(want.activate(name).apply(x).toArray(),
           got.activate(name).apply(x).toArray(), 0f, what + ": adapter '" + name + "'");
     }
-    Map<KeyPath, Tensor> w = Tree.leavesByPath(want.module());
-    Map<KeyPath, Tensor> g = Tree.leavesByPath(got.module());
+    Map<dev.graft.dsl.tree.Path, Tensor> w = Tree.leavesByPath(want.module());
+    Map<dev.graft.dsl.tree.Path, Tensor> g = Tree.leavesByPath(got.module());
     assertEquals(w.keySet(), g.keySet(), what + ": the same leaves");
     for (var e : w.entrySet()) {
       assertArrayEquals(e.getValue().shape(), g.get(e.getKey()).shape(), what + " " + e.getKey());

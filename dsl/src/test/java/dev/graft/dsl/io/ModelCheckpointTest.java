@@ -14,7 +14,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.io.IOException;
@@ -44,7 +44,7 @@ class ModelCheckpointTest {
     net.save(file());
     Net back = Net.load(file(), mlp(2));
     assertTrue(Tree.equals(net.module(), back.module()));
-    assertEquals(List.of(KeyPath.of("layers/2/weight"), KeyPath.of("layers/2/bias")),
+    assertEquals(List.of(Path.of("layers/2/weight"), Path.of("layers/2/bias")),
         back.trainablePaths());
     assertFalse(Tree.equals(mlp(1), mlp(2)), "the target tree had other values");
 

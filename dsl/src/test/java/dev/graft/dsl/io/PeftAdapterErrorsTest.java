@@ -83,7 +83,7 @@ class PeftAdapterErrorsTest {
   @Test
   void theGoodFileLoads() throws IOException {
     Net loaded = net.loadAdapter(write(config("LORA", 1, 2.0, false), good()));
-    assertEquals(9f, Tree.leaf(loaded.module(), dev.graft.dsl.tree.KeyPath.of("layers/1/loraB"))
+    assertEquals(9f, Tree.leaf(loaded.module(), dev.graft.dsl.tree.Path.of("layers/1/loraB"))
         .value(1, 0));
   }
 

@@ -16,7 +16,7 @@ import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -120,10 +120,10 @@ class PeftHandBuiltTest {
 
     Net loaded = net.loadAdapter(d);
     Layer m = loaded.module();
-    assertEquals(Tensor.of(a0, 1, 3), Tree.leaf(m, KeyPath.of("layers/0/loraA")));
-    assertEquals(Tensor.of(b0, 2, 1), Tree.leaf(m, KeyPath.of("layers/0/loraB")));
-    assertEquals(Tensor.of(a1, 1, 2), Tree.leaf(m, KeyPath.of("layers/1/loraA")));
-    assertEquals(Tensor.of(b1, 2, 1), Tree.leaf(m, KeyPath.of("layers/1/loraB")));
+    assertEquals(Tensor.of(a0, 1, 3), Tree.leaf(m, Path.of("layers/0/loraA")));
+    assertEquals(Tensor.of(b0, 2, 1), Tree.leaf(m, Path.of("layers/0/loraB")));
+    assertEquals(Tensor.of(a1, 1, 2), Tree.leaf(m, Path.of("layers/1/loraA")));
+    assertEquals(Tensor.of(b1, 2, 1), Tree.leaf(m, Path.of("layers/1/loraB")));
     assertEquals(net.trainablePaths(), loaded.trainablePaths());
 
     // PEFT's merged weight W + (alpha/r)·B A, by hand.
@@ -141,7 +141,7 @@ class PeftHandBuiltTest {
         expected[o * in + i] = w[o * in + i] + 2f * b[o] * a[i];
       }
     }
-    float[] got = Tree.leaf(merged, KeyPath.of("layers/" + layer + "/weight")).toArray();
+    float[] got = Tree.leaf(merged, Path.of("layers/" + layer + "/weight")).toArray();
     for (int k = 0; k < expected.length; k++) {
       assertEquals(expected[k], got[k], 1e-6f, "layers/" + layer + " weight[" + k + "]");
     }
@@ -161,7 +161,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_B.weight", new int[] {3, 1, 1, 1}, b)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "1", "\"layers.0\"",
         "  \"use_dora\": false,\n"), weights));
-    LoRAConv w = (LoRAConv) Tree.get(loaded.module(), KeyPath.of("layers/0"));
+    LoRAConv w = (LoRAConv) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 8), w.loraA());
     assertEquals(Tensor.of(b, 3, 1), w.loraB());
     float[] kernel = conv.weight().toArray();
@@ -187,7 +187,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_magnitude_vector", new int[] {2}, m)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "4", "\"layers.0\"",
         "  \"use_dora\": true,\n"), weights));
-    DoRALinear w = (DoRALinear) Tree.get(loaded.module(), KeyPath.of("layers/0"));
+    DoRALinear w = (DoRALinear) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 3), w.loraA());
     assertEquals(Tensor.of(b, 2, 1), w.loraB());
     assertEquals(Tensor.of(m, 2), w.loraMagnitude());
@@ -206,7 +206,7 @@ class PeftHandBuiltTest {
         + " \"modules_to_save\": null, \"peft_type\": \"IA3\", \"revision\": null,"
         + " \"target_modules\": [\"layers.0\"], \"task_type\": null}";
     Net loaded = net.loadAdapter(adapterDir(config, weights));
-    IA3Linear w = (IA3Linear) Tree.get(loaded.module(), KeyPath.of("layers/0"));
+    IA3Linear w = (IA3Linear) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(l, 2), w.ia3L());
     float[] base = ((Linear) mlp.layers().get(0)).weight().toArray();
     float[] merged = ((Linear) w.merge()).weight().toArray();
@@ -221,7 +221,7 @@ class PeftHandBuiltTest {
     Mlp mlp = Mlp.create(new int[] {3, 2}, Activation.RELU, Key.of(7));
     Net net = CheckpointFixtures.perturbed(Net.of(mlp).freeze().lora(1, 2.0), 9);
     net.saveAdapter(dir.resolve("ours"));
-    LoRALinear w = (LoRALinear) Tree.get(net.module(), KeyPath.of("layers/0"));
+    LoRALinear w = (LoRALinear) Tree.get(net.module(), Path.of("layers/0"));
     List<Entry> entries = new ArrayList<>();
     entries.add(new Entry("base_model.model.layers.0.lora_A.weight", new int[] {1, 3},
         w.loraA().toArray()));

@@ -1,6 +1,5 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.tree.KeyPath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -230,7 +229,7 @@ class PeftSaveFormsTest {
       t.keySet().removeIf(k -> k.contains(".dec."));
       Safetensors.write(d.resolve(PeftAdapters.WEIGHTS), t);
       Net net = PeftAdapters.loadOnto(PeftFixtures.base(), d);
-      assertEquals(List.of(KeyPath.of("enc")), List.copyOf(net.adapters().keySet()),
+      assertEquals(List.of(dev.graft.dsl.tree.Path.of("enc")), List.copyOf(net.adapters().keySet()),
           targets);
     }
     Net xs = trained(LoRAXSLinear.FACTORY, 2, 4.0);

@@ -11,7 +11,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Embedding;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -66,10 +66,10 @@ class CustomAdapterTest {
   @Test
   void bothAdaptersAreGraftedAndOnlyTheirFieldsTrain() {
     Net net = Net.of(model()).freeze().lora(SPEC);
-    assertInstanceOf(EmbeddingAdapter.class, Tree.get(net.module(), KeyPath.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("layers/1")));
-    assertEquals(List.of(KeyPath.of("layers/0/delta"), KeyPath.of("layers/1/loraA"),
-        KeyPath.of("layers/1/loraB")), net.trainablePaths());
+    assertInstanceOf(EmbeddingAdapter.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertEquals(List.of(Path.of("layers/0/delta"), Path.of("layers/1/loraA"),
+        Path.of("layers/1/loraB")), net.trainablePaths());
     assertEquals(7 * 4 + 2 * (4 + 3), net.trainableCount());
     assertEquals(model().apply(IDS), net.apply(IDS));
   }
@@ -78,8 +78,8 @@ class CustomAdapterTest {
   void mergeEqualsAdaptedAndUnmergeRestores() {
     Net trained = ZooLaws.perturbed(Net.of(model()).freeze().lora(SPEC), 3, 0.5f);
     Net merged = trained.merge();
-    assertInstanceOf(Embedding.class, Tree.get(merged.module(), KeyPath.of("layers/0")));
-    assertInstanceOf(Linear.class, Tree.get(merged.module(), KeyPath.of("layers/1")));
+    assertInstanceOf(Embedding.class, Tree.get(merged.module(), Path.of("layers/0")));
+    assertInstanceOf(Linear.class, Tree.get(merged.module(), Path.of("layers/1")));
     Tensor adapted = trained.apply(IDS);
     ZooLaws.assertClose(adapted, merged.apply(IDS), 1e-5, "merged vs adapted");
     assertTrue(adapted.maxAbsDiff(model().apply(IDS)) > 0.1, "perturbation had no effect");
@@ -89,7 +89,7 @@ class CustomAdapterTest {
   @Test
   void gradientReachesOnlyTheLookedUpRows() {
     Net net = Net.of(model()).freeze().lora(SPEC);
-    EmbeddingAdapter e = (EmbeddingAdapter) Tree.get(net.module(), KeyPath.of("layers/0"));
+    EmbeddingAdapter e = (EmbeddingAdapter) Tree.get(net.module(), Path.of("layers/0"));
     Tensor g = Grad.grad(p -> new EmbeddingAdapter(e.base(), p.get(0), e.scale()).apply(IDS)
         .square().sum(), List.of(e.delta())).get(0);
     for (int row = 0; row < 7; row++) {
@@ -103,9 +103,9 @@ class CustomAdapterTest {
   void defaultWrappersSkipTheEmbedding() {
     Sequential m = model();
     Net net = Net.of(m).freeze().lora(2, 4.0);
-    assertSame(m.layers().get(0), Tree.get(net.module(), KeyPath.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("layers/1")));
-    assertEquals(List.of(KeyPath.of("layers/1/loraA"), KeyPath.of("layers/1/loraB")),
+    assertSame(m.layers().get(0), Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertEquals(List.of(Path.of("layers/1/loraA"), Path.of("layers/1/loraB")),
         net.trainablePaths());
   }
 }

@@ -12,7 +12,7 @@ import dev.graft.dsl.nn.GroupedLayer;
 import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -36,7 +36,7 @@ class DefaultWrappersTest {
         Linear.create(6, 2, Key.of(2)), new int[] {0, 2, 1, 1, 0});
     Tensor x = Random.normal(Key.of(3), 5, 4);
     Net net = ZooLaws.perturbed(Net.of(model).freeze().lora(2, 4.0), 4, 0.3f);
-    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), KeyPath.of("experts")));
+    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("experts")));
     Tensor adapted = net.apply(x);
     assertNotEquals(model.apply(x), adapted);
     assertTrue(net.merge().apply(x).allClose(adapted, 1e-5, 1e-5));
@@ -48,9 +48,9 @@ class DefaultWrappersTest {
     Sequential model = Sequential.of(Conv1d.create(2, 3, 2, Key.of(1)),
         GroupedLinear.create(4, 6, 5, true, Key.of(2)), Linear.create(5, 2, Key.of(3)));
     Net net = Net.of(model).freeze().lora(2, 4.0);
-    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), KeyPath.of("layers/0")));
-    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), KeyPath.of("layers/1")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), KeyPath.of("layers/2")));
+    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/2")));
     assertEquals(List.of(LoRALinear.FACTORY, LoRAConv.FACTORY, LoRAGroupedLinear.FACTORY),
         LoraSpec.DEFAULT_WRAPPERS);
     // G·r·(in + out) for the grouped layer, r·(flat_in + out) and r·(in + out) for the others

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -28,7 +28,7 @@ class LoRAAlphaTest {
     // tree operations rebuild the record and keep its static configuration
     LoRA moved = Tree.map(lora, t -> t.plus(1f));
     assertEquals(0.1, moved.alpha());
-    assertEquals(List.of(KeyPath.of("loraA"), KeyPath.of("loraB")), Tree.paths(moved));
+    assertEquals(List.of(Path.of("loraA"), Path.of("loraB")), Tree.paths(moved));
   }
 
   @Test

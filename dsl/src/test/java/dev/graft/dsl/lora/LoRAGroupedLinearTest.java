@@ -13,7 +13,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -109,13 +109,13 @@ class LoRAGroupedLinearTest {
     assertEquals(2.0, w.scale());
     assertTrue(ZooLaws.maxAbs(w.loraA()) <= 0.25f && ZooLaws.maxAbs(w.loraA()) > 0.2f);
     Net net = Net.of(Sequential.of(base, Linear.create(5, 2, Key.of(3)))).freeze().lora(SPEC);
-    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), KeyPath.of("layers/0")));
-    assertEquals(List.of(KeyPath.of("layers/0/loraA"), KeyPath.of("layers/0/loraB"),
-        KeyPath.of("layers/1/loraA"), KeyPath.of("layers/1/loraB")), net.trainablePaths());
+    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertEquals(List.of(Path.of("layers/0/loraA"), Path.of("layers/0/loraB"),
+        Path.of("layers/1/loraA"), Path.of("layers/1/loraB")), net.trainablePaths());
     assertEquals(3 * 2 * (16 + 5) + 2 * (5 + 2), net.trainableCount());
     Net trained = ZooLaws.perturbed(net, 4, 0.3f);
     Net merged = trained.merge();
-    assertInstanceOf(GroupedLinear.class, Tree.get(merged.module(), KeyPath.of("layers/0")));
+    assertInstanceOf(GroupedLinear.class, Tree.get(merged.module(), Path.of("layers/0")));
     assertEquals(trained.module(), merged.unmerge().module());
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autodiff.GradCheck;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -77,7 +77,7 @@ class LoRATest {
 
   @Test
   void deltaIsTheSameComputationAsApply() {
-    LoRA lora = (LoRA) Tree.update(LoRA.create(6, 2, 4, 3.0, Key.of(8)), KeyPath.of("loraB"),
+    LoRA lora = (LoRA) Tree.update(LoRA.create(6, 2, 4, 3.0, Key.of(8)), Path.of("loraB"),
         b -> Random.normal(Key.of(9), 4, 2));
     Tensor x = Random.normal(Key.of(10), 3, 2, 6);
     assertEquals(lora.apply(x), LoRA.delta(x, lora.loraA(), lora.loraB(), lora.scale()));
@@ -89,7 +89,7 @@ class LoRATest {
   @Test
   void isATreeWhoseLeavesTrain() {
     LoRA lora = LoRA.create(6, 2, 4, 3.0, LoRA.Init.LECUN_NORMAL, Key.of(11));
-    assertEquals(List.of(KeyPath.of("loraA"), KeyPath.of("loraB")), Tree.paths(lora));
+    assertEquals(List.of(Path.of("loraA"), Path.of("loraB")), Tree.paths(lora));
     Tensor x = Random.normal(Key.of(12), 3, 6);
     GradCheck.assertGradients(p -> new LoRA(p.get(0), p.get(1), lora.scale()).apply(x),
         List.of(lora.loraA(), lora.loraB()));

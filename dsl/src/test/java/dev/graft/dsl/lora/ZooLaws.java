@@ -27,7 +27,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
@@ -163,7 +163,7 @@ public final class ZooLaws {
   }
 
   /** The path of the adapted layer in the small model {@code Sequential(layer, Relu)}. */
-  public static final KeyPath LAYER = KeyPath.of("layers/0");
+  public static final Path LAYER = Path.of("layers/0");
 
   private final AdapterFactory factory;
   private final Kind kind;
@@ -348,9 +348,9 @@ public final class ZooLaws {
       assertEquals(fields.size(), new HashSet<>(fields).size(),
           "duplicate adapter fields " + fields);
       long n = 0;
-      List<KeyPath> paths = new ArrayList<>();
+      List<Path> paths = new ArrayList<>();
       for (String f : fields) {
-        Object leaf = Tree.get(w, KeyPath.of(f));
+        Object leaf = Tree.get(w, Path.of(f));
         assertInstanceOf(Tensor.class, leaf, factory.name() + " adapter field '" + f + "'");
         n += ((Tensor) leaf).size();
         paths.add(LAYER.child(f));
@@ -431,7 +431,7 @@ public final class ZooLaws {
       List<String> fields = w.adapterFields();
       List<Tensor> at = new ArrayList<>();
       for (String f : fields) {
-        at.add(Tree.leaf(w, KeyPath.of(f)));
+        at.add(Tree.leaf(w, Path.of(f)));
       }
       Function<List<Tensor>, Tensor> f = ts -> withFields(w, fields, ts).apply(c.x());
       GradCheck.Report report = GradCheck.check(f, at, settings);
@@ -576,8 +576,8 @@ public final class ZooLaws {
     LoraWrapper out = w;
     int i = 0;
     for (String f : w.adapterFields()) {
-      Tensor t = Tree.leaf(w, KeyPath.of(f));
-      out = Tree.set(out, KeyPath.of(f), t.plus(normal(key.foldIn(i++), t.shape()).times(std)));
+      Tensor t = Tree.leaf(w, Path.of(f));
+      out = Tree.set(out, Path.of(f), t.plus(normal(key.foldIn(i++), t.shape()).times(std)));
     }
     return out;
   }
@@ -586,7 +586,7 @@ public final class ZooLaws {
   public static Net perturbed(Net net, long seed, float std) {
     Layer m = net.module();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(normal(Key.of(seed).foldIn(i++), t.shape()).times(std)));
     }
@@ -597,7 +597,7 @@ public final class ZooLaws {
   public static List<Tensor> fieldValues(LoraWrapper w) {
     List<Tensor> out = new ArrayList<>();
     for (String f : w.adapterFields()) {
-      out.add(Tree.leaf(w, KeyPath.of(f)));
+      out.add(Tree.leaf(w, Path.of(f)));
     }
     return out;
   }
@@ -606,7 +606,7 @@ public final class ZooLaws {
   public static LoraWrapper withFields(LoraWrapper w, List<String> fields, List<Tensor> values) {
     LoraWrapper out = w;
     for (int i = 0; i < fields.size(); i++) {
-      out = Tree.set(out, KeyPath.of(fields.get(i)), values.get(i));
+      out = Tree.set(out, Path.of(fields.get(i)), values.get(i));
     }
     return out;
   }
@@ -633,9 +633,9 @@ public final class ZooLaws {
     return m;
   }
 
-  private static Map<KeyPath, List<Integer>> shapes(Layer m) {
-    Map<KeyPath, List<Integer>> out = new java.util.LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(m).entrySet()) {
+  private static Map<Path, List<Integer>> shapes(Layer m) {
+    Map<Path, List<Integer>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(m).entrySet()) {
       out.put(e.getKey(), Arrays.stream(e.getValue().shape()).boxed().toList());
     }
     return out;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Linear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import java.util.List;
@@ -35,7 +35,7 @@ class ZooLoRAFATest {
     assertEquals(LoRALinear.create(base, config).loraA(), fa.loraA());
     Net net = Net.of(ZooLaws.model(base)).freeze()
         .lora(LoraSpec.builder().rank(2).wrappers(List.of(LoRAFALinear.FACTORY)).build());
-    assertEquals(List.of(KeyPath.of("layers/0/loraB")), net.trainablePaths());
-    assertEquals(2, Tree.leaf(net.module(), KeyPath.of("layers/0/loraA")).dim(0));
+    assertEquals(List.of(Path.of("layers/0/loraB")), net.trainablePaths());
+    assertEquals(2, Tree.leaf(net.module(), Path.of("layers/0/loraA")).dim(0));
   }
 }

@@ -15,7 +15,7 @@ import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -51,8 +51,8 @@ class ZooVeRATest {
     int r = 2;
     Net net = Net.of(Sequential.of(first, new Relu(), second)).freeze()
         .lora(spec(VeRALinear.FACTORY, r, 42));
-    VeRALinear a = (VeRALinear) net.adapters().get(KeyPath.of("layers/0"));
-    VeRALinear b = (VeRALinear) net.adapters().get(KeyPath.of("layers/2"));
+    VeRALinear a = (VeRALinear) net.adapters().get(Path.of("layers/0"));
+    VeRALinear b = (VeRALinear) net.adapters().get(Path.of("layers/2"));
     assertSame(a.veraA(), b.veraA(), "one A for the whole call");
     assertSame(a.veraB(), b.veraB(), "one B for the whole call");
     assertArrayEquals(new int[] {r, 7}, a.veraA().shape(), "A is (r, in_max)");
@@ -71,7 +71,7 @@ class ZooVeRATest {
     // Each layer uses A[:, :in] and B[:out, :]: check the second layer against explicit slices.
     Tensor lambdaB = Random.normal(Key.of(3), 3);
     Tensor lambdaD = Random.normal(Key.of(4), r);
-    VeRALinear trained = Tree.set(Tree.set(b, KeyPath.of("lambdaB"), lambdaB), KeyPath.of("lambdaD"),
+    VeRALinear trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
         lambdaD);
     Tensor expectedDelta = explicitDelta(a.veraA(), a.veraB(), lambdaB, lambdaD, 3, 7);
     Tensor x = Random.normal(Key.of(5), 2, 7);
@@ -118,8 +118,8 @@ class ZooVeRATest {
     Conv2d c1 = Conv2d.create(2, 4, 3, ConvOptions.defaults(), Key.of(1));      // flat_in 18
     Conv1d c2 = Conv1d.create(4, 6, 2, ConvOptions.defaults().groups(2), Key.of(2)); // flat_in 4
     Net net = Net.of(Sequential.of(c1, c2)).freeze().lora(spec(VeRAConv.FACTORY, 3, 7));
-    VeRAConv a = (VeRAConv) net.adapters().get(KeyPath.of("layers/0"));
-    VeRAConv b = (VeRAConv) net.adapters().get(KeyPath.of("layers/1"));
+    VeRAConv a = (VeRAConv) net.adapters().get(Path.of("layers/0"));
+    VeRAConv b = (VeRAConv) net.adapters().get(Path.of("layers/1"));
     assertSame(a.veraA(), b.veraA());
     assertSame(a.veraB(), b.veraB());
     assertArrayEquals(new int[] {3, 18}, a.veraA().shape());
@@ -127,7 +127,7 @@ class ZooVeRATest {
 
     Tensor lambdaB = Random.normal(Key.of(3), 6);
     Tensor lambdaD = Random.normal(Key.of(4), 3);
-    VeRAConv trained = Tree.set(Tree.set(b, KeyPath.of("lambdaB"), lambdaB), KeyPath.of("lambdaD"),
+    VeRAConv trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
         lambdaD);
     Tensor delta = explicitDelta(a.veraA(), a.veraB(), lambdaB, lambdaD, 6, 4);
     Tensor x = Random.normal(Key.of(5), 2, 4, 5);
@@ -140,8 +140,8 @@ class ZooVeRATest {
     Linear base = Linear.create(4, 4, Key.of(1));
     Net one = Net.of(Sequential.of(base)).freeze().lora(spec(VeRALinear.FACTORY, 2, 1));
     Net two = Net.of(Sequential.of(base)).freeze().lora(spec(VeRALinear.FACTORY, 2, 2));
-    Tensor a1 = ((VeRALinear) one.adapters().get(KeyPath.of("layers/0"))).veraA();
-    Tensor a2 = ((VeRALinear) two.adapters().get(KeyPath.of("layers/0"))).veraA();
+    Tensor a1 = ((VeRALinear) one.adapters().get(Path.of("layers/0"))).veraA();
+    Tensor a2 = ((VeRALinear) two.adapters().get(Path.of("layers/0"))).veraA();
     assertNotSame(a1, a2);
     assertTrue(a1.maxAbsDiff(a2) > 1e-3, "different seeds, different projections");
   }

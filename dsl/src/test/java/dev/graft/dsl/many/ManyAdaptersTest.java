@@ -24,7 +24,7 @@ import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.optim.Sgd;
 import dev.graft.dsl.train.Batch;
 import dev.graft.dsl.train.Losses;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -64,7 +64,7 @@ class ManyAdaptersTest {
     Net named = Net.of(MODEL).freeze().lora(AdapterSet.DEFAULT, LoraSpec.of(4, 8.0));
     assertTrue(Tree.equals(unnamed.module(), named.module()));
     assertEquals(unnamed.trainablePaths(), named.trainablePaths());
-    assertEquals(KeyPath.of("layers/0/loraA"), named.trainablePaths().get(0));
+    assertEquals(Path.of("layers/0/loraA"), named.trainablePaths().get(0));
     assertEquals(List.of(AdapterSet.DEFAULT), unnamed.adapterNames());
     assertEquals(List.of(), Net.of(MODEL).adapterNames());
   }
@@ -74,9 +74,9 @@ class ManyAdaptersTest {
     Net one = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(lora(2, 1)), 5);
     Net both = one.lora("b", lora(3, 2));
     assertEquals(List.of(AdapterSet.DEFAULT, "b"), both.adapterNames());
-    AdapterSet set = assertInstanceOf(AdapterSet.class, Tree.get(both.module(), KeyPath.of("layers/0")));
+    AdapterSet set = assertInstanceOf(AdapterSet.class, Tree.get(both.module(), Path.of("layers/0")));
     assertEquals(List.of("b"), set.active());
-    assertSame(Tree.get(one.module(), KeyPath.of("layers/0")), set.adapters().get(AdapterSet.DEFAULT));
+    assertSame(Tree.get(one.module(), Path.of("layers/0")), set.adapters().get(AdapterSet.DEFAULT));
     assertTrue(both.trainablePaths().stream().allMatch(p -> p.toString().contains("adapters/b/")));
 
     Net back = both.deleteAdapter("b").activate(AdapterSet.DEFAULT);
@@ -111,7 +111,7 @@ class ManyAdaptersTest {
     assertArrayEquals(MODEL.apply(X).toArray(), base.toArray(), 0f);
     // Layer 1 holds both: with both active its output is base + Δa + Δb.
     Net both = net.activate("a", "b");
-    AdapterSet l1 = (AdapterSet) Tree.get(both.module(), KeyPath.of("layers/1"));
+    AdapterSet l1 = (AdapterSet) Tree.get(both.module(), Path.of("layers/1"));
     Tensor h = Random.normal(Key.of(8), 4, 8);
     Tensor want = l1.base().apply(h)
         .plus(l1.adapters().get("a").apply(h).minus(l1.base().apply(h)))
@@ -123,17 +123,17 @@ class ManyAdaptersTest {
   void mergeFoldsTheActiveAdaptersAndUnmergeRestoresBitForBit() {
     Net both = two().activate("a", "b");
     Net merged = both.merge();
-    assertInstanceOf(Linear.class, Tree.get(merged.module(), KeyPath.of("layers/1")));
+    assertInstanceOf(Linear.class, Tree.get(merged.module(), Path.of("layers/1")));
     assertArrayEquals(both.apply(X).toArray(), merged.apply(X).toArray(), 1e-5f);
     Net back = merged.unmerge();
     assertTrue(Tree.equals(both.module(), back.module()));
-    assertSame(Tree.get(both.module(), KeyPath.of("layers/1")),
-        Tree.get(back.module(), KeyPath.of("layers/1")));
+    assertSame(Tree.get(both.module(), Path.of("layers/1")),
+        Tree.get(back.module(), Path.of("layers/1")));
     assertEquals(List.of("a", "b"), back.adapterNames());
     assertEquals(List.of("a", "b"), merged.adapterNames());
     assertEquals(List.of("a", "b"), both.disableAdapters().adapterNames());
     Net onlyB = two().activate("b").merge();
-    assertSame(MODEL.layers().get(0), Tree.get(onlyB.module(), KeyPath.of("layers/0")),
+    assertSame(MODEL.layers().get(0), Tree.get(onlyB.module(), Path.of("layers/0")),
         "a layer only the inactive set adapts merges to its own base");
   }
 
@@ -143,15 +143,15 @@ class ManyAdaptersTest {
     Tensor y = Random.normal(Key.of(9), 5, 3);
     Net trained = net.fit(List.of(new Batch(X, y)), (m, b) -> Losses.mse(m.apply(b.inputs()),
         b.targets()), Sgd.of(0.1), 3);
-    Map<String, Map<KeyPath, LoraWrapper>> before = SharingPropertyTest.adaptersByName(net);
-    Map<String, Map<KeyPath, LoraWrapper>> after = SharingPropertyTest.adaptersByName(trained);
-    for (Map.Entry<KeyPath, LoraWrapper> e : before.get("a").entrySet()) {
+    Map<String, Map<Path, LoraWrapper>> before = SharingPropertyTest.adaptersByName(net);
+    Map<String, Map<Path, LoraWrapper>> after = SharingPropertyTest.adaptersByName(trained);
+    for (Map.Entry<Path, LoraWrapper> e : before.get("a").entrySet()) {
       LoraWrapper w = after.get("a").get(e.getKey());
       for (String f : w.adapterFields()) {
-        assertSame(Tree.leaf(e.getValue(), KeyPath.of(f)), Tree.leaf(w, KeyPath.of(f)), "a moved");
+        assertSame(Tree.leaf(e.getValue(), Path.of(f)), Tree.leaf(w, Path.of(f)), "a moved");
       }
     }
-    for (Map.Entry<KeyPath, LoraWrapper> e : before.get("b").entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : before.get("b").entrySet()) {
       assertFalse(Tree.equals(e.getValue(), after.get("b").get(e.getKey())), "b did not train");
     }
     assertTrue(Losses.mse(trained.apply(X), y).item() < Losses.mse(net.apply(X), y).item());
@@ -176,7 +176,7 @@ class ManyAdaptersTest {
     assertTrue(svd.maxDiscardedEnergy() < 1e-6, svd.discardedEnergy().toString());
     Net mix = svd.net().activate("mix");
     for (int i = 0; i < 3; i++) {
-      KeyPath at = KeyPath.of("layers").child(i);
+      Path at = Path.of("layers").child(i);
       AdapterSet set = (AdapterSet) Tree.get(net.module(), at);
       Tensor w0 = ((Linear) set.base()).weight();
       Tensor expected = w0;
@@ -203,11 +203,11 @@ class ManyAdaptersTest {
     w.put("b", -0.5);
     Net exact = net.combine("cat", w).activate("cat");
     Combined cut = net.combine("svd", w, 1);
-    double reported = cut.discardedEnergy().get(KeyPath.of("layers/1"));
-    AdapterSet set = (AdapterSet) Tree.get(exact.module(), KeyPath.of("layers/1"));
+    double reported = cut.discardedEnergy().get(Path.of("layers/1"));
+    AdapterSet set = (AdapterSet) Tree.get(exact.module(), Path.of("layers/1"));
     Tensor full = ((Linear) set.merge()).weight().minus(((Linear) set.base()).weight());
     AdapterSet cutSet = (AdapterSet) Tree.get(cut.net().activate("svd").module(),
-        KeyPath.of("layers/1"));
+        Path.of("layers/1"));
     Tensor approx = ((Linear) cutSet.merge()).weight().minus(((Linear) cutSet.base()).weight());
     double lost = approx.minus(full).square().sum().item() / full.square().sum().item();
     assertTrue(reported > 1e-4, "rank 4 cut to 1 must lose something: " + reported);
@@ -222,11 +222,11 @@ class ManyAdaptersTest {
     Net donor = ManyFixtures.perturbAll(net, 99);
     donor.saveAdapter(dir);
     Net swapped = net.hotSwap("b", dir.resolve("b"));
-    Map<KeyPath, Tensor> before = Tree.leavesByPath(net.module());
-    Map<KeyPath, Tensor> after = Tree.leavesByPath(swapped.module());
+    Map<Path, Tensor> before = Tree.leavesByPath(net.module());
+    Map<Path, Tensor> after = Tree.leavesByPath(swapped.module());
     assertEquals(before.keySet(), after.keySet());
     int replaced = 0;
-    for (Map.Entry<KeyPath, Tensor> e : before.entrySet()) {
+    for (Map.Entry<Path, Tensor> e : before.entrySet()) {
       boolean field = e.getKey().toString().matches(".*/adapters/b/lora[AB]");
       if (field) {
         replaced++;
@@ -250,8 +250,8 @@ class ManyAdaptersTest {
     donor.saveAdapter(dir);
     Net swapped = pissa.hotSwap(AdapterSet.DEFAULT, dir);
     assertTrue(Tree.equals(donor.module(), swapped.module()));
-    assertSame(Tree.leaf(pissa.module(), KeyPath.of("layers/0/base/weight")),
-        Tree.leaf(swapped.module(), KeyPath.of("layers/0/base/weight")));
+    assertSame(Tree.leaf(pissa.module(), Path.of("layers/0/base/weight")),
+        Tree.leaf(swapped.module(), Path.of("layers/0/base/weight")));
   }
 
   @Test
@@ -273,7 +273,7 @@ class ManyAdaptersTest {
     // Named from the start, it keeps the original layer and shares it.
     Net named = Net.of(MODEL).freeze().lora("p", kind(PiSSALinear.FACTORY, "layers/0"))
         .lora("b", lora(2, 0));
-    AdapterSet s = (AdapterSet) Tree.get(named.module(), KeyPath.of("layers/0"));
+    AdapterSet s = (AdapterSet) Tree.get(named.module(), Path.of("layers/0"));
     assertSame(MODEL.layers().get(0), s.base());
     assertArrayEquals(MODEL.apply(X).toArray(), named.activate("p").apply(X).toArray(), 1e-5f);
   }
@@ -294,7 +294,7 @@ class ManyAdaptersTest {
   void theUnnamedLoraExtendsTheDefaultInSetForm() {
     Net net = Net.of(MODEL).freeze().lora(kind(LoRALinear.FACTORY, "layers/0"))
         .lora("b", lora(2, 0)).lora(kind(LoRALinear.FACTORY, "layers/(0|2)"));
-    AdapterSet s2 = (AdapterSet) Tree.get(net.module(), KeyPath.of("layers/2"));
+    AdapterSet s2 = (AdapterSet) Tree.get(net.module(), Path.of("layers/2"));
     assertEquals(List.of("b", AdapterSet.DEFAULT), List.copyOf(s2.adapters().keySet()));
     assertEquals(List.of(AdapterSet.DEFAULT, "b"), net.adapterNames());
   }

@@ -28,7 +28,7 @@ import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -102,7 +102,7 @@ final class ManyFixtures {
     for (String name : names) {
       Net one = out.activate(name);
       Layer m = one.module();
-      for (KeyPath p : one.trainablePaths()) {
+      for (Path p : one.trainablePaths()) {
         Tensor t = Tree.leaf(m, p);
         m = Tree.set(m, p, t.plus(Random.normal(Key.of(seed).foldIn(k++), t.shape())
             .times(0.3f)));

@@ -15,7 +15,7 @@ import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -83,8 +83,8 @@ class PeftWrittenTest {
     Net rs = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(LoraSpec.builder().rank(2)
         .alpha(4).target("layers/(0|1)").wrappers(List.of(RsLoRALinear.FACTORY)).build()), 4);
     Net back = viaPeftConfig(rs, config("\"layers\\\\.(0|1)\"", ", \"use_rslora\": true"));
-    assertInstanceOf(RsLoRALinear.class, Tree.get(back.module(), KeyPath.of("layers/1")));
-    assertInstanceOf(Linear.class, Tree.get(back.module(), KeyPath.of("layers/2")));
+    assertInstanceOf(RsLoRALinear.class, Tree.get(back.module(), Path.of("layers/1")));
+    assertInstanceOf(Linear.class, Tree.get(back.module(), Path.of("layers/2")));
     assertTrue(Tree.equals(rs.module(), back.module()));
 
     Net dora = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(LoraSpec.builder().rank(2)
@@ -96,7 +96,7 @@ class PeftWrittenTest {
     // The config decides: the same weights read as plain LoRA give a LoRALinear.
     Net plain = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(2, 4.0), 6);
     back = viaPeftConfig(plain, config("\"layers\\\\.[0-2]\"", ""));
-    assertInstanceOf(LoRALinear.class, Tree.get(back.module(), KeyPath.of("layers/0")));
+    assertInstanceOf(LoRALinear.class, Tree.get(back.module(), Path.of("layers/0")));
     assertArrayEquals(plain.apply(X).toArray(), back.apply(X).toArray(), 0f);
   }
 }

@@ -16,7 +16,7 @@ import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -91,9 +91,9 @@ class PretrainedRoundTripTest {
     }
     // The SVD residual kinds come back as sets, which keep the original weights (the bare form
     // has only the residual), with the very same adapters.
-    Map<String, Map<KeyPath, LoraWrapper>> want = SharingPropertyTest.adaptersByName(net);
-    Map<String, Map<KeyPath, LoraWrapper>> got = SharingPropertyTest.adaptersByName(back);
-    for (Map.Entry<KeyPath, LoraWrapper> e : want.get(AdapterSet.DEFAULT).entrySet()) {
+    Map<String, Map<Path, LoraWrapper>> want = SharingPropertyTest.adaptersByName(net);
+    Map<String, Map<Path, LoraWrapper>> got = SharingPropertyTest.adaptersByName(back);
+    for (Map.Entry<Path, LoraWrapper> e : want.get(AdapterSet.DEFAULT).entrySet()) {
       assertTrue(Tree.equals(e.getValue(), got.get(AdapterSet.DEFAULT).get(e.getKey())));
       assertSame(Tree.leaf(model, e.getKey().child("weight")),
           Tree.leaf(back.module(), e.getKey().child("base").child("weight")));
@@ -116,12 +116,12 @@ class PretrainedRoundTripTest {
 
     Net back = Net.fromPretrained(model, dir);
     assertEquals(List.of(AdapterSet.DEFAULT, "alt", "plain"), back.adapterNames());
-    Map<String, Map<KeyPath, LoraWrapper>> want = SharingPropertyTest.adaptersByName(net);
-    Map<String, Map<KeyPath, LoraWrapper>> got = SharingPropertyTest.adaptersByName(back);
+    Map<String, Map<Path, LoraWrapper>> want = SharingPropertyTest.adaptersByName(net);
+    Map<String, Map<Path, LoraWrapper>> got = SharingPropertyTest.adaptersByName(back);
     assertEquals(want.keySet(), got.keySet());
     for (String name : want.keySet()) {
       assertEquals(want.get(name).keySet(), got.get(name).keySet(), kind + " '" + name + "'");
-      for (Map.Entry<KeyPath, LoraWrapper> e : want.get(name).entrySet()) {
+      for (Map.Entry<Path, LoraWrapper> e : want.get(name).entrySet()) {
         assertTrue(Tree.equals(e.getValue(), got.get(name).get(e.getKey())),
             kind + ": adapter '" + name + "' at '" + e.getKey() + "'");
       }
@@ -129,14 +129,14 @@ class PretrainedRoundTripTest {
     // Tensors shared across layers (VeRA's projections) are shared again.
     int shared = 0;
     for (String name : want.keySet()) {
-      List<Map.Entry<KeyPath, LoraWrapper>> w = List.copyOf(want.get(name).entrySet());
+      List<Map.Entry<Path, LoraWrapper>> w = List.copyOf(want.get(name).entrySet());
       for (int i = 0; i < w.size(); i++) {
         for (int j = i + 1; j < w.size(); j++) {
-          Map<KeyPath, Tensor> a = Tree.leavesByPath(w.get(i).getValue());
-          Map<KeyPath, Tensor> b = Tree.leavesByPath(w.get(j).getValue());
-          Map<KeyPath, Tensor> ga = Tree.leavesByPath(got.get(name).get(w.get(i).getKey()));
-          Map<KeyPath, Tensor> gb = Tree.leavesByPath(got.get(name).get(w.get(j).getKey()));
-          for (KeyPath p : a.keySet()) {
+          Map<Path, Tensor> a = Tree.leavesByPath(w.get(i).getValue());
+          Map<Path, Tensor> b = Tree.leavesByPath(w.get(j).getValue());
+          Map<Path, Tensor> ga = Tree.leavesByPath(got.get(name).get(w.get(i).getKey()));
+          Map<Path, Tensor> gb = Tree.leavesByPath(got.get(name).get(w.get(j).getKey()));
+          for (Path p : a.keySet()) {
             if (!p.segment(0).equals("base") && a.get(p) == b.get(p)) {
               assertSame(ga.get(p), gb.get(p), kind + ": '" + name + "' shares " + p);
               shared++;
@@ -147,7 +147,7 @@ class PretrainedRoundTripTest {
     }
     assertEquals(kind.name().equals("VeRA"), shared > 0, "shared tensors: " + shared);
     // The bases are the model's own tensors.
-    for (Map.Entry<KeyPath, LoraWrapper> e : back.adapters().entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : back.adapters().entrySet()) {
       Layer base = ((AdapterSet) e.getValue()).base();
       List<Tensor> original = Tree.leaves((Layer) Tree.get(model, e.getKey()));
       for (int i = 0; i < original.size(); i++) {

@@ -21,7 +21,7 @@ import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -69,9 +69,9 @@ class ResidualConversionTest {
     Net trained = ManyFixtures.perturbAll(initial, 4);
     Net plain = trained.toPlainLora(initial);
     assertArrayEquals(trained.apply(x).toArray(), plain.apply(x).toArray(), 1e-4f);
-    LoraWrapper w = plain.adapters().get(KeyPath.of("layers/0"));
+    LoraWrapper w = plain.adapters().get(Path.of("layers/0"));
     assertTrue(w instanceof LoRALinear || w instanceof LoRAConv, w.getClass().getName());
-    assertEquals(4, ((Tensor) Tree.get(w, KeyPath.of("loraA"))).dim(0), "rank 2r");
+    assertEquals(4, ((Tensor) Tree.get(w, Path.of("loraA"))).dim(0), "rank 2r");
 
     plain.saveAdapter(dir);
     JsonNode config = new ObjectMapper().readTree(dir.resolve("adapter_config.json").toFile());
@@ -80,8 +80,8 @@ class ResidualConversionTest {
     assertEquals(4, config.get("r").intValue());
     Net loaded = Net.fromPretrained(model, dir);
     assertArrayEquals(trained.apply(x).toArray(), loaded.apply(x).toArray(), 1e-4f);
-    assertSame(Tree.leaf(model, KeyPath.of("layers/0/weight")),
-        Tree.leaf(loaded.module(), KeyPath.of("layers/0/base/weight")), "the original weights");
+    assertSame(Tree.leaf(model, Path.of("layers/0/weight")),
+        Tree.leaf(loaded.module(), Path.of("layers/0/base/weight")), "the original weights");
   }
 
   @Test
@@ -92,10 +92,10 @@ class ResidualConversionTest {
     Net trained = ManyFixtures.perturbAll(initial, 8);
     Net plain = trained.toPlainLora(initial);
     AdapterSet set = assertInstanceOf(AdapterSet.class, Tree.get(plain.module(),
-        KeyPath.of("layers/1")));
+        Path.of("layers/1")));
     LoRALinear p = assertInstanceOf(LoRALinear.class, set.adapters().get("p"));
     assertSame(MLP.layers().get(1), p.base());
-    assertSame(SharingPropertyTest.adaptersByName(trained).get("b").get(KeyPath.of("layers/1")),
+    assertSame(SharingPropertyTest.adaptersByName(trained).get("b").get(Path.of("layers/1")),
         set.adapters().get("b"));
     Tensor x = Random.normal(Key.of(2), 3, 6);
     assertArrayEquals(trained.activate("p").apply(x).toArray(),

@@ -12,7 +12,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.nn.Mlp;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ class SharingPropertyTest {
             ManyFixtures.randomTarget(rnd, layers), rnd.nextLong(), 4));
       }
       net = ManyFixtures.perturbAll(net, seed);
-      Map<String, Map<KeyPath, LoraWrapper>> before = adaptersByName(net);
+      Map<String, Map<Path, LoraWrapper>> before = adaptersByName(net);
       for (int step = 0; step < 6; step++) {
         if (rnd.nextInt(4) == 0 && names.size() > 1) {
           String gone = names.remove(rnd.nextInt(names.size()));
@@ -62,9 +62,9 @@ class SharingPropertyTest {
         }
         assertEquals(names, net.adapterNames());
         checkBase(model, net);
-        Map<String, Map<KeyPath, LoraWrapper>> now = adaptersByName(net);
-        for (Map.Entry<String, Map<KeyPath, LoraWrapper>> e : now.entrySet()) {
-          for (Map.Entry<KeyPath, LoraWrapper> w : e.getValue().entrySet()) {
+        Map<String, Map<Path, LoraWrapper>> now = adaptersByName(net);
+        for (Map.Entry<String, Map<Path, LoraWrapper>> e : now.entrySet()) {
+          for (Map.Entry<Path, LoraWrapper> w : e.getValue().entrySet()) {
             assertSame(before.get(e.getKey()).get(w.getKey()), w.getValue(),
                 "adapter '" + e.getKey() + "' at '" + w.getKey() + "' was rebuilt");
           }
@@ -76,7 +76,7 @@ class SharingPropertyTest {
   /** Each adapted layer's base (the set's, or a bare wrapper's) holds the model's own leaves. */
   private static void checkBase(Mlp model, Net net) {
     for (int i = 0; i < model.layers().size(); i++) {
-      KeyPath at = KeyPath.of("layers").child(i);
+      Path at = Path.of("layers").child(i);
       Object node = Tree.get(net.module(), at);
       Layer base = node instanceof AdapterSet s ? s.base()
           : node instanceof LoraWrapper w ? w.base() : (Layer) node;
@@ -90,8 +90,8 @@ class SharingPropertyTest {
   }
 
   private static void checkTrainable(Net net, List<String> on) {
-    Set<KeyPath> expected = new LinkedHashSet<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : net.adapters().entrySet()) {
+    Set<Path> expected = new LinkedHashSet<>();
+    for (Map.Entry<Path, LoraWrapper> e : net.adapters().entrySet()) {
       AdapterSet s = (AdapterSet) e.getValue();
       for (String n : on) {
         LoraWrapper w = s.adapters().get(n);
@@ -105,9 +105,9 @@ class SharingPropertyTest {
     assertEquals(expected, new LinkedHashSet<>(net.trainablePaths()));
   }
 
-  static Map<String, Map<KeyPath, LoraWrapper>> adaptersByName(Net net) {
-    Map<String, Map<KeyPath, LoraWrapper>> out = new java.util.LinkedHashMap<>();
-    for (Map.Entry<KeyPath, LoraWrapper> e : net.adapters().entrySet()) {
+  static Map<String, Map<Path, LoraWrapper>> adaptersByName(Net net) {
+    Map<String, Map<Path, LoraWrapper>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<Path, LoraWrapper> e : net.adapters().entrySet()) {
       if (e.getValue() instanceof AdapterSet s) {
         for (Map.Entry<String, LoraWrapper> a : s.adapters().entrySet()) {
           out.computeIfAbsent(a.getKey(), k -> new java.util.LinkedHashMap<>())

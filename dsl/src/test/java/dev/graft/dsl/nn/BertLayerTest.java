@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autodiff.GradCheck;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -22,13 +22,13 @@ class BertLayerTest {
     // Every parameter of a post-LN layer (attention, GELU feed-forward, both LayerNorms) and the
     // input, with a padding mask.
     BertLayer layer = BertLayer.create(4, 2, 6, 1e-5f, Key.of(SEED));
-    List<KeyPath> paths = Tree.paths(layer);
+    List<Path> paths = Tree.paths(layer);
     Random rnd = new Random(SEED);
     Tensor x = Fixtures.randn(rnd, 2, 3, 4);
     Tensor mask = SelfAttention.paddingMask(Tensor.of(new float[] {1, 1, 1, 1, 1, 0}, 2, 3));
     List<Tensor> at = new java.util.ArrayList<>();
     at.add(x);
-    for (KeyPath p : paths) {
+    for (Path p : paths) {
       Tensor leaf = Tree.leaf(layer, p);
       // Move ones and zeros (LayerNorm's init) off their special values.
       at.add(leaf.plus(Fixtures.randn(rnd, leaf.shape()).times(0.3f)));
@@ -66,7 +66,7 @@ class BertLayerTest {
   void treePathsAndCountsOfARandomBert() {
     BertConfig c = new BertConfig(30, 8, 2, 2, 16, 10, 2, 1e-12f);
     Bert bert = Bert.create(c, Key.of(SEED));
-    List<String> paths = Tree.paths(bert).stream().map(KeyPath::toString).toList();
+    List<String> paths = Tree.paths(bert).stream().map(Path::toString).toList();
     assertEquals(5 + 2 * 16, paths.size());
     assertEquals("embeddings/word_embeddings/weight", paths.get(0));
     assertTrue(paths.contains("encoder/layer/1/attention/output/LayerNorm/weight"));

@@ -18,7 +18,7 @@ import dev.graft.dsl.lora.OFTLinear;
 import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.HashSet;
@@ -48,14 +48,14 @@ class BertZooTest {
     for (AdapterFactory f : ZOO) {
       Net net = Net.of(bert).freeze().lora(LoraSpec.builder().rank(4).alpha(8.0)
           .addTargetModules("query", "value").wrappers(List.of(f)).build());
-      Map<KeyPath, LoraWrapper> adapters = net.adapters();
-      assertEquals(Set.of(KeyPath.of("encoder/layer/0/attention/self/query"),
-          KeyPath.of("encoder/layer/0/attention/self/value")), adapters.keySet(), f.name());
+      Map<Path, LoraWrapper> adapters = net.adapters();
+      assertEquals(Set.of(Path.of("encoder/layer/0/attention/self/query"),
+          Path.of("encoder/layer/0/attention/self/value")), adapters.keySet(), f.name());
       // Identity at start.
       Tensor start = ((Bert) net.module()).encode(ids, mask);
       assertTrue(start.allClose(plain, 1e-4, 1e-5), f.name() + ": not identity at start, max diff "
           + start.maxAbsDiff(plain));
-      Set<KeyPath> trainable = new HashSet<>(net.trainablePaths());
+      Set<Path> trainable = new HashSet<>(net.trainablePaths());
       assertTrue(!trainable.isEmpty(), f.name());
       Random rnd = new Random(11);
       Net moved = net.withModule(Tree.mapWithPath(net.module(), (p, t) -> trainable.contains(p)

@@ -8,7 +8,7 @@ import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.TensorFile;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -69,7 +69,7 @@ class SmallBertTest {
 
   @Test
   void pathsAreHuggingFaceParameterNames() {
-    List<String> paths = Tree.paths(fromSafetensors()).stream().map(KeyPath::toString).toList();
+    List<String> paths = Tree.paths(fromSafetensors()).stream().map(Path::toString).toList();
     assertEquals(21, paths.size());
     assertTrue(paths.contains("encoder/layer/0/attention/self/query/weight"), paths.toString());
     assertTrue(paths.contains("embeddings/LayerNorm/bias"), paths.toString());

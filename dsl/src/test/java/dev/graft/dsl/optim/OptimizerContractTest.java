@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.autodiff.Grad;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.List;
@@ -33,7 +33,7 @@ class OptimizerContractTest {
 
   @Test
   void aGradientForAFrozenLeafIsRefusedByPath() {
-    Map<KeyPath, Tensor> g = Map.of(Toy.W, Tensor.of(Toy.G1, 3), Toy.FROZEN, Tensor.zeros(2));
+    Map<Path, Tensor> g = Map.of(Toy.W, Tensor.of(Toy.G1, 3), Toy.FROZEN, Tensor.zeros(2));
     for (Optimizer opt : ALL) {
       var e = assertThrows(IllegalArgumentException.class,
           () -> opt.step(Toy.net(Toy.P0), g, OptState.empty()));
@@ -49,7 +49,7 @@ class OptimizerContractTest {
     assertTrue(missing.getMessage().contains("no gradient for the trainable leaves [w]"),
         missing.getMessage());
     var unknown = assertThrows(IllegalArgumentException.class,
-        () -> opt.step(Toy.net(Toy.P0), Map.of(KeyPath.of("nope"), Tensor.zeros(1)),
+        () -> opt.step(Toy.net(Toy.P0), Map.of(Path.of("nope"), Tensor.zeros(1)),
             OptState.empty()));
     assertTrue(unknown.getMessage().contains("'nope', which is not a leaf"), unknown.getMessage());
     var shape = assertThrows(IllegalArgumentException.class,

@@ -9,7 +9,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
 import dev.graft.dsl.nn.Sequential;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -36,10 +36,10 @@ class ParallelStepTest {
     return Net.of(new Sequential(layers)); // 8 × (96·96 + 96) = 74 496 trainable parameters
   }
 
-  private static Map<KeyPath, Tensor> grads(Net net, int seed) {
-    Map<KeyPath, Tensor> g = new LinkedHashMap<>();
+  private static Map<Path, Tensor> grads(Net net, int seed) {
+    Map<Path, Tensor> g = new LinkedHashMap<>();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       g.put(p, Random.normal(Key.of(seed).foldIn(i++), Tree.leaf(net.module(), p).shape()));
     }
     return g;
@@ -48,15 +48,15 @@ class ParallelStepTest {
   /** Two steps of {@code opt} on every leaf at once, compared with two steps per single leaf. */
   private static void sameAsOneLeafAtATime(Optimizer opt) {
     Net net = net();
-    Map<KeyPath, Tensor> g1 = grads(net, 1);
-    Map<KeyPath, Tensor> g2 = grads(net, 2);
+    Map<Path, Tensor> g1 = grads(net, 1);
+    Map<Path, Tensor> g2 = grads(net, 2);
     Step s1 = opt.step(net, g1, OptState.empty());
     Step s2 = opt.step(s1.net(), g2, s1.state());
     // Clipping uses the global norm of all leaves: apply it to the reference's gradients by hand.
     Optimizer plain = opt.withClipNorm(Double.POSITIVE_INFINITY);
-    Map<KeyPath, Tensor> r1 = clipped(g1, opt.clipNorm());
-    Map<KeyPath, Tensor> r2 = clipped(g2, opt.clipNorm());
-    for (KeyPath p : net.trainablePaths()) {
+    Map<Path, Tensor> r1 = clipped(g1, opt.clipNorm());
+    Map<Path, Tensor> r2 = clipped(g2, opt.clipNorm());
+    for (Path p : net.trainablePaths()) {
       Net alone = net.freeze().unfreeze(Mask.of(p));
       Step a1 = plain.step(alone, Map.of(p, r1.get(p)), OptState.empty());
       Step a2 = plain.step(a1.net(), Map.of(p, r2.get(p)), a1.state());
@@ -70,7 +70,7 @@ class ParallelStepTest {
     assertTrue(net.trainableCount() >= 65_536, "too small to take the parallel path");
   }
 
-  private static Map<KeyPath, Tensor> clipped(Map<KeyPath, Tensor> g, double maxNorm) {
+  private static Map<Path, Tensor> clipped(Map<Path, Tensor> g, double maxNorm) {
     if (maxNorm == Double.POSITIVE_INFINITY) {
       return g;
     }
@@ -79,8 +79,8 @@ class ParallelStepTest {
       sumSq += Clip.sumOfSquares(t.toArray());
     }
     float scale = (float) Clip.scale(Math.sqrt(sumSq), maxNorm);
-    Map<KeyPath, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<KeyPath, Tensor> e : g.entrySet()) {
+    Map<Path, Tensor> out = new LinkedHashMap<>();
+    for (Map.Entry<Path, Tensor> e : g.entrySet()) {
       float[] a = e.getValue().toArray();
       for (int i = 0; i < a.length; i++) {
         a[i] *= scale;

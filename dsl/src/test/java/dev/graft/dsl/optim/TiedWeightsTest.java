@@ -10,7 +10,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.train.LossAndGrads;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * single leaf in both places.
  */
 class TiedWeightsTest {
-  private static final KeyPath A = KeyPath.of("a");
-  private static final KeyPath B = KeyPath.of("b");
+  private static final Path A = Path.of("a");
+  private static final Path B = Path.of("b");
   private static final Tensor X = Tensor.of(new float[] {0.5f, -1.5f, 2f}, 3);
   private static final Tensor Y = Tensor.of(new float[] {1f, 0.25f, -3f}, 3);
 
@@ -58,7 +58,7 @@ class TiedWeightsTest {
     LossAndGrads tied = tied().valueAndGrad(TiedWeightsTest::loss);
     Tensor w = Tree.leaf(tied().module(), A);
     LossAndGrads single = Net.of(new Single(w)).valueAndGrad(TiedWeightsTest::loss);
-    float[] expected = single.grads().get(KeyPath.of("w")).toArray();
+    float[] expected = single.grads().get(Path.of("w")).toArray();
     assertArrayEquals(expected, tied.grads().get(A).toArray(), 0f);
     assertArrayEquals(expected, tied.grads().get(B).toArray(), 0f);
   }
@@ -87,10 +87,10 @@ class TiedWeightsTest {
       ss = s.state();
       Tensor a = Tree.leaf(tied.module(), A);
       assertSame(a, Tree.leaf(tied.module(), B), "untied after step " + (step + 1));
-      assertArrayEquals(Tree.leaf(single.module(), KeyPath.of("w")).toArray(), a.toArray(), 0f,
+      assertArrayEquals(Tree.leaf(single.module(), Path.of("w")).toArray(), a.toArray(), 0f,
           "step " + (step + 1));
       assertSame(ts.get(slot, A), ts.get(slot, B));
-      assertArrayEquals(ss.get(slot, KeyPath.of("w")).toArray(), ts.get(slot, A).toArray(), 0f);
+      assertArrayEquals(ss.get(slot, Path.of("w")).toArray(), ts.get(slot, A).toArray(), 0f);
     }
   }
 
@@ -102,7 +102,7 @@ class TiedWeightsTest {
     Tensor a = Tree.leaf(opt.step(tied, tied.valueAndGrad(TiedWeightsTest::loss).grads(),
         OptState.empty()).net().module(), A);
     Tensor w = Tree.leaf(opt.step(single, single.valueAndGrad(TiedWeightsTest::loss).grads(),
-        OptState.empty()).net().module(), KeyPath.of("w"));
+        OptState.empty()).net().module(), Path.of("w"));
     assertArrayEquals(w.toArray(), a.toArray(), 0f);
   }
 
@@ -114,16 +114,16 @@ class TiedWeightsTest {
     LossAndGrads s = single.valueAndGrad(TiedWeightsTest::loss);
     assertSame(t.grads().get(A), t.grads().get(B));
     assertEquals(s.globalNorm(), t.globalNorm());
-    Map<KeyPath, Tensor> clipped = Clip.byGlobalNorm(t.grads(), 1e-3);
+    Map<Path, Tensor> clipped = Clip.byGlobalNorm(t.grads(), 1e-3);
     assertSame(clipped.get(A), clipped.get(B));
-    assertArrayEquals(Clip.byGlobalNorm(s.grads(), 1e-3).get(KeyPath.of("w")).toArray(),
+    assertArrayEquals(Clip.byGlobalNorm(s.grads(), 1e-3).get(Path.of("w")).toArray(),
         clipped.get(A).toArray(), 0f);
   }
 
   @Test
   void aTieBetweenATrainableAndAFrozenLeafIsRefused() {
     Net net = tied().freeze(Mask.of(B));
-    Map<KeyPath, Tensor> grads = Map.of(A, Tensor.ones(3));
+    Map<Path, Tensor> grads = Map.of(A, Tensor.ones(3));
     var e = assertThrows(IllegalArgumentException.class,
         () -> Sgd.of(0.1).step(net, grads, OptState.empty()));
     assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("frozen leaf 'b'"),
@@ -132,7 +132,7 @@ class TiedWeightsTest {
 
   @Test
   void differentGradientsForOneTiedTensorAreRefused() {
-    Map<KeyPath, Tensor> grads = Map.of(A, Tensor.ones(3), B, Tensor.zeros(3));
+    Map<Path, Tensor> grads = Map.of(A, Tensor.ones(3), B, Tensor.zeros(3));
     var e = assertThrows(IllegalArgumentException.class,
         () -> AdamW.of(0.1).step(tied(), grads, OptState.empty()));
     assertTrue(e.getMessage().contains("different gradients"), e.getMessage());

@@ -3,15 +3,15 @@ package dev.graft.dsl.optim;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 
 /** A two-leaf model for optimizer tests: {@code w} trains, {@code frozen} does not. */
 record Toy(Tensor w, Tensor frozen) implements Layer {
-  static final KeyPath W = KeyPath.of("w");
-  static final KeyPath FROZEN = KeyPath.of("frozen");
+  static final Path W = Path.of("w");
+  static final Path FROZEN = Path.of("frozen");
 
   @Override
   public Tensor apply(Tensor x) {
@@ -24,7 +24,7 @@ record Toy(Tensor w, Tensor frozen) implements Layer {
         .freeze(Mask.of(FROZEN));
   }
 
-  static Map<KeyPath, Tensor> grads(float... g) {
+  static Map<Path, Tensor> grads(float... g) {
     return Map.of(W, Tensor.of(g, g.length));
   }
 

@@ -10,7 +10,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -37,7 +37,7 @@ class GradientsTest {
 
   private static List<String> gradPaths(Net net) {
     List<String> out = new ArrayList<>();
-    for (KeyPath p : net.valueAndGrad(LOSS).grads().keySet()) {
+    for (Path p : net.valueAndGrad(LOSS).grads().keySet()) {
       out.add(p.toString());
     }
     return out;
@@ -47,7 +47,7 @@ class GradientsTest {
   private static Net perturbed(Net net) {
     Layer m = net.module();
     int i = 0;
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       Tensor t = Tree.leaf(m, p);
       m = Tree.set(m, p, t.plus(Random.normal(Key.of(99).foldIn(i++), t.shape()).times(0.3f)));
     }
@@ -83,7 +83,7 @@ class GradientsTest {
     Net net = perturbed(Net.of(mlp()).freeze().lora(2, 4.0));
     LossAndGrads lg = net.valueAndGrad(LOSS);
     assertEquals(LOSS.apply(net.module()).item(), lg.item(), 0f);
-    for (Map.Entry<KeyPath, Tensor> e : lg.grads().entrySet()) {
+    for (Map.Entry<Path, Tensor> e : lg.grads().entrySet()) {
       assertTrue(Arrays.equals(Tree.leaf(net.module(), e.getKey()).shape(),
           e.getValue().shape()), e.getKey().toString());
     }
@@ -95,8 +95,8 @@ class GradientsTest {
     LossAndGrads lg = net.valueAndGrad(LOSS);
     double worst = 0;
     int checked = 0;
-    for (Map.Entry<KeyPath, Tensor> e : lg.grads().entrySet()) {
-      KeyPath path = e.getKey();
+    for (Map.Entry<Path, Tensor> e : lg.grads().entrySet()) {
+      Path path = e.getKey();
       float[] analytic = e.getValue().toArray();
       Tensor leaf = Tree.leaf(net.module(), path);
       float[] x = leaf.toArray();
@@ -132,7 +132,7 @@ class GradientsTest {
   void theDifferentiatedFunctionPassesGradCheck() {
     Net net = perturbed(Net.of(mlp()).freeze().lora(2, 4.0));
     List<Tensor> leaves = new ArrayList<>();
-    for (KeyPath p : net.trainablePaths()) {
+    for (Path p : net.trainablePaths()) {
       leaves.add(Tree.leaf(net.module(), p));
     }
     GradCheck.assertGradients(Gradients.overTrainable(net, LOSS), leaves);

@@ -10,7 +10,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.optim.AdamW;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -30,7 +30,7 @@ class LoraTrainingTest {
     // The teacher is the base with a rank-2 change added to every weight.
     Layer teacher = base;
     int k = 0;
-    for (KeyPath p : Tree.paths(base)) {
+    for (Path p : Tree.paths(base)) {
       if (p.toString().endsWith("weight")) {
         Tensor w = Tree.leaf(base, p);
         Tensor u = Random.normal(Key.of(10).foldIn(k), w.dim(0), 2);
@@ -43,7 +43,7 @@ class LoraTrainingTest {
     List<Batch> batches = Batch.split(x, y, 32);
 
     Net net = Net.of(base).freeze().lora(4, 8.0);
-    Map<KeyPath, Tensor> before = Tree.leavesByPath(net.module());
+    Map<Path, Tensor> before = Tree.leavesByPath(net.module());
     double start = Losses.mse(net.apply(x), y).item();
 
     long t0 = System.nanoTime();
@@ -56,10 +56,10 @@ class LoraTrainingTest {
     System.out.printf("LoRA MLP regression: loss %.4g -> %.4g (x%.0f) in %d steps, %.2f s%n",
         start, end, start / end, r.history().steps(), seconds);
 
-    Map<KeyPath, Tensor> after = Tree.leavesByPath(r.net().module());
+    Map<Path, Tensor> after = Tree.leavesByPath(r.net().module());
     assertEquals(before.keySet(), after.keySet());
-    List<KeyPath> trainable = net.trainablePaths();
-    for (Map.Entry<KeyPath, Tensor> e : before.entrySet()) {
+    List<Path> trainable = net.trainablePaths();
+    for (Map.Entry<Path, Tensor> e : before.entrySet()) {
       if (trainable.contains(e.getKey())) {
         assertNotSame(e.getValue(), after.get(e.getKey()), e.getKey() + " should have trained");
       } else {

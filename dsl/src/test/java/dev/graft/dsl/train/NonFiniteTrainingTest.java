@@ -11,7 +11,7 @@ import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.optim.AdamW;
 import dev.graft.dsl.optim.Optimizer;
 import dev.graft.dsl.optim.Sgd;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -42,11 +42,11 @@ class NonFiniteTrainingTest {
    * finite: {@code sqrt(u)} at {@code u = 0} with {@code du/dw = 1} gives +Inf, {@code
    * sqrt(0 * w)} gives {@code Inf * 0 = NaN}.
    */
-  private static TrainLoss<Batch> loss(KeyPath leaf, boolean nan) {
+  private static TrainLoss<Batch> loss(Path leaf, boolean nan) {
     return loss(leaf, nan, BAD_STEP);
   }
 
-  private static TrainLoss<Batch> loss(KeyPath leaf, boolean nan, int badStep) {
+  private static TrainLoss<Batch> loss(Path leaf, boolean nan, int badStep) {
     int[] calls = {0};
     return (m, b, key) -> {
       Tensor l = Losses.mse(m.apply(b.inputs()), b.targets());
@@ -60,7 +60,7 @@ class NonFiniteTrainingTest {
   }
 
   private static void assertAllFinite(Net net) {
-    for (Map.Entry<KeyPath, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
+    for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
       assertEquals(-1, e.getValue().firstNonFinite(), "leaf " + e.getKey());
     }
   }
@@ -73,7 +73,7 @@ class NonFiniteTrainingTest {
   @Test
   void aNanGradientUnderAFiniteLossStopsTheRun() {
     Net net = net();
-    KeyPath leaf = net.trainablePaths().get(1);
+    Path leaf = net.trainablePaths().get(1);
     DivergedException e = fit(Sgd.of(0.1), net, loss(leaf, true));
     assertEquals(leaf, e.leaf());
     assertTrue(e.getMessage().contains("step " + BAD_STEP + " overall")
@@ -86,7 +86,7 @@ class NonFiniteTrainingTest {
   @Test
   void anInfiniteGradientStopsTheRunEvenWithClipping() {
     Net net = net();
-    KeyPath leaf = net.trainablePaths().get(0);
+    Path leaf = net.trainablePaths().get(0);
     DivergedException e = fit(AdamW.of(1e-2).withClipNorm(1.0), net, loss(leaf, false));
     assertEquals(leaf, e.leaf());
     assertTrue(e.getMessage().contains("Infinity"), e.getMessage());
@@ -96,7 +96,7 @@ class NonFiniteTrainingTest {
   @Test
   void aNanGradientStopsTheRunEvenWithClipping() {
     Net net = net();
-    KeyPath leaf = net.trainablePaths().get(0);
+    Path leaf = net.trainablePaths().get(0);
     DivergedException e = fit(Sgd.of(0.1).withClipNorm(0.5), net, loss(leaf, true));
     assertEquals(leaf, e.leaf());
     assertAllFinite(e.lastNet());
@@ -105,7 +105,7 @@ class NonFiniteTrainingTest {
   @Test
   void netFitStopsEvenAtTheLastStep() {
     Net net = net();
-    KeyPath leaf = net.trainablePaths().get(0);
+    Path leaf = net.trainablePaths().get(0);
     // The last step's gradient is NaN: no later loss would show it.
     TrainLoss<Batch> bad = loss(leaf, true, 2 * BATCHES.size() - 1);
     DivergedException e = assertThrows(DivergedException.class, () -> net.fit(BATCHES,

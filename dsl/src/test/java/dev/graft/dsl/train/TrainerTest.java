@@ -1,6 +1,5 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.tree.KeyPath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,8 +100,8 @@ class TrainerTest {
     Net trained = net.fit(BATCHES, (m, b) -> Losses.mse(m.apply(b.inputs()), b.targets()),
         AdamW.of(1e-2), 5);
     assertTrue(fullLoss(trained) < fullLoss(net));
-    assertSame(Tree.get(net.module(), KeyPath.of("layers/0/base/weight")),
-        Tree.get(trained.module(), KeyPath.of("layers/0/base/weight")));
+    assertSame(Tree.get(net.module(), dev.graft.dsl.tree.Path.of("layers/0/base/weight")),
+        Tree.get(trained.module(), dev.graft.dsl.tree.Path.of("layers/0/base/weight")));
   }
 
   @Test

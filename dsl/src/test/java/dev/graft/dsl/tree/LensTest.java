@@ -18,7 +18,7 @@ class LensTest {
 
   @Test
   void pathLensReadsAndWrites() {
-    Lens<Seq, Tensor> bias = Lens.of(KeyPath.of("layers/0/bias"));
+    Lens<Seq, Tensor> bias = Lens.of(Path.of("layers/0/bias"));
     assertEquals(t(1, 2), bias.get(seq));
     Seq out = bias.set(seq, t(3, 4));
     assertEquals(t(3, 4), ((Dense) out.layers().get(0)).bias());
@@ -32,19 +32,19 @@ class LensTest {
     Lens<Seq, Tensor> normWeight = Lens.of(s -> ((Block) s.layers().get(1)).norm().weight());
     Seq out = normWeight.set(seq, t(0, 0, 0));
     assertEquals(t(0, 0, 0), normWeight.get(out));
-    assertEquals(t(0, 0, 0), Tree.get(out, KeyPath.of("layers/1/norm/weight")));
+    assertEquals(t(0, 0, 0), Tree.get(out, Path.of("layers/1/norm/weight")));
     Seq again = normWeight.set(out, t(1, 1, 1));
-    assertEquals(t(1, 1, 1), Tree.get(again, KeyPath.of("layers/1/norm/weight")));
+    assertEquals(t(1, 1, 1), Tree.get(again, Path.of("layers/1/norm/weight")));
   }
 
   @Test
   void lensesCompose() {
-    Lens<Seq, Layer> block = Lens.of(KeyPath.of("layers/1"), Layer.class);
-    Lens<Layer, Tensor> fcWeight = Lens.of(KeyPath.of("fc/weight"));
+    Lens<Seq, Layer> block = Lens.of(Path.of("layers/1"), Layer.class);
+    Lens<Layer, Tensor> fcWeight = Lens.of(Path.of("fc/weight"));
     Lens<Seq, Tensor> both = block.andThen(fcWeight);
-    assertSame(Tree.get(seq, KeyPath.of("layers/1/fc/weight")), both.get(seq));
+    assertSame(Tree.get(seq, Path.of("layers/1/fc/weight")), both.get(seq));
     Seq out = both.set(seq, t(5));
-    assertEquals(t(5), Tree.get(out, KeyPath.of("layers/1/fc/weight")));
+    assertEquals(t(5), Tree.get(out, Path.of("layers/1/fc/weight")));
     assertSame(seq.extras(), out.extras());
     assertTrue(both.toString().contains("layers/1"), both.toString());
   }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MaskTest {
   private final Seq seq = TestModules.sample();
 
-  private static List<String> strings(Set<KeyPath> paths) {
+  private static List<String> strings(Set<Path> paths) {
     List<String> out = new ArrayList<>();
     paths.forEach(p -> out.add(p.toString()));
     return out;
@@ -33,7 +33,7 @@ class MaskTest {
   void explicitPathsSelectLeavesOrWholeNodesInTreeOrder() {
     assertEquals(List.of("layers/1/norm/weight", "layers/1/norm/bias", "buffers/0"),
         strings(Mask.of("buffers/0", "layers/1/norm").resolve(seq)));
-    assertEquals(List.of("extras/alpha"), strings(Mask.of(KeyPath.of("extras/alpha")).resolve(seq)));
+    assertEquals(List.of("extras/alpha"), strings(Mask.of(Path.of("extras/alpha")).resolve(seq)));
   }
 
   @Test
@@ -47,8 +47,8 @@ class MaskTest {
         "extras/zeta"), strings(matrices.or(Mask.regex(".*zeta")).resolve(seq)));
     assertEquals(9, Mask.all().resolve(seq).size());
     assertTrue(Mask.none().resolve(seq).isEmpty());
-    assertTrue(matrices.test(KeyPath.of("x"), TestModules.m(2, 2, 0)));
-    assertFalse(matrices.test(KeyPath.of("x"), TestModules.t(1)));
+    assertTrue(matrices.test(Path.of("x"), TestModules.m(2, 2, 0)));
+    assertFalse(matrices.test(Path.of("x"), TestModules.t(1)));
   }
 
   @Test

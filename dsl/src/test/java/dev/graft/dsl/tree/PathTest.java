@@ -12,37 +12,37 @@ import org.junit.jupiter.api.Test;
 class PathTest {
   @Test
   void buildsAndPrintsSlashJoined() {
-    KeyPath p = KeyPath.root().child("encoder").child("layers").child(0).child("weight");
+    Path p = Path.root().child("encoder").child("layers").child(0).child("weight");
     assertEquals("encoder/layers/0/weight", p.toString());
-    assertEquals(p, KeyPath.of("encoder/layers/0/weight"));
+    assertEquals(p, Path.of("encoder/layers/0/weight"));
     assertEquals(List.of("encoder", "layers", "0", "weight"), p.segments());
-    assertEquals(KeyPath.of("encoder/layers/0"), p.parent());
+    assertEquals(Path.of("encoder/layers/0"), p.parent());
     assertEquals("weight", p.name());
     assertEquals(4, p.depth());
-    assertEquals("", KeyPath.root().toString());
-    assertEquals(KeyPath.root(), KeyPath.of(""));
-    assertTrue(KeyPath.root().isRoot());
-    assertEquals(KeyPath.of("encoder/layers"), p.prefix(2));
+    assertEquals("", Path.root().toString());
+    assertEquals(Path.root(), Path.of(""));
+    assertTrue(Path.root().isRoot());
+    assertEquals(Path.of("encoder/layers"), p.prefix(2));
   }
 
   @Test
   void prefixesAndStartsWith() {
-    KeyPath p = KeyPath.of("a/b/c");
-    assertEquals(List.of(KeyPath.root(), KeyPath.of("a"), KeyPath.of("a/b"), p), p.prefixes());
-    assertTrue(p.startsWith(KeyPath.of("a/b")));
-    assertTrue(p.startsWith(KeyPath.root()));
-    assertFalse(p.startsWith(KeyPath.of("a/bc")));
-    assertFalse(KeyPath.of("a").startsWith(p));
-    assertEquals(KeyPath.of("a/b/c/d/e"), p.resolve(KeyPath.of("d/e")));
+    Path p = Path.of("a/b/c");
+    assertEquals(List.of(Path.root(), Path.of("a"), Path.of("a/b"), p), p.prefixes());
+    assertTrue(p.startsWith(Path.of("a/b")));
+    assertTrue(p.startsWith(Path.root()));
+    assertFalse(p.startsWith(Path.of("a/bc")));
+    assertFalse(Path.of("a").startsWith(p));
+    assertEquals(Path.of("a/b/c/d/e"), p.resolve(Path.of("d/e")));
   }
 
   @Test
   void ordersNumericSegmentsAsNumbers() {
-    List<KeyPath> ps = new ArrayList<>(List.of(KeyPath.of("layers/10"), KeyPath.of("layers/2/w"),
-        KeyPath.of("layers"), KeyPath.of("layers/2"), KeyPath.of("a"), KeyPath.of("layers/b")));
+    List<Path> ps = new ArrayList<>(List.of(Path.of("layers/10"), Path.of("layers/2/w"),
+        Path.of("layers"), Path.of("layers/2"), Path.of("a"), Path.of("layers/b")));
     ps.sort(null);
-    assertEquals(List.of(KeyPath.of("a"), KeyPath.of("layers"), KeyPath.of("layers/2"),
-        KeyPath.of("layers/2/w"), KeyPath.of("layers/10"), KeyPath.of("layers/b")), ps);
-    assertTrue(KeyPath.of("x/01").compareTo(KeyPath.of("x/1")) != 0);
+    assertEquals(List.of(Path.of("a"), Path.of("layers"), Path.of("layers/2"),
+        Path.of("layers/2/w"), Path.of("layers/10"), Path.of("layers/b")), ps);
+    assertTrue(Path.of("x/01").compareTo(Path.of("x/1")) != 0);
   }
 }

@@ -100,9 +100,9 @@ final class RandomTrees {
   }
 
   /** Every path in the tree (nodes, containers, leaves), the root first. */
-  static List<KeyPath> allPaths(Object tree) {
-    List<KeyPath> out = new ArrayList<>();
-    Nodes.walk(tree, KeyPath.root(), (p, n) -> out.add(p));
+  static List<Path> allPaths(Object tree) {
+    List<Path> out = new ArrayList<>();
+    Nodes.walk(tree, Path.root(), (p, n) -> out.add(p));
     return out;
   }
 

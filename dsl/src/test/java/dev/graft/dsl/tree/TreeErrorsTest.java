@@ -33,24 +33,24 @@ class TreeErrorsTest {
 
   @Test
   void missingPathNamesTheNearestPrefixAndItsChildren() {
-    fails(IllegalArgumentException.class, () -> Tree.get(seq, KeyPath.of("layers/1/fc2/weight")),
+    fails(IllegalArgumentException.class, () -> Tree.get(seq, Path.of("layers/1/fc2/weight")),
         "Tree.get", "'layers/1/fc2/weight'", "nearest existing prefix is 'layers/1'",
         "[fc, norm]");
-    fails(IllegalArgumentException.class, () -> Tree.set(seq, KeyPath.of("encoder"), t(1)),
+    fails(IllegalArgumentException.class, () -> Tree.set(seq, Path.of("encoder"), t(1)),
         "Tree.set", "'encoder'", "the root", "[layers, extras, buffers]");
-    fails(IllegalArgumentException.class, () -> Tree.get(seq, KeyPath.of("layers/7")),
+    fails(IllegalArgumentException.class, () -> Tree.get(seq, Path.of("layers/7")),
         "'layers/7'", "[0, 1, 2]");
-    fails(IllegalArgumentException.class, () -> Tree.get(seq, KeyPath.of("extras/beta")),
+    fails(IllegalArgumentException.class, () -> Tree.get(seq, Path.of("extras/beta")),
         "'extras/beta'", "[alpha, zeta]");
   }
 
   @Test
   void missingPathBelowALeafOrAtANullOrStaticComponent() {
-    fails(IllegalArgumentException.class, () -> Tree.get(seq, KeyPath.of("layers/0/weight/x")),
+    fails(IllegalArgumentException.class, () -> Tree.get(seq, Path.of("layers/0/weight/x")),
         "'layers/0/weight'", "a leaf with no children");
-    fails(IllegalArgumentException.class, () -> Tree.get(seq, KeyPath.of("layers/1/fc/bias")),
+    fails(IllegalArgumentException.class, () -> Tree.get(seq, Path.of("layers/1/fc/bias")),
         "'layers/1/fc/bias'", "component 'bias' is null");
-    fails(IllegalArgumentException.class, () -> Tree.set(seq, KeyPath.of("layers/1/width"), t(1)),
+    fails(IllegalArgumentException.class, () -> Tree.set(seq, Path.of("layers/1/width"), t(1)),
         "'width' is static configuration");
   }
 
@@ -58,11 +58,11 @@ class TreeErrorsTest {
   void misfitNamesPathDeclaredTypeValueTypeAndTheFix() {
     Block b = (Block) seq.layers().get(1);
     fails(IllegalArgumentException.class,
-        () -> Tree.set(seq, KeyPath.of("layers/1/norm"), new Wrapped(b.norm(), t(1))),
+        () -> Tree.set(seq, Path.of("layers/1/norm"), new Wrapped(b.norm(), t(1))),
         "Tree.set", "'layers/1/norm'", "component 'norm' of Block", "declared as Dense",
         "a Wrapped", "declare the component as Layer to allow wrapping");
     fails(IllegalArgumentException.class,
-        () -> Tree.checkAccepts(seq, KeyPath.of("layers/1/norm"), new Wrapped(b.norm(), t(1))),
+        () -> Tree.checkAccepts(seq, Path.of("layers/1/norm"), new Wrapped(b.norm(), t(1))),
         "Tree.checkAccepts", "declared as Dense", "declare the component as Layer");
     fails(IllegalArgumentException.class,
         () -> Tree.at(seq, s -> ((Block) s.layers().get(1)).norm(), new Relu()),
@@ -71,16 +71,16 @@ class TreeErrorsTest {
 
   @Test
   void misfitOfKindsAndNulls() {
-    fails(IllegalArgumentException.class, () -> Tree.set(seq, KeyPath.of("layers/1/fc"), t(1)),
+    fails(IllegalArgumentException.class, () -> Tree.set(seq, Path.of("layers/1/fc"), t(1)),
         "'layers/1/fc'", "declared as Layer", "a Tensor (1,)");
     fails(IllegalArgumentException.class,
-        () -> Tree.set(seq, KeyPath.of("layers/0/weight"), new Relu()),
+        () -> Tree.set(seq, Path.of("layers/0/weight"), new Relu()),
         "'layers/0/weight'", "expected a Tensor, found a Relu");
     fails(IllegalArgumentException.class,
-        () -> Tree.set(seq, KeyPath.of("layers/0/weight"), null),
+        () -> Tree.set(seq, Path.of("layers/0/weight"), null),
         "'layers/0/weight'", "the value is null");
     fails(IllegalArgumentException.class,
-        () -> Tree.set(seq, KeyPath.of("extras/zeta"), new Relu()),
+        () -> Tree.set(seq, Path.of("extras/zeta"), new Relu()),
         "entry 'zeta' of the Map at 'extras'", "found a Relu");
   }
 
@@ -88,24 +88,24 @@ class TreeErrorsTest {
   void misfitInsideConcretelyTypedLists() {
     Stack s = new Stack(List.of(new Dense(t(1), null), new Dense(t(2), null)));
     fails(IllegalArgumentException.class,
-        () -> Tree.set(s, KeyPath.of("layers/1"), new Wrapped(s.layers().get(1), t(0))),
+        () -> Tree.set(s, Path.of("layers/1"), new Wrapped(s.layers().get(1), t(0))),
         "'layers/1'", "element 1 of the List at 'layers'", "declared as Dense", "a Wrapped",
         "declare the component as Layer");
     fails(IllegalArgumentException.class,
-        () -> Tree.set(s, KeyPath.of("layers"), List.of(s.layers().get(0), new Relu())),
+        () -> Tree.set(s, Path.of("layers"), List.of(s.layers().get(0), new Relu())),
         "'layers'", "component 'layers' of Stack", "element 1 of the List<Dense>", "a Relu");
   }
 
   @Test
   void replacingTheRootNeedsTheRootsType() {
-    fails(IllegalArgumentException.class, () -> Tree.set(seq, KeyPath.root(), new Relu()),
+    fails(IllegalArgumentException.class, () -> Tree.set(seq, Path.root(), new Relu()),
         "cannot replace the root", "must be a Seq");
   }
 
   @Test
   void constructorValidationIsReportedWithThePath() {
     Seq s = new Seq(List.of(new Checked(m(2, 2, 0))), Map.of(), List.of());
-    fails(IllegalArgumentException.class, () -> Tree.set(s, KeyPath.of("layers/0/weight"), t(1)),
+    fails(IllegalArgumentException.class, () -> Tree.set(s, Path.of("layers/0/weight"), t(1)),
         "rebuilding a Checked at 'layers/0'", "weight must have 2 dims");
   }
 
@@ -137,7 +137,7 @@ class TreeErrorsTest {
         () -> Mask.regex(".*").and(Mask.of("layers/1/fc/bias").not()).resolve(seq),
         "a path absent", "[layers/1/fc/bias]");
     fails(IllegalArgumentException.class,
-        () -> Tree.partition(seq, Mask.of(KeyPath.of("extras/beta"))), "[extras/beta]");
+        () -> Tree.partition(seq, Mask.of(Path.of("extras/beta"))), "[extras/beta]");
   }
 
   @Test
@@ -157,11 +157,11 @@ class TreeErrorsTest {
 
   @Test
   void badPathsAndShapes() {
-    fails(IllegalArgumentException.class, () -> KeyPath.of("a//b"), "'a//b'", "empty segment");
-    fails(IllegalArgumentException.class, () -> KeyPath.of("/a"), "empty segment");
-    fails(IllegalArgumentException.class, () -> KeyPath.root().child("a/b"), "'a/b'");
-    fails(IllegalArgumentException.class, () -> KeyPath.root().child(-1), "-1");
-    fails(IllegalStateException.class, () -> KeyPath.root().parent(), "root");
+    fails(IllegalArgumentException.class, () -> Path.of("a//b"), "'a//b'", "empty segment");
+    fails(IllegalArgumentException.class, () -> Path.of("/a"), "empty segment");
+    fails(IllegalArgumentException.class, () -> Path.root().child("a/b"), "'a/b'");
+    fails(IllegalArgumentException.class, () -> Path.root().child(-1), "-1");
+    fails(IllegalStateException.class, () -> Path.root().parent(), "root");
   }
 
   @Test
@@ -171,16 +171,16 @@ class TreeErrorsTest {
         "TreeDef.unflatten", "9 leaves, got 1");
     Partition<Seq> p = Tree.partition(seq, Mask.regex("extras/.*"));
     fails(IllegalArgumentException.class,
-        () -> p.combine(Map.of(KeyPath.of("buffers/0"), t(1))), "'buffers/0' was not selected");
+        () -> p.combine(Map.of(Path.of("buffers/0"), t(1))), "'buffers/0' was not selected");
     fails(IllegalArgumentException.class,
-        () -> Tree.combine(seq, Map.of(KeyPath.of("layers/1"), t(1))), "'layers/1' holds a Block",
+        () -> Tree.combine(seq, Map.of(Path.of("layers/1"), t(1))), "'layers/1' holds a Block",
         "not a leaf");
-    fails(IllegalArgumentException.class, () -> Tree.leaf(seq, KeyPath.of("layers/1/norm")),
+    fails(IllegalArgumentException.class, () -> Tree.leaf(seq, Path.of("layers/1/norm")),
         "'layers/1/norm' holds a Dense", "[layers/1/norm/weight, layers/1/norm/bias]");
     fails(IllegalArgumentException.class, () -> Tree.map(seq, x -> null),
         "Tree.map", "returned null", "'layers/0/weight'");
     fails(IllegalArgumentException.class,
-        () -> Lens.<Seq, Layer>of(KeyPath.of("layers/0/weight"), Layer.class).get(seq),
+        () -> Lens.<Seq, Layer>of(Path.of("layers/0/weight"), Layer.class).get(seq),
         "Lens.get", "'layers/0/weight' holds a Tensor (2, 3)", "expected Layer");
   }
 }

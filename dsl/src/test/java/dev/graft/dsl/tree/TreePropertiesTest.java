@@ -50,7 +50,7 @@ class TreePropertiesTest {
   @Test
   void pathLensLaws() {
     forAllTrees((w, tree) -> {
-      KeyPath p = w.pick(RandomTrees.allPaths(tree));
+      Path p = w.pick(RandomTrees.allPaths(tree));
       Lens<Layer, Object> lens = Lens.of(p);
       checkLaws(w, tree, lens);
     });
@@ -59,7 +59,7 @@ class TreePropertiesTest {
   @Test
   void selectorLensLaws() {
     forAllTrees((w, tree) -> {
-      KeyPath p = w.pick(RandomTrees.allPaths(tree));
+      Path p = w.pick(RandomTrees.allPaths(tree));
       Lens<Layer, Object> lens = Lens.of(s -> Tree.get(s, p));
       checkLaws(w, tree, lens);
     });
@@ -68,11 +68,11 @@ class TreePropertiesTest {
   @Test
   void composedLensLaws() {
     forAllTrees((w, tree) -> {
-      KeyPath p = w.pick(RandomTrees.allPaths(tree));
+      Path p = w.pick(RandomTrees.allPaths(tree));
       int cut = w.rnd.nextInt(p.depth() + 1);
       List<String> rest = p.segments().subList(cut, p.depth());
       Lens<Layer, Object> lens = Lens.<Layer, Object>of(p.prefix(cut))
-          .andThen(Lens.of(KeyPath.of(rest)));
+          .andThen(Lens.of(Path.of(rest)));
       assertSame(Tree.get(tree, p), lens.get(tree));
       checkLaws(w, tree, lens);
     });
@@ -93,7 +93,7 @@ class TreePropertiesTest {
   void mapWithIdentityIsIdentity() {
     forAllTrees((w, tree) -> {
       assertSame(tree, Tree.map(tree, x -> x));
-      List<KeyPath> seen = new ArrayList<>();
+      List<Path> seen = new ArrayList<>();
       assertSame(tree, Tree.mapWithPath(tree, (p, x) -> {
         seen.add(p);
         return x;
@@ -110,18 +110,18 @@ class TreePropertiesTest {
   @Test
   void setKeepsEveryOtherLeafTheSameObject() {
     forAllTrees((w, tree) -> {
-      List<KeyPath> paths = Tree.paths(tree);
+      List<Path> paths = Tree.paths(tree);
       if (paths.isEmpty()) {
         return;
       }
-      KeyPath p = w.pick(paths);
+      Path p = w.pick(paths);
       Tensor fresh = w.tensor();
       Layer out = Tree.set(tree, p, fresh);
       assertEquals(paths, Tree.paths(out));
-      for (KeyPath q : paths) {
+      for (Path q : paths) {
         assertSame(q.equals(p) ? fresh : Tree.get(tree, q), Tree.get(out, q), q.toString());
       }
-      for (KeyPath q : RandomTrees.allPaths(tree)) {
+      for (Path q : RandomTrees.allPaths(tree)) {
         if (!q.startsWith(p) && !p.startsWith(q)) {
           assertSame(Tree.get(tree, q), Tree.get(out, q), "off-path node " + q);
         }
@@ -132,8 +132,8 @@ class TreePropertiesTest {
   @Test
   void partitionThenCombineRestoresTheTree() {
     forAllTrees((w, tree) -> {
-      Set<KeyPath> chosen = new HashSet<>();
-      for (KeyPath p : Tree.paths(tree)) {
+      Set<Path> chosen = new HashSet<>();
+      for (Path p : Tree.paths(tree)) {
         if (w.rnd.nextBoolean()) {
           chosen.add(p);
         }
@@ -141,13 +141,13 @@ class TreePropertiesTest {
       Partition<Layer> part = Tree.partition(tree, Mask.where((p, t) -> chosen.contains(p)));
       assertEquals(chosen, part.selected().keySet());
       assertSame(tree, part.combine());
-      Map<KeyPath, Tensor> copies = new LinkedHashMap<>();
+      Map<Path, Tensor> copies = new LinkedHashMap<>();
       part.selected().forEach((p, t) -> copies.put(p, RandomTrees.copy(t)));
       Layer back = part.combine(copies);
       assertTrue(Tree.equals(tree, back));
       part.rest().forEach((p, t) -> assertSame(t, Tree.get(back, p)));
       copies.forEach((p, t) -> assertSame(t, Tree.get(back, p)));
-      Set<KeyPath> all = new LinkedHashSet<>(part.selected().keySet());
+      Set<Path> all = new LinkedHashSet<>(part.selected().keySet());
       all.addAll(part.rest().keySet());
       assertEquals(Set.copyOf(Tree.paths(tree)), all);
     });
@@ -156,8 +156,8 @@ class TreePropertiesTest {
   @Test
   void maskAlgebra() {
     forAllTrees((w, tree) -> {
-      List<KeyPath> paths = Tree.paths(tree);
-      Set<KeyPath> some = new HashSet<>();
+      List<Path> paths = Tree.paths(tree);
+      Set<Path> some = new HashSet<>();
       paths.forEach(p -> {
         if (w.rnd.nextBoolean()) {
           some.add(p);
@@ -171,7 +171,7 @@ class TreePropertiesTest {
       assertEquals(Set.copyOf(paths), Mask.all().resolve(tree));
       assertTrue(Mask.none().resolve(tree).isEmpty());
       Mask biases = Mask.regex(".*bias");
-      for (KeyPath p : biases.resolve(tree)) {
+      for (Path p : biases.resolve(tree)) {
         assertTrue(p.name().equals("bias"), p.toString());
       }
     });
@@ -181,11 +181,11 @@ class TreePropertiesTest {
   void structuralEqualitySeesAnyChangedLeaf() {
     forAllTrees((w, tree) -> {
       assertTrue(Tree.equals(tree, tree));
-      List<KeyPath> paths = Tree.paths(tree);
+      List<Path> paths = Tree.paths(tree);
       if (paths.isEmpty()) {
         return;
       }
-      KeyPath p = w.pick(paths);
+      Path p = w.pick(paths);
       Tensor old = Tree.leaf(tree, p);
       Tensor changed = Tensor.full(99f, old.shape());
       assertFalse(Tree.equals(tree, Tree.set(tree, p, changed)));
@@ -197,12 +197,12 @@ class TreePropertiesTest {
   @Test
   void nodesAreModulesAndEveryLeafLiesUnderOne() {
     forAllTrees((w, tree) -> {
-      List<KeyPath> nodes = Tree.nodes(tree);
-      assertEquals(KeyPath.root(), nodes.get(0));
-      for (KeyPath n : nodes) {
+      List<Path> nodes = Tree.nodes(tree);
+      assertEquals(Path.root(), nodes.get(0));
+      for (Path n : nodes) {
         assertTrue(Tree.get(tree, n) instanceof Layer, n.toString());
       }
-      for (KeyPath p : Tree.paths(tree)) {
+      for (Path p : Tree.paths(tree)) {
         assertTrue(nodes.stream().anyMatch(p::startsWith));
       }
     });
@@ -211,11 +211,11 @@ class TreePropertiesTest {
   @Test
   void pathStringRoundTripAndOrder() {
     qt().withExamples(EXAMPLES).forAll(longs().all(), longs().all()).checkAssert((s1, s2) -> {
-      KeyPath a = randomPath(new java.util.SplittableRandom(s1));
-      KeyPath b = randomPath(new java.util.SplittableRandom(s2));
-      assertEquals(a, KeyPath.of(a.toString()));
-      assertEquals(a.hashCode(), KeyPath.of(a.toString()).hashCode());
-      assertEquals(a, KeyPath.of(a.segments()));
+      Path a = randomPath(new java.util.SplittableRandom(s1));
+      Path b = randomPath(new java.util.SplittableRandom(s2));
+      assertEquals(a, Path.of(a.toString()));
+      assertEquals(a.hashCode(), Path.of(a.toString()).hashCode());
+      assertEquals(a, Path.of(a.segments()));
       assertEquals(Integer.signum(a.compareTo(b)), -Integer.signum(b.compareTo(a)));
       assertEquals(a.equals(b), a.compareTo(b) == 0);
       if (!a.isRoot()) {
@@ -227,8 +227,8 @@ class TreePropertiesTest {
     });
   }
 
-  private static KeyPath randomPath(java.util.SplittableRandom r) {
-    KeyPath p = KeyPath.root();
+  private static Path randomPath(java.util.SplittableRandom r) {
+    Path p = Path.root();
     int n = r.nextInt(5);
     for (int i = 0; i < n; i++) {
       p = r.nextBoolean() ? p.child(r.nextInt(12))

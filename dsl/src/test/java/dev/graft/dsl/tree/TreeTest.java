@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class TreeTest {
   private final Seq seq = TestModules.sample();
 
-  private static List<String> strings(List<KeyPath> paths) {
+  private static List<String> strings(List<Path> paths) {
     List<String> out = new ArrayList<>();
     paths.forEach(p -> out.add(p.toString()));
     return out;
@@ -42,7 +42,7 @@ class TreeTest {
 
   @Test
   void leavesAlignWithPaths() {
-    List<KeyPath> paths = Tree.paths(seq);
+    List<Path> paths = Tree.paths(seq);
     List<Tensor> leaves = Tree.leaves(seq);
     assertEquals(paths.size(), leaves.size());
     for (int i = 0; i < paths.size(); i++) {
@@ -64,16 +64,16 @@ class TreeTest {
   @Test
   void getReturnsLeavesAndNodes() {
     Block b = (Block) seq.layers().get(1);
-    assertSame(b, Tree.get(seq, KeyPath.of("layers/1")));
-    assertSame(b.norm().bias(), Tree.leaf(seq, KeyPath.of("layers/1/norm/bias")));
-    assertSame(seq.layers(), Tree.get(seq, KeyPath.of("layers")));
-    assertSame(seq, Tree.get(seq, KeyPath.root()));
+    assertSame(b, Tree.get(seq, Path.of("layers/1")));
+    assertSame(b.norm().bias(), Tree.leaf(seq, Path.of("layers/1/norm/bias")));
+    assertSame(seq.layers(), Tree.get(seq, Path.of("layers")));
+    assertSame(seq, Tree.get(seq, Path.root()));
   }
 
   @Test
   void setRebuildsOnlyThePathAndSharesTheRest() {
     Tensor fresh = m(3, 3, 100);
-    Seq out = Tree.set(seq, KeyPath.of("layers/1/fc/weight"), fresh);
+    Seq out = Tree.set(seq, Path.of("layers/1/fc/weight"), fresh);
     Block before = (Block) seq.layers().get(1);
     Block after = (Block) out.layers().get(1);
     assertSame(fresh, ((Dense) after.fc()).weight());
@@ -89,13 +89,13 @@ class TreeTest {
 
   @Test
   void settingTheSameObjectReturnsTheSameTree() {
-    assertSame(seq, Tree.set(seq, KeyPath.of("extras/zeta"), seq.extras().get("zeta")));
-    assertSame(seq, Tree.update(seq, KeyPath.of("layers/1"), x -> x));
+    assertSame(seq, Tree.set(seq, Path.of("extras/zeta"), seq.extras().get("zeta")));
+    assertSame(seq, Tree.update(seq, Path.of("layers/1"), x -> x));
   }
 
   @Test
   void setIntoMapAndListOfTensors() {
-    Seq out = Tree.set(Tree.set(seq, KeyPath.of("extras/alpha"), t(0)), KeyPath.of("buffers/1"), t(3));
+    Seq out = Tree.set(Tree.set(seq, Path.of("extras/alpha"), t(0)), Path.of("buffers/1"), t(3));
     assertEquals(t(0), out.extras().get("alpha"));
     assertSame(seq.extras().get("zeta"), out.extras().get("zeta"));
     assertEquals(List.of(t(7), t(3)), out.buffers());
@@ -103,7 +103,7 @@ class TreeTest {
 
   @Test
   void wrappingAChildDeclaredAsModule() {
-    KeyPath fc = KeyPath.of("layers/1/fc");
+    Path fc = Path.of("layers/1/fc");
     Wrapped w = new Wrapped((Layer) Tree.get(seq, fc), t(1));
     assertTrue(Tree.accepts(seq, fc, w));
     Tree.checkAccepts(seq, fc, w);
@@ -115,15 +115,15 @@ class TreeTest {
 
   @Test
   void componentTypesAreTheDeclaredOnes() {
-    assertEquals(Layer.class, Tree.componentType(seq, KeyPath.of("layers/1/fc")));
-    assertEquals(Dense.class, Tree.componentType(seq, KeyPath.of("layers/1/norm")));
-    assertEquals(Layer.class, Tree.componentType(seq, KeyPath.of("layers/0")));
-    assertEquals(Tensor.class, Tree.componentType(seq, KeyPath.of("extras/zeta")));
+    assertEquals(Layer.class, Tree.componentType(seq, Path.of("layers/1/fc")));
+    assertEquals(Dense.class, Tree.componentType(seq, Path.of("layers/1/norm")));
+    assertEquals(Layer.class, Tree.componentType(seq, Path.of("layers/0")));
+    assertEquals(Tensor.class, Tree.componentType(seq, Path.of("extras/zeta")));
     assertEquals("java.util.List<dev.graft.dsl.tree.Layer>",
-        Tree.componentType(seq, KeyPath.of("layers")).getTypeName());
-    assertEquals(Seq.class, Tree.componentType(seq, KeyPath.root()));
-    assertFalse(Tree.accepts(seq, KeyPath.of("layers/1/norm"), new Relu()));
-    assertFalse(Tree.accepts(seq, KeyPath.of("layers/0/weight"), new Relu()));
+        Tree.componentType(seq, Path.of("layers")).getTypeName());
+    assertEquals(Seq.class, Tree.componentType(seq, Path.root()));
+    assertFalse(Tree.accepts(seq, Path.of("layers/1/norm"), new Relu()));
+    assertFalse(Tree.accepts(seq, Path.of("layers/0/weight"), new Relu()));
   }
 
   @Test
@@ -133,7 +133,7 @@ class TreeTest {
     for (Tensor leaf : Tree.leaves(zeros)) {
       assertEquals(Tensor.zeros(leaf.shape()), leaf);
     }
-    List<KeyPath> seen = new ArrayList<>();
+    List<Path> seen = new ArrayList<>();
     Tree.mapWithPath(seq, (p, x) -> {
       seen.add(p);
       return x;
@@ -144,24 +144,24 @@ class TreeTest {
   @Test
   void atReplacesWhatTheSelectorReturns() {
     Seq out = Tree.at(seq, s -> ((Block) s.layers().get(1)).norm().weight(), m(1, 3, 0));
-    assertEquals(m(1, 3, 0), Tree.get(out, KeyPath.of("layers/1/norm/weight")));
+    assertEquals(m(1, 3, 0), Tree.get(out, Path.of("layers/1/norm/weight")));
     Seq wrapped = Tree.at(seq, s -> s.layers().get(0), new Wrapped(seq.layers().get(0), t(1)));
     assertTrue(wrapped.layers().get(0) instanceof Wrapped);
-    assertEquals(KeyPath.of("extras/alpha"), Tree.pathOf(seq, seq.extras().get("alpha")));
+    assertEquals(Path.of("extras/alpha"), Tree.pathOf(seq, seq.extras().get("alpha")));
   }
 
   @Test
   void structuralEqualityComparesLeavesAndStaticConfig() {
     Seq copy = Tree.map(seq, x -> Tensor.of(x.toArray(), x.shape()));
     assertTrue(Tree.equals(seq, copy));
-    assertFalse(Tree.equals(seq, Tree.set(seq, KeyPath.of("buffers/0"), t(70))));
+    assertFalse(Tree.equals(seq, Tree.set(seq, Path.of("buffers/0"), t(70))));
     Block b = (Block) seq.layers().get(1);
     Block widened = new Block(b.fc(), b.norm(), 4, b.name(), b.scales(), b.act());
-    assertFalse(Tree.equals(seq, Tree.set(seq, KeyPath.of("layers/1"), widened)));
+    assertFalse(Tree.equals(seq, Tree.set(seq, Path.of("layers/1"), widened)));
     Block sameScales = new Block(b.fc(), b.norm(), 3, b.name(), new float[] {1f, 2f}, b.act());
-    assertTrue(Tree.equals(seq, Tree.set(seq, KeyPath.of("layers/1"), sameScales)));
+    assertTrue(Tree.equals(seq, Tree.set(seq, Path.of("layers/1"), sameScales)));
     Block otherAct = new Block(b.fc(), b.norm(), 3, b.name(), b.scales(), x -> x);
-    assertFalse(Tree.equals(seq, Tree.set(seq, KeyPath.of("layers/1"), otherAct)));
+    assertFalse(Tree.equals(seq, Tree.set(seq, Path.of("layers/1"), otherAct)));
   }
 
   @Test
@@ -176,7 +176,7 @@ class TreeTest {
     assertEquals(zeros, Tree.leaves(z));
     assertEquals(flat.structure(), Tree.flatten(z).structure());
     assertEquals(flat.structure().hashCode(), Tree.flatten(z).structure().hashCode());
-    assertFalse(flat.structure().equals(Tree.flatten(Tree.set(seq, KeyPath.of("layers/2"),
+    assertFalse(flat.structure().equals(Tree.flatten(Tree.set(seq, Path.of("layers/2"),
         new Dense(t(1), null))).structure()));
   }
 
@@ -188,16 +188,16 @@ class TreeTest {
     assertEquals(6, p.rest().size());
     assertSame(seq, p.combine());
     assertSame(seq, Tree.combine(p));
-    Seq out = p.combine(Map.of(KeyPath.of("layers/0/weight"), m(2, 3, 50)));
-    assertEquals(m(2, 3, 50), Tree.get(out, KeyPath.of("layers/0/weight")));
+    Seq out = p.combine(Map.of(Path.of("layers/0/weight"), m(2, 3, 50)));
+    assertEquals(m(2, 3, 50), Tree.get(out, Path.of("layers/0/weight")));
     assertSame(seq.layers().get(1), out.layers().get(1));
   }
 
   @Test
   void staticContainersAreNotChildren() {
     Config c = new Config(List.of(1, 2), Map.of("k", "v"), t(1));
-    assertEquals(List.of(KeyPath.of("w")), Tree.paths(c));
-    assertEquals(List.of(KeyPath.root()), Tree.nodes(c));
+    assertEquals(List.of(Path.of("w")), Tree.paths(c));
+    assertEquals(List.of(Path.root()), Tree.nodes(c));
   }
 
   @Test
@@ -206,7 +206,7 @@ class TreeTest {
         new Dense(t(2), t(3)))), Map.of("b", List.of(t(4)), "a", List.of()));
     assertEquals(List.of("rows/0/0/weight", "rows/1/1/weight", "rows/1/1/bias", "banks/b/0"),
         strings(Tree.paths(g)));
-    Grid out = Tree.set(g, KeyPath.of("rows/1/0"), new Wrapped(new Relu(), t(5)));
+    Grid out = Tree.set(g, Path.of("rows/1/0"), new Wrapped(new Relu(), t(5)));
     assertTrue(out.rows().get(1).get(0) instanceof Wrapped);
     assertSame(g.rows().get(0), out.rows().get(0));
     assertSame(g.banks(), out.banks());
@@ -216,10 +216,10 @@ class TreeTest {
   void customModulesUseTheirOwnChildren() {
     Custom c = new Custom(t(2), new Dense(t(1), null));
     assertEquals(List.of("gain", "inner/weight"), strings(Tree.paths(c)));
-    Custom out = Tree.set(c, KeyPath.of("inner/weight"), t(9));
+    Custom out = Tree.set(c, Path.of("inner/weight"), t(9));
     assertEquals(t(9), ((Dense) out.inner).weight());
     assertSame(c.gain, out.gain);
-    assertEquals(Object.class, Tree.componentType(c, KeyPath.of("inner")));
+    assertEquals(Object.class, Tree.componentType(c, Path.of("inner")));
   }
 
   @Test
@@ -227,7 +227,7 @@ class TreeTest {
     Layer act = x -> x;
     Seq s = new Seq(List.of(act, new Dense(t(1), null)), Map.of(), List.of());
     assertEquals(List.of("layers/1/weight"), strings(Tree.paths(s)));
-    assertSame(act, Tree.set(s, KeyPath.of("layers/1/weight"), t(2)).layers().get(0));
+    assertSame(act, Tree.set(s, Path.of("layers/1/weight"), t(2)).layers().get(0));
   }
 
   @Test

@@ -12,7 +12,7 @@ import dev.graft.dsl.train.Losses;
 import dev.graft.dsl.train.TrainResult;
 import dev.graft.dsl.train.Trainer;
 import dev.graft.dsl.tree.Mask;
-import dev.graft.dsl.tree.KeyPath;
+import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -142,7 +142,7 @@ public final class SparkDigits {
     out.printf(Locale.ROOT, "pretrained %d epochs in this process: digits 0-4 test accuracy"
         + " %.1f%%%n", o.pretrainEpochs(), 100 * accuracy(pretrained, source[1]));
 
-    Sequential base = Tree.set((Sequential) pretrained.module(), KeyPath.of("layers/4"),
+    Sequential base = Tree.set((Sequential) pretrained.module(), Path.of("layers/4"),
         Linear.create(64, 5, k[3]));
     Net ready = Net.of(base).freeze().unfreeze(Mask.regex("layers/4/.*"))
         .lora(LoraSpec.of(4, 8, "^layers/[02]$"));
@@ -216,10 +216,10 @@ public final class SparkDigits {
   }
 
   private static double maxDiff(Net a, Net b) {
-    Map<KeyPath, Tensor> x = Tree.leavesByPath(a.module());
-    Map<KeyPath, Tensor> y = Tree.leavesByPath(b.module());
+    Map<Path, Tensor> x = Tree.leavesByPath(a.module());
+    Map<Path, Tensor> y = Tree.leavesByPath(b.module());
     double max = 0;
-    for (KeyPath p : a.trainablePaths()) {
+    for (Path p : a.trainablePaths()) {
       max = Math.max(max, x.get(p).maxAbsDiff(y.get(p)));
     }
     return max;

@@ -13,17 +13,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Ordering compares segment by segment; two all-digit segments compare as numbers, so
  * {@code layers/2} sorts before {@code layers/10}; a path sorts before its extensions.
  */
-public final class KeyPath implements Comparable<KeyPath> {
-  private static final KeyPath ROOT = new KeyPath(new String[0]);
+public final class Path implements Comparable<Path> {
+  private static final Path ROOT = new Path(new String[0]);
 
   private final String[] segments;
 
-  private KeyPath(String[] segments) {
+  private Path(String[] segments) {
     this.segments = segments;
   }
 
   /** The empty path: the root of a tree. */
-  public static KeyPath root() {
+  public static Path root() {
     return ROOT;
   }
 
@@ -31,69 +31,69 @@ public final class KeyPath implements Comparable<KeyPath> {
    * Parses a slash-joined path; {@code ""} is the root. Segments must be non-empty, so a leading,
    * trailing or doubled slash is an error.
    */
-  public static KeyPath of(String path) {
+  public static Path of(String path) {
     if (path.isEmpty()) {
       return ROOT;
     }
     String[] parts = path.split("/", -1);
     for (String p : parts) {
       if (p.isEmpty()) {
-        throw new IllegalArgumentException("KeyPath.of: '" + path
+        throw new IllegalArgumentException("Path.of: '" + path
             + "' has an empty segment (leading, trailing or doubled '/'); expected e.g."
             + " 'encoder/layers/0/weight'");
       }
     }
-    return new KeyPath(parts);
+    return new Path(parts);
   }
 
   /** A path from its segments; each must be non-empty and free of {@code '/'}. */
-  public static KeyPath of(List<String> segments) {
+  public static Path of(List<String> segments) {
     String[] s = segments.toArray(new String[0]);
     for (String seg : s) {
-      checkSegment(seg, "KeyPath.of");
+      checkSegment(seg, "Path.of");
     }
-    return s.length == 0 ? ROOT : new KeyPath(s);
+    return s.length == 0 ? ROOT : new Path(s);
   }
 
   /** This path extended by a component name or map key. */
-  public KeyPath child(String name) {
-    checkSegment(name, "KeyPath.child");
+  public Path child(String name) {
+    checkSegment(name, "Path.child");
     String[] s = Arrays.copyOf(segments, segments.length + 1);
     s[segments.length] = name;
-    return new KeyPath(s);
+    return new Path(s);
   }
 
   /** This path extended by a list index. */
-  public KeyPath child(int index) {
+  public Path child(int index) {
     if (index < 0) {
-      throw new IllegalArgumentException("KeyPath.child: list index must be >= 0, got " + index
+      throw new IllegalArgumentException("Path.child: list index must be >= 0, got " + index
           + " under '" + this + "'");
     }
     return child(Integer.toString(index));
   }
 
   /** This path extended by all segments of {@code rest}. */
-  public KeyPath resolve(KeyPath rest) {
+  public Path resolve(Path rest) {
     if (rest.segments.length == 0) {
       return this;
     }
     String[] s = Arrays.copyOf(segments, segments.length + rest.segments.length);
     System.arraycopy(rest.segments, 0, s, segments.length, rest.segments.length);
-    return new KeyPath(s);
+    return new Path(s);
   }
 
   /** The path without its last segment; the root has no parent. */
-  public KeyPath parent() {
+  public Path parent() {
     if (segments.length == 0) {
-      throw new IllegalStateException("KeyPath.parent: the root path has no parent");
+      throw new IllegalStateException("Path.parent: the root path has no parent");
     }
-    return segments.length == 1 ? ROOT : new KeyPath(Arrays.copyOf(segments, segments.length - 1));
+    return segments.length == 1 ? ROOT : new Path(Arrays.copyOf(segments, segments.length - 1));
   }
 
   /** The last segment; the root has none. */
   public String name() {
     if (segments.length == 0) {
-      throw new IllegalStateException("KeyPath.name: the root path has no last segment");
+      throw new IllegalStateException("Path.name: the root path has no last segment");
     }
     return segments[segments.length - 1];
   }
@@ -119,7 +119,7 @@ public final class KeyPath implements Comparable<KeyPath> {
   }
 
   /** Whether {@code prefix} is this path or one of its ancestors. */
-  public boolean startsWith(KeyPath prefix) {
+  public boolean startsWith(Path prefix) {
     if (prefix.segments.length > segments.length) {
       return false;
     }
@@ -132,25 +132,25 @@ public final class KeyPath implements Comparable<KeyPath> {
   }
 
   /** The path made of the first {@code n} segments. */
-  public KeyPath prefix(int n) {
+  public Path prefix(int n) {
     if (n < 0 || n > segments.length) {
-      throw new IllegalArgumentException("KeyPath.prefix: " + n + " segments asked of '" + this
+      throw new IllegalArgumentException("Path.prefix: " + n + " segments asked of '" + this
           + "', which has " + segments.length);
     }
-    return n == 0 ? ROOT : n == segments.length ? this : new KeyPath(Arrays.copyOf(segments, n));
+    return n == 0 ? ROOT : n == segments.length ? this : new Path(Arrays.copyOf(segments, n));
   }
 
   /** This path and all its ancestors, root first. */
-  public List<KeyPath> prefixes() {
-    List<KeyPath> out = new ArrayList<>(segments.length + 1);
+  public List<Path> prefixes() {
+    List<Path> out = new ArrayList<>(segments.length + 1);
     for (int i = 0; i <= segments.length; i++) {
-      out.add(i == 0 ? ROOT : new KeyPath(Arrays.copyOf(segments, i)));
+      out.add(i == 0 ? ROOT : new Path(Arrays.copyOf(segments, i)));
     }
     return List.copyOf(out);
   }
 
   @Override
-  public int compareTo(KeyPath o) {
+  public int compareTo(Path o) {
     int n = Math.min(segments.length, o.segments.length);
     for (int i = 0; i < n; i++) {
       int c = compareSegments(segments[i], o.segments[i]);
@@ -200,7 +200,7 @@ public final class KeyPath implements Comparable<KeyPath> {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof KeyPath p && Arrays.equals(segments, p.segments);
+    return o instanceof Path p && Arrays.equals(segments, p.segments);
   }
 
   @Override
