@@ -92,7 +92,7 @@ final class Tracer implements Interpreter {
     }
     VjpRule rule = rules.rule(primitive);
     Tensor output = distinct(parent.apply(primitive, params, inputs), inputs);
-    Pullback pullback = rule.linearize(params, inputs.clone(), output, traced);
+    Pullback pullback = rule.pullback(params, inputs.clone(), output, traced);
     if (pullback == null) {
       return output; // not differentiable: a constant to the tape
     }

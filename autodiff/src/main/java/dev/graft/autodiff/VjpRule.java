@@ -23,5 +23,5 @@ interface VjpRule {
    * @param needsGrad per input, whether it is traced and so needs a cotangent; inputs that do not
    *     need one get {@code null} from the pullback and cost no work
    */
-  @Nullable Pullback linearize(Params params, Tensor[] inputs, Tensor output, boolean[] needsGrad);
+  @Nullable Pullback pullback(Params params, Tensor[] inputs, Tensor output, boolean[] needsGrad);
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -130,17 +131,50 @@ public final class Net {
     return n;
   }
 
-  /** {@code trainableCount / totalCount}: the share of parameters that train. */
-  public double compressionRatio() {
+  /** {@code trainableCount / totalCount}: the share of parameters that train, in {@code [0, 1]}. */
+  public double trainableFraction() {
     long total = totalCount();
     return total == 0 ? 0 : (double) trainableCount() / total;
   }
 
+  /**
+   * The share of parameters that train (not a compression ratio).
+   *
+   * @deprecated the name misled; use {@link #trainableFraction()}, which returns the same value
+   */
+  @Deprecated
+  public double compressionRatio() {
+    return trainableFraction();
+  }
+
   // ------------------------------------------------------------------ selection and adapters
 
-  /** The selection the next {@link #lora} call acts on (intersected with its target). */
+  /**
+   * Sets the selection the next {@link #lora} call acts on (intersected with its target); that
+   * call consumes it. Until then it is pending: {@link #pendingMask()} returns it, and {@link
+   * #toString()} and {@link #summary()} show it. Setting a second selection while one is pending
+   * is an error (the first would be dropped silently): combine them with {@link Mask#and}, or
+   * {@link #clearMask()} first.
+   *
+   * @throws IllegalStateException if a selection is already pending
+   */
   public Net mask(Mask mask) {
+    if (selection != null) {
+      throw new IllegalStateException("mask: a selection is already pending for the next lora ("
+          + selection + "); setting " + mask + " would drop it. Use mask(a.and(b)) to combine"
+          + " them, or clearMask() first");
+    }
     return new Net(module, trainable, mask, parked, parking);
+  }
+
+  /** The selection set by {@link #mask} that the next {@link #lora} call will act on, if any. */
+  public Optional<Mask> pendingMask() {
+    return Optional.ofNullable(selection);
+  }
+
+  /** This net without a pending selection: the next {@link #lora} acts on every layer. */
+  public Net clearMask() {
+    return new Net(module, trainable, null, parked, parking);
   }
 
   /** LoRA of rank {@code rank} and scale numerator {@code alpha} on every selected layer. */
@@ -158,7 +192,8 @@ public final class Net {
    * 16.0, Mask.modules("query", "value"))}.
    */
   public Net lora(int rank, double alpha, Mask where) {
-    return mask(selection == null ? where : selection.and(where)).lora(rank, alpha);
+    return new Net(module, trainable, selection == null ? where : selection.and(where), parked,
+        parking).lora(rank, alpha);
   }
 
   /**
@@ -555,10 +590,14 @@ public final class Net {
     return NetSummary.render(this);
   }
 
-  /** Short: parameter counts only; use {@link #summary()} for the table. */
+  /**
+   * Short: parameter counts, whether adapters are merged or disabled, and the pending {@link
+   * #mask} if any; use {@link #summary()} for the table.
+   */
   @Override
   public String toString() {
     return "Net[" + module.getClass().getSimpleName() + ", trainable " + trainableCount() + " of "
-        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase(Locale.ROOT)) + "]";
+        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase(Locale.ROOT))
+        + (selection == null ? "" : ", pending mask " + selection) + "]";
   }
 }

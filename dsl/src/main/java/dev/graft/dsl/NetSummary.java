@@ -36,6 +36,8 @@ final class NetSummary {
     long total = net.totalCount();
     sb.append(String.format(Locale.ROOT, "trainable %,d of %,d parameters (%.4f%%)%n", tr, total,
         total == 0 ? 0.0 : 100.0 * tr / total));
+    net.pendingMask().ifPresent(mask -> sb.append("pending mask for the next lora: ").append(mask)
+        .append(System.lineSeparator()));
     return sb.toString();
   }
 }

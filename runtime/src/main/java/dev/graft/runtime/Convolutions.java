@@ -27,7 +27,7 @@ final class Convolutions {
     }
     int[] spatial = java.util.Arrays.copyOfRange(xs, 2, xs.length);
     int[] kernel = java.util.Arrays.copyOfRange(ws, 2, ws.length);
-    Params.ConvGeometry g = new Params.ConvGeometry(spatial, kernel, stride.clone(),
+    Params.Patches g = new Params.Patches(spatial, kernel, stride.clone(),
         padding.clone(), dilation.clone());
     int[] outSpatial = g.outSpatial();
     for (int i = 0; i < r; i++) {
@@ -95,7 +95,7 @@ final class Convolutions {
             + " along spatial axis " + i);
       }
     }
-    Params.ConvGeometry g = new Params.ConvGeometry(outSpatial, kernel, stride.clone(),
+    Params.Patches g = new Params.Patches(outSpatial, kernel, stride.clone(),
         padding.clone(), dilation.clone());
     int k = Shapes.size(kernel);
     int[] positions = g.outSpatial();

@@ -109,13 +109,13 @@ final class Eager implements Interpreter {
             m.transposeB(), out), out);
       }
       case IM2COL: {
-        Params.ConvGeometry g = (Params.ConvGeometry) params;
+        Params.Patches g = (Params.Patches) params;
         int[] s = in[0].shapeRef();
         int[] out = {s[0], s[1] * Shapes.size(g.kernel()), Shapes.size(g.outSpatial())};
         return new Tensor(Im2col.im2col(in[0].data(), s[0], s[1], g), out);
       }
       case COL2IM: {
-        Params.ConvGeometry g = (Params.ConvGeometry) params;
+        Params.Patches g = (Params.Patches) params;
         int[] s = in[0].shapeRef();
         int c = s[1] / Shapes.size(g.kernel());
         int[] out = new int[2 + g.rank()];

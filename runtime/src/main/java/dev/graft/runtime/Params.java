@@ -74,10 +74,11 @@ public sealed interface Params {
   record Matmul(boolean transposeA, boolean transposeB) implements Params {}
 
   /**
-   * The geometry of a convolution's patches, per spatial axis: the input's spatial size, the
-   * kernel size, stride, padding (both sides) and dilation.
+   * The patches a convolution reads ({@link Primitive#IM2COL}, {@link Primitive#COL2IM}), per
+   * spatial axis: the input's spatial size, the kernel size, stride, padding (both sides) and
+   * dilation. (A layer's user-facing settings are {@code dev.graft.dsl.nn.ConvGeometry}.)
    */
-  record ConvGeometry(int[] spatial, int[] kernel, int[] stride, int[] padding, int[] dilation)
+  record Patches(int[] spatial, int[] kernel, int[] stride, int[] padding, int[] dilation)
       implements Params {
     /** Number of spatial axes (1, 2 or 3). */
     public int rank() {
@@ -95,7 +96,7 @@ public sealed interface Params {
 
     @Override
     public String toString() {
-      return "ConvGeometry[spatial=" + Arrays.toString(spatial) + ", kernel="
+      return "Patches[spatial=" + Arrays.toString(spatial) + ", kernel="
           + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride) + ", padding="
           + Arrays.toString(padding) + ", dilation=" + Arrays.toString(dilation) + "]";
     }

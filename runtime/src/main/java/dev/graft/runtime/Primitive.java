@@ -95,12 +95,12 @@ public enum Primitive {
    */
   MATMUL,
   /**
-   * One input {@code (N, C, *spatial)}; {@link Params.ConvGeometry}: the patches a convolution
+   * One input {@code (N, C, *spatial)}; {@link Params.Patches}: the patches a convolution
    * reads, as {@code (N, C·prod(kernel), prod(outSpatial))}.
    */
   IM2COL,
   /**
-   * One input {@code (N, C·prod(kernel), prod(outSpatial))}; {@link Params.ConvGeometry}: the
+   * One input {@code (N, C·prod(kernel), prod(outSpatial))}; {@link Params.Patches}: the
    * adjoint of {@link #IM2COL}, summing patches back into {@code (N, C, *spatial)}.
    */
   COL2IM

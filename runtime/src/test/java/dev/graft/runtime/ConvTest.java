@@ -159,9 +159,9 @@ class ConvTest {
   @Test
   void im2colAndCol2imAreAdjoint() {
     qt().withExamples(200).forAll(cases()).checkAssert(c -> {
-      int[] outSpatial = new Params.ConvGeometry(c.spatial(), c.kernel(), c.stride(),
+      int[] outSpatial = new Params.Patches(c.spatial(), c.kernel(), c.stride(),
           c.padding(), c.dilation()).outSpatial();
-      Params.ConvGeometry g = new Params.ConvGeometry(c.spatial(), c.kernel(), c.stride(),
+      Params.Patches g = new Params.Patches(c.spatial(), c.kernel(), c.stride(),
           c.padding(), c.dilation());
       Tensor x = c.input(c.cin());
       float[] cols = Im2col.im2col(x.toArray(), c.n(), c.cin(), g);

@@ -432,7 +432,7 @@ class KernelsTest {
         pad[d] = rnd.nextInt(3);
         dil[d] = 1 + rnd.nextInt(2);
       }
-      Params.ConvGeometry g = new Params.ConvGeometry(sp, ker, str, pad, dil);
+      Params.Patches g = new Params.Patches(sp, ker, str, pad, dil);
       int[] os = g.outSpatial();
       for (int o : os) {
         ok &= o > 0;

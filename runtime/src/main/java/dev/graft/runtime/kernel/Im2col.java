@@ -12,7 +12,7 @@ public final class Im2col {
    * {@code x (n, c, *g.spatial)} to columns {@code (n, c·prod(kernel), prod(outSpatial))}; row
    * index is {@code ci·K + kernel position} (row-major over kernel axes).
    */
-  public static float[] im2col(float[] x, int n, int c, Params.ConvGeometry g) {
+  public static float[] im2col(float[] x, int n, int c, Params.Patches g) {
     Geometry q = new Geometry(g);
     float[] cols = new float[n * c * q.k * q.l];
     Parallel.forRange(n * c, (long) cols.length, PARALLEL_MIN, (from, to) -> {
@@ -24,7 +24,7 @@ public final class Im2col {
   }
 
   /** The adjoint of {@link #im2col}: columns summed back into {@code (n, c, *g.spatial)}. */
-  public static float[] col2im(float[] cols, int n, int c, Params.ConvGeometry g) {
+  public static float[] col2im(float[] cols, int n, int c, Params.Patches g) {
     Geometry q = new Geometry(g);
     float[] x = new float[n * c * q.image];
     Parallel.forRange(n * c, (long) cols.length, PARALLEL_MIN, (from, to) -> {
@@ -47,7 +47,7 @@ public final class Im2col {
     final int k;
     final int l;
 
-    Geometry(Params.ConvGeometry g) {
+    Geometry(Params.Patches g) {
       int r = g.rank();
       int[] os = g.outSpatial();
       for (int i = 0; i < 3; i++) {
