@@ -16,6 +16,7 @@ import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
+import dev.graft.samples.Digits;
 import dev.graft.spark.BatchScorer;
 import dev.graft.spark.DataParallel;
 import dev.graft.spark.DataParallelResult;
@@ -25,6 +26,7 @@ import dev.graft.spark.Shards;
 import dev.graft.spark.Traffic;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,27 +129,27 @@ public final class SparkDigits {
   /** Runs the sample on {@code spark}, printing to {@code out}. */
   public static Result run(SparkSession spark, Options o, PrintStream out) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    DigitsData all = DigitsData.load();
-    DigitsData[] source = all.classes(0, 4).split(0.25, o.seed());
-    DigitsData[] target = all.classes(5, 9).split(0.25, o.seed() + 1);
+    Digits all = Digits.load();
+    Digits.Split source = all.classes(0, 4).split(0.25, o.seed());
+    Digits.Split target = all.classes(5, 9).split(0.25, o.seed() + 1);
     Key[] k = Key.of(o.seed()).split(4);
     out.printf(Locale.ROOT, "Spark %s, master %s; UCI digits: pretrain on 0-4 (%d train),"
         + " adapt to 5-9 (%d train / %d test)%n", spark.version(), sc.master(),
-        source[0].size(), target[0].size(), target[1].size());
+        source.train().size(), target.train().size(), target.test().size());
 
-    Sequential mlp = Sequential.of(Linear.create(DigitsData.PIXELS, 128, k[0]), new Relu(),
+    Sequential mlp = Sequential.of(Linear.create(Digits.PIXELS, 128, k[0]), new Relu(),
         Linear.create(128, 64, k[1]), new Relu(), Linear.create(64, 5, k[2]));
-    Net pretrained = trainer(o.pretrainEpochs(), 1e-2, source[0].batches(o.batch()).size(),
-        o.seed(), "pretrain").fit(Net.of(mlp), source[0].batches(o.batch()), LOSS).net();
+    Net pretrained = trainer(o.pretrainEpochs(), 1e-2, batches(source.train(), o.batch()).size(),
+        o.seed(), "pretrain").fit(Net.of(mlp), batches(source.train(), o.batch()), LOSS).net();
     out.printf(Locale.ROOT, "pretrained %d epochs in this process: digits 0-4 test accuracy"
-        + " %.1f%%%n", o.pretrainEpochs(), 100 * accuracy(pretrained, source[1]));
+        + " %.1f%%%n", o.pretrainEpochs(), 100 * accuracy(pretrained, source.test()));
 
     Sequential base = Tree.set((Sequential) pretrained.module(), Path.of("layers/4"),
         Linear.create(64, 5, k[3]));
     Net ready = Net.of(base).freeze().unfreeze(Mask.regex("layers/4/.*"))
         .lora(LoraSpec.of(4, 8, "^layers/[02]$"));
     List<LabeledBatch> batches = new ArrayList<>();
-    for (LabeledBatch b : target[0].batches(o.batch())) {
+    for (LabeledBatch b : batches(target.train(), o.batch())) {
       if (b.size() >= o.partitions()) {
         batches.add(b);
       }
@@ -165,8 +167,8 @@ public final class SparkDigits {
         .fit(ready, Shards.ofLabeled(sc, batches, o.partitions()), LOSS);
     double sparkSeconds = (System.nanoTime() - t0) / 1e9;
 
-    double singleAcc = accuracy(single.net(), target[1]);
-    double sparkAcc = accuracy(dist.net(), target[1]);
+    double singleAcc = accuracy(single.net(), target.test());
+    double sparkAcc = accuracy(dist.net(), target.test());
     double diff = maxDiff(single.net(), dist.net());
     out.printf(Locale.ROOT, "digits 5-9 test accuracy: single process %.1f%% (%.1f s),"
         + " Spark %d partitions %.1f%% (%.1f s); max |adapter difference| %.1e%n",
@@ -174,13 +176,13 @@ public final class SparkDigits {
     out.println("traffic: " + dist.traffic());
 
     double scored;
-    try (BatchScorer scorer = BatchScorer.of(sc, dist.net(), new int[] {DigitsData.PIXELS},
+    try (BatchScorer scorer = BatchScorer.of(sc, dist.net(), new int[] {Digits.PIXELS},
         256)) {
-      List<float[]> logits = scorer.score(sc.parallelize(target[1].pixels(), o.partitions()))
+      List<float[]> logits = scorer.score(sc.parallelize(rows(target.test()), o.partitions()))
           .collect();
       int correct = 0;
       for (int i = 0; i < logits.size(); i++) {
-        if (argmax(logits.get(i)) == target[1].labels()[i]) {
+        if (argmax(logits.get(i)) == target.test().labels()[i]) {
           correct++;
         }
       }
@@ -189,7 +191,7 @@ public final class SparkDigits {
           + " %d test images, accuracy %.1f%%%n", scorer.broadcastBytes(), logits.size(),
           100 * scored);
     }
-    return new Result(accuracy(pretrained, source[1]), singleAcc, sparkAcc, scored, diff,
+    return new Result(accuracy(pretrained, source.test()), singleAcc, sparkAcc, scored, diff,
         singleSeconds, sparkSeconds, dist.traffic());
   }
 
@@ -201,8 +203,28 @@ public final class SparkDigits {
         .name(name).build();
   }
 
-  private static double accuracy(Net net, DigitsData data) {
-    return Losses.accuracy(net.apply(data.images()), data.labels());
+  /** The images as a {@code (n, 64)} tensor of pixels in {@code [0, 1]}: this MLP's input. */
+  private static Tensor flat(Digits data) {
+    return data.images().reshape(data.size(), Digits.PIXELS);
+  }
+
+  /** One {@code float[64]} per image, for the scorer. */
+  private static List<float[]> rows(Digits data) {
+    float[] all = flat(data).toArray();
+    List<float[]> out = new ArrayList<>(data.size());
+    for (int i = 0; i < data.size(); i++) {
+      out.add(Arrays.copyOfRange(all, i * Digits.PIXELS, (i + 1) * Digits.PIXELS));
+    }
+    return out;
+  }
+
+  /** Consecutive minibatches of {@code batch} images. */
+  private static List<LabeledBatch> batches(Digits data, int batch) {
+    return LabeledBatch.split(flat(data), data.labels(), batch);
+  }
+
+  private static double accuracy(Net net, Digits data) {
+    return Losses.accuracy(net.apply(flat(data)), data.labels());
   }
 
   private static int argmax(float[] v) {
