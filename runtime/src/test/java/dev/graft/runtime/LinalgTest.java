@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.graft.testkit.Theories.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
+import dev.graft.testkit.MatmulReference;
 import org.junit.jupiter.api.Test;
 
 class LinalgTest {
@@ -36,22 +37,8 @@ class LinalgTest {
 
   /** The product of two row-major matrices, in double, as a float tensor. */
   static Tensor product(Tensor a, Tensor b) {
-    int m = a.dim(0);
-    int k = a.dim(1);
-    int n = b.dim(1);
-    float[] x = a.toArray();
-    float[] y = b.toArray();
-    float[] out = new float[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double acc = 0;
-        for (int t = 0; t < k; t++) {
-          acc += (double) x[i * k + t] * y[t * n + j];
-        }
-        out[i * n + j] = (float) acc;
-      }
-    }
-    return Tensor.adopt(out, m, n);
+    return Tensor.adopt(MatmulReference.matmul(a.toArray(), a.shape(), false, b.toArray(),
+        b.shape(), false, false), a.dim(0), b.dim(1));
   }
 
   static Tensor transposed(Tensor a) {

@@ -3,6 +3,7 @@ package dev.graft.dsl.lora;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
+import dev.graft.testkit.MatmulReference;
 
 /**
  * Reference matrices for the SVD-, Kronecker- and rotation-based zoo tests, computed with plain
@@ -35,25 +36,8 @@ final class ZooMatrices {
 
   /** {@code a · b} for 2-d matrices, in double. */
   static Tensor matmul(Tensor a, Tensor b) {
-    int m = a.dim(0);
-    int k = a.dim(1);
-    int n = b.dim(1);
-    if (b.dim(0) != k) {
-      throw new IllegalArgumentException("matmul reference: inner dims differ");
-    }
-    float[] x = a.toArray();
-    float[] y = b.toArray();
-    float[] out = new float[m * n];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        double acc = 0;
-        for (int t = 0; t < k; t++) {
-          acc += (double) x[i * k + t] * y[t * n + j];
-        }
-        out[i * n + j] = (float) acc;
-      }
-    }
-    return Tensor.of(out, m, n);
+    return Tensor.of(MatmulReference.matmul(a.toArray(), a.shape(), false, b.toArray(),
+        b.shape(), false, false), a.dim(0), b.dim(1));
   }
 
   /** The transpose of a 2-d matrix. */
