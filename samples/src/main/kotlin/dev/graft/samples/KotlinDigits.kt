@@ -4,6 +4,7 @@ import dev.graft.dsl.Net
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.train.LabeledBatch
 import dev.graft.dsl.train.Losses
+import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.tree.Mask
 import dev.graft.kotlin.*
 import dev.graft.runtime.Tensor
@@ -16,7 +17,7 @@ import java.util.Locale
  * 8×8 → conv 4×4 stride 2 (16 channels, 4×4) → conv 3×3 (32 channels) → 512 → 64 → classes.
  */
 @JvmRecord
-data class DigitsNet(val features: GraftModule, val fc: GraftModule, val head: GraftModule) : GraftModule {
+data class DigitsNet(val features: Layer, val fc: Layer, val head: Layer) : Layer {
     override fun apply(x: Tensor): Tensor {
         val h = features(x)
         return head(fc(h.reshape(h.dim(0), -1)).relu())
@@ -83,7 +84,7 @@ object KotlinDigits {
             shuffle = true
             progressBar = false
         }
-        fun GraftModule.accuracy(data: Digits) = Losses.accuracy(this(data.images()), data.labels()).toDouble()
+        fun Layer.accuracy(data: Digits) = Losses.accuracy(this(data.images()), data.labels()).toDouble()
 
         val (pretrained, history) = Net.of(DigitsNet.create(5, seed = 0)).train(source.train())
         val pretrainAccuracy = pretrained.module().accuracy(source.test())

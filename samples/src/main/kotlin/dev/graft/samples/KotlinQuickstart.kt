@@ -4,6 +4,7 @@ import dev.graft.dsl.Net
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.train.Batch
 import dev.graft.dsl.train.Losses.mse
+import dev.graft.dsl.tree.Layer
 import dev.graft.dsl.tree.Tree
 import dev.graft.kotlin.*
 import dev.graft.runtime.Key
@@ -13,17 +14,17 @@ import java.util.Locale
 
 /**
  * A residual block written in Kotlin: `y = x + proj(relu(fc(x))) * gate`. A `@JvmRecord data class`
- * is a Graft module: its components are its children (`fc` and `proj` are declared as
- * [GraftModule], so an adapter may take their place; `gate` is a tensor leaf).
+ * is a Graft layer: its components are its children (`fc` and `proj` are declared as
+ * [Layer], so an adapter may take their place; `gate` is a tensor leaf).
  */
 @JvmRecord
-data class Residual(val fc: GraftModule, val proj: GraftModule, val gate: Tensor) : GraftModule {
+data class Residual(val fc: Layer, val proj: Layer, val gate: Tensor) : Layer {
     override fun apply(x: Tensor): Tensor = x + proj(fc(x).relu()) * gate
 }
 
 /** Residual blocks, then a read-out layer. */
 @JvmRecord
-data class Encoder(val blocks: List<GraftModule>, val readout: GraftModule) : GraftModule {
+data class Encoder(val blocks: List<Layer>, val readout: Layer) : Layer {
     override fun apply(x: Tensor): Tensor = readout(blocks.fold(x) { h, block -> block(h) })
 }
 
