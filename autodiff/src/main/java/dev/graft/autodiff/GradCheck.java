@@ -86,6 +86,7 @@ public final class GradCheck {
       index = index.clone();
     }
 
+    /** The element's index (a copy). */
     @Override
     public int[] index() {
       return index.clone();

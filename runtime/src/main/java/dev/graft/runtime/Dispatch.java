@@ -6,6 +6,11 @@ import java.util.function.Supplier;
  * The single point every primitive application goes through: JAX's {@code bind}, in Java. Each
  * thread has its own current interpreter, eager unless something (autodiff) installed another
  * for the extent of a call.
+ *
+ * <p><b>Internal</b>: part of the interface between the runtime and the autodiff module (an
+ * interpreter sees every primitive application). It is public only because that module lives in
+ * another package; applications use {@link Tensor}'s methods and {@code dev.graft.autodiff.Grad}
+ * instead, and it may change without notice.
  */
 public final class Dispatch {
   private static final ThreadLocal<Interpreter> CURRENT = new ThreadLocal<>();

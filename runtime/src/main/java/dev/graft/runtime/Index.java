@@ -43,7 +43,7 @@ public final class Index {
   }
 
   /** Whether this index selects one position and drops the axis. */
-  public boolean isSingle() {
+  boolean isSingle() {
     return single;
   }
 

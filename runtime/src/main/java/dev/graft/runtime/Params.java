@@ -5,6 +5,11 @@ import java.util.Arrays;
 /**
  * The static arguments of one primitive application (axes, shapes, flags). Arrays held by a
  * params record are never written after it is built.
+ *
+ * <p><b>Internal</b>: part of the interface between the runtime and the autodiff module (an
+ * interpreter sees every primitive application). It is public only because that module lives in
+ * another package; applications use {@link Tensor}'s methods and {@code dev.graft.autodiff.Grad}
+ * instead, and it may change without notice.
  */
 public sealed interface Params {
 

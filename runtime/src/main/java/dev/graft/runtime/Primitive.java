@@ -6,6 +6,11 @@ package dev.graft.runtime;
  * application means. The eager interpreter computes it; autodiff's tracer records it.
  *
  * <p>Each constant documents its inputs and the {@link Params} it takes.
+ *
+ * <p><b>Internal</b>: part of the interface between the runtime and the autodiff module (an
+ * interpreter sees every primitive application). It is public only because that module lives in
+ * another package; applications use {@link Tensor}'s methods and {@code dev.graft.autodiff.Grad}
+ * instead, and it may change without notice.
  */
 public enum Primitive {
   // ---- elementwise, one input, Params.NONE ----

@@ -95,7 +95,7 @@ public final class Shapes {
   }
 
   /** Whether {@code from} broadcasts to exactly {@code to}. */
-  public static boolean broadcastsTo(int[] from, int[] to) {
+  static boolean broadcastsTo(int[] from, int[] to) {
     if (from.length > to.length) {
       return false;
     }

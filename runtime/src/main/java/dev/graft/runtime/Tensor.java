@@ -43,6 +43,10 @@ public final class Tensor {
   /**
    * A tensor that takes ownership of {@code data} without copying: for kernels and loaders that
    * just filled a fresh array and will never touch it again.
+   *
+   * <p><b>Internal</b>: a tensor is never written after it is built only if the caller keeps this
+   * promise; nothing checks it. It is public because Graft's own loaders, optimizers and layers
+   * live in other packages. Applications use {@link #of(float[], int...)}, which copies.
    */
   public static Tensor adopt(float[] data, int... shape) {
     int[] s = shape.clone();

@@ -8,6 +8,11 @@ package dev.graft.runtime;
  * that with an {@link IllegalStateException} instead. Interpreters that trace create one mark per
  * trace, put it on the tensors they follow ({@link Dispatch#markTraced}) and {@link #end} it when
  * they stop recording.
+ *
+ * <p><b>Internal</b>: part of the interface between the runtime and the autodiff module (an
+ * interpreter sees every primitive application). It is public only because that module lives in
+ * another package; applications use {@link Tensor}'s methods and {@code dev.graft.autodiff.Grad}
+ * instead, and it may change without notice.
  */
 public final class TraceMark {
   private final Thread owner;
@@ -24,7 +29,7 @@ public final class TraceMark {
   }
 
   /** Whether the trace is still recording. */
-  public boolean isLive() {
+  boolean isLive() {
     return live;
   }
 

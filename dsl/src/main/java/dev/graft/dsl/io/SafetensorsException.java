@@ -17,6 +17,7 @@ public class SafetensorsException extends RuntimeException {
   static final String METADATA_KEY = "__metadata__";
 
   private final transient @Nullable Path file;
+  /** The entry the problem is about (a tensor name or the metadata key), or null. */
   private final @Nullable String key;
 
   /**
