@@ -597,7 +597,8 @@ public final class Net {
   @Override
   public String toString() {
     return "Net[" + module.getClass().getSimpleName() + ", trainable " + trainableCount() + " of "
-        + totalCount() + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase(Locale.ROOT))
+        + totalCount()
+        + (parking == Parking.NONE ? "" : ", " + parking.name().toLowerCase(Locale.ROOT))
         + (selection == null ? "" : ", pending mask " + selection) + "]";
   }
 }

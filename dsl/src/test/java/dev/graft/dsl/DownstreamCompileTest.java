@@ -92,8 +92,8 @@ class DownstreamCompileTest {
     // The Graft jars and dsl's non-optional run-time dependencies: not Immutables (provided
     // scope), not plotting or the progress bar (optional).
     List<String> classPath = Stream.of(LoraSpec.class, Grad.class, Tensor.class,
-        NullMarked.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class, Pattern.class,
-        Message.class, FastMath.class).map(DownstreamCompileTest::where).distinct()
+        NullMarked.class, ObjectMapper.class, JsonFactory.class, JsonAutoDetect.class,
+        Pattern.class, Message.class, FastMath.class).map(DownstreamCompileTest::where).distinct()
         .collect(Collectors.toList());
     assertFalse(classPath.stream().anyMatch(p -> p.contains("immutables")), classPath::toString);
     return classPath;
