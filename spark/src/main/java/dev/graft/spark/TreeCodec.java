@@ -53,15 +53,7 @@ public final class TreeCodec {
   private static final byte RECORD = 3;
   private static final byte LIST = 4;
   private static final byte MAP = 5;
-  private static final byte STRING = 6;
-  private static final byte INT = 7;
-  private static final byte LONG = 8;
-  private static final byte FLOAT = 9;
-  private static final byte DOUBLE = 10;
-  private static final byte BOOLEAN = 11;
-  private static final byte BYTE = 12;
-  private static final byte SHORT = 13;
-  private static final byte CHAR = 14;
+  // 6 to 14: the boxed scalars (Scalars)
   private static final byte ENUM = 15;
   private static final byte INT_ARRAY = 16;
   private static final byte FLOAT_ARRAY = 17;
@@ -242,33 +234,9 @@ public final class TreeCodec {
     }
 
     private boolean writeScalar(Object v) throws IOException {
-      if (v instanceof String s) {
-        out.writeByte(STRING);
-        out.writeUTF(s);
-      } else if (v instanceof Integer i) {
-        out.writeByte(INT);
-        out.writeInt(i);
-      } else if (v instanceof Long l) {
-        out.writeByte(LONG);
-        out.writeLong(l);
-      } else if (v instanceof Float f) {
-        out.writeByte(FLOAT);
-        out.writeFloat(f);
-      } else if (v instanceof Double d) {
-        out.writeByte(DOUBLE);
-        out.writeDouble(d);
-      } else if (v instanceof Boolean b) {
-        out.writeByte(BOOLEAN);
-        out.writeBoolean(b);
-      } else if (v instanceof Byte b) {
-        out.writeByte(BYTE);
-        out.writeByte(b);
-      } else if (v instanceof Short s) {
-        out.writeByte(SHORT);
-        out.writeShort(s);
-      } else if (v instanceof Character c) {
-        out.writeByte(CHAR);
-        out.writeChar(c);
+      Scalars scalar = Scalars.of(v);
+      if (scalar != null) {
+        scalar.write(out, v);
       } else if (v instanceof Enum<?> e) {
         out.writeByte(ENUM);
         out.writeUTF(e.getDeclaringClass().getName());
@@ -337,6 +305,10 @@ public final class TreeCodec {
 
     @Nullable Object read(Path at) throws IOException {
       byte tag = in.readByte();
+      Scalars scalar = Scalars.byTag(tag);
+      if (scalar != null) {
+        return scalar.read(in);
+      }
       switch (tag) {
         case NULL:
           return null;
@@ -375,24 +347,6 @@ public final class TreeCodec {
           }
           return Collections.unmodifiableMap(map);
         }
-        case STRING:
-          return in.readUTF();
-        case INT:
-          return in.readInt();
-        case LONG:
-          return in.readLong();
-        case FLOAT:
-          return in.readFloat();
-        case DOUBLE:
-          return in.readDouble();
-        case BOOLEAN:
-          return in.readBoolean();
-        case BYTE:
-          return in.readByte();
-        case SHORT:
-          return in.readShort();
-        case CHAR:
-          return in.readChar();
         case ENUM:
           return readEnum(at);
         case INT_ARRAY: {
