@@ -13,7 +13,10 @@ import java.util.Map;
 final class Eager implements Interpreter {
   static final Eager INSTANCE = new Eager();
 
-  /** Each elementwise primitive's kernel operation, matched by name (every kernel op has one). */
+  /**
+   * Each elementwise primitive's kernel operation, matched by name: every kernel op has its
+   * primitive (checked when this class loads), and a primitive without one falls to the switch.
+   */
   private static final Map<Primitive, Elementwise.Unary> UNARY = byName(Elementwise.Unary.class);
   private static final Map<Primitive, Elementwise.Binary> BINARY =
       byName(Elementwise.Binary.class);
@@ -30,17 +33,19 @@ final class Eager implements Interpreter {
 
   @Override
   public Tensor apply(Primitive p, Params params, Tensor... in) {
+    Elementwise.Unary unary = UNARY.get(p);
+    if (unary != null) {
+      return new Tensor(Elementwise.unary(unary, in[0].data()), in[0].shapeRef());
+    }
+    Elementwise.Binary binary = BINARY.get(p);
+    if (binary != null) {
+      int[] out = Shapes.broadcast(p.name(), in[0].shapeRef(), in[1].shapeRef());
+      return new Tensor(Elementwise.binary(binary, in[0].data(), in[0].shapeRef(), in[1].data(),
+          in[1].shapeRef(), out), out);
+    }
     switch (p) {
-      case NEG: case EXP: case LOG: case SQRT: case ABS: case TANH: case SIGMOID: case RELU:
-      case GELU: case ERF: case SIGN:
-        return new Tensor(Elementwise.unary(UNARY.get(p), in[0].data()), in[0].shapeRef());
       case STOP_GRADIENT:
         return in[0];
-      case ADD: case SUB: case MUL: case DIV: case POW: case MAXIMUM: case GREATER: case EQUAL: {
-        int[] out = Shapes.broadcast(p.name(), in[0].shapeRef(), in[1].shapeRef());
-        return new Tensor(Elementwise.binary(BINARY.get(p), in[0].data(), in[0].shapeRef(),
-            in[1].data(), in[1].shapeRef(), out), out);
-      }
       case WHERE:
         return new Tensor(Elementwise.where(in[0].data(), in[1].data(), in[2].data()),
             in[1].shapeRef());
