@@ -3,7 +3,6 @@ package dev.graft.samples;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.ModuleNames;
-import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
