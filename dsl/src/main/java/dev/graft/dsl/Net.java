@@ -1,17 +1,21 @@
 package dev.graft.dsl;
 
-import dev.graft.dsl.tree.Layer;
-
 import dev.graft.dsl.io.Checkpoints;
 import dev.graft.dsl.io.PeftAdapters;
+import dev.graft.dsl.lora.AdaptedLayers;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.optim.OptState;
 import dev.graft.dsl.optim.Optimizer;
+import dev.graft.dsl.optim.Step;
 import dev.graft.dsl.train.Gradients;
 import dev.graft.dsl.train.LossAndGrads;
 import dev.graft.dsl.train.Trainer;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
+import dev.graft.dsl.tree.TrainableTree;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -35,11 +39,15 @@ import org.jspecify.annotations.Nullable;
  * #disableAdapters()}. Every method returns a new {@code Net}; nothing is copied that did not
  * change.
  *
+ * <p>It is the top layer: optimizers, the trainer and the file formats work on trees and their
+ * trainable paths ({@link Trainable}, which {@code Net} implements) and know nothing of it; the
+ * methods here delegate to them.
+ *
  * <pre>{@code
  * Net net = Net.of(model).freeze().mask(Mask.regex("encoder/.*")).lora(8, 16.0);
  * }</pre>
  */
-public final class Net {
+public final class Net implements Trainable<Net> {
   private final Layer module;
   private final Set<Path> trainable;
   private final @Nullable Mask selection;
@@ -64,6 +72,7 @@ public final class Net {
   }
 
   /** The model tree. */
+  @Override
   public Layer module() {
     return module;
   }
@@ -100,6 +109,7 @@ public final class Net {
   }
 
   /** The paths of the trainable leaves, in tree order. */
+  @Override
   public List<Path> trainablePaths() {
     List<Path> out = new ArrayList<>();
     for (Path p : Tree.paths(module)) {
@@ -288,7 +298,7 @@ public final class Net {
    * a prior {@code lora} call (PEFT's {@code PeftModel.from_pretrained}): the adapter at the root
    * is {@code "default"}, each subfolder holding one is the adapter of that name (in name order
    * after the default). The first is active. A directory written by PEFT itself is read from its
-   * PEFT fields, as {@link PeftAdapters#loadOnto} reads it.
+   * PEFT fields, as {@link #loadPeft} reads it.
    */
   public static Net fromPretrained(Layer base, java.nio.file.Path dir) {
     return Pretrained.fromPretrained(base, dir);
@@ -399,23 +409,7 @@ public final class Net {
 
   /** The wrappers in the tree, by layer path. */
   public Map<Path, LoraWrapper> adapters() {
-    Map<Path, LoraWrapper> out = new LinkedHashMap<>();
-    for (Path p : Tree.nodes(module)) {
-      Object node = Tree.get(module, p);
-      if (node instanceof LoraWrapper w && !insideWrapper(out, p)) {
-        out.put(p, w);
-      }
-    }
-    return Collections.unmodifiableMap(out);
-  }
-
-  private static boolean insideWrapper(Map<Path, LoraWrapper> found, Path p) {
-    for (Path q : found.keySet()) {
-      if (!q.equals(p) && p.startsWith(q)) {
-        return true;
-      }
-    }
-    return false;
+    return AdaptedLayers.of(module);
   }
 
   private Net park(Parking mode, String op, Mask layers, boolean refuseNonFinite) {
@@ -495,11 +489,21 @@ public final class Net {
    * This net with another tree of the same structure (for example after an optimizer step or a
    * load): trainability, selection and parked adapters are kept.
    */
+  @Override
   public Net withModule(Layer newModule) {
     return new Net(newModule, trainable, selection, parked, parking);
   }
 
   // ------------------------------------------------------------------ training
+
+  /**
+   * One update of the trainable leaves by {@code optimizer} from their gradients (as {@link
+   * #valueAndGrad} returns them) and the optimizer's state; the same as {@code
+   * optimizer.step(this, grads, state)}. See {@link Optimizer#step}.
+   */
+  public Step<Net> step(Optimizer optimizer, Map<Path, Tensor> grads, OptState state) {
+    return optimizer.step(this, grads, state);
+  }
 
   /**
    * The value of {@code loss} at this net's model and its gradient with respect to every trainable
@@ -540,7 +544,8 @@ public final class Net {
    * nothing; see {@link Checkpoints#load}.
    */
   public static Net load(java.nio.file.Path file, Layer tree) {
-    return Checkpoints.load(file, tree);
+    TrainableTree loaded = Checkpoints.load(file, tree);
+    return Net.of(loaded.module()).freeze().unfreeze(Mask.of(loaded.trainablePaths()));
   }
 
   /**
@@ -548,13 +553,17 @@ public final class Net {
    * {@link Checkpoints#loadBase}.
    */
   public Net loadBase(java.nio.file.Path file) {
-    return Checkpoints.loadBase(this, file);
+    if (parking != Parking.NONE) {
+      throw new IllegalStateException("loadBase: the net's adapters are merged or disabled, so"
+          + " they hold their own copy of the base; call unmerge() or enableAdapters() first");
+    }
+    return withModule(Checkpoints.loadBase(module, file));
   }
 
   /**
    * Writes the adapters in Hugging Face PEFT's layout to {@code dir}; see {@link
-   * PeftAdapters#save}. Named adapters: {@code "default"} at the root, each other in the
-   * subfolder of its name.
+   * PeftAdapters#save(Layer, List, java.nio.file.Path)}. Named adapters: {@code "default"} at
+   * the root, each other in the subfolder of its name.
    */
   public void saveAdapter(java.nio.file.Path dir) {
     Pretrained.save(this, dir);
@@ -566,6 +575,26 @@ public final class Net {
    */
   public Net loadAdapter(java.nio.file.Path dir) {
     return Pretrained.loadAll(this, dir);
+  }
+
+  /**
+   * A PEFT directory applied to this net, as {@code PeftModel.from_pretrained(model, dir)} does:
+   * the net frozen, adapted by the specs its config describes ({@link PeftAdapters#specs}), its
+   * adapter tensors (and VeRA's stored projections, and {@code modules_to_save} leaves, which are
+   * left trainable) read from {@code dir}. Only PEFT's fields are read, so this is how a folder
+   * PEFT wrote is loaded; PiSSA's residual is rebuilt from this net's weights, as PEFT does.
+   */
+  public Net loadPeft(java.nio.file.Path dir) {
+    return PeftNet.loadOnto(this, dir);
+  }
+
+  /**
+   * This net with its MiLoRA and PiSSA layers (Linear) re-expressed as plain LoRA of rank {@code
+   * 2r} over {@code original}'s weights (the plain model they were made from), computing the same
+   * function: the form PEFT loads onto the original model. See {@link PeftAdapters#relativeTo}.
+   */
+  public Net relativeTo(Net original) {
+    return withModule(PeftAdapters.relativeTo(module, original.module()));
   }
 
   // ------------------------------------------------------------------ forward

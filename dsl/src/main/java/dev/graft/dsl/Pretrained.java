@@ -57,13 +57,10 @@ final class Pretrained {
   // ------------------------------------------------------------------ saving
 
   static void save(Net net, java.nio.file.Path dir) {
-    if (net.isMerged() || net.isDisabled() || net.adapters().isEmpty()) {
-      PeftAdapters.save(net, dir); // its own message for a net with nothing to save
-      return;
-    }
+    PeftNet.requireActive(net, "saveAdapter");
     AdapterTable state = AdapterTable.read(net, "saveAdapter");
     if (state.bare()) {
-      GraftFrozen.save(net, dir);
+      PeftNet.save(net, dir);
       return;
     }
     for (String name : state.names) {
@@ -76,7 +73,7 @@ final class Pretrained {
     for (String name : state.names) {
       Net view = view(net, state, name);
       java.nio.file.Path d = folder(dir, name);
-      GraftFrozen.save(view, d);
+      PeftNet.save(view, d);
     }
   }
 
@@ -190,11 +187,11 @@ final class Pretrained {
     JsonNode layers = config.path("graft").get("layers");
     if (layers == null || !layers.isObject()) {
       // Written by PEFT itself: its config fields say which layers, kinds, ranks and scales.
-      return PeftAdapters.loadOnto(Net.of(base).freeze(), dir);
+      return PeftNet.loadOnto(Net.of(base).freeze(), dir);
     }
     Layer tree = readFrozen(dir, fromGraft(configFile, config, layers, base), interned);
     Net net = Net.of(tree).freeze();
-    return PeftAdapters.load(net, dir);
+    return PeftNet.load(net, dir);
   }
 
   /** The wrappers a {@code "graft"} description gives, in place on {@code base}. */
@@ -362,7 +359,7 @@ final class Pretrained {
   static Net loadAll(Net net, java.nio.file.Path dir) {
     AdapterTable state = AdapterTable.read(net, "loadAdapter");
     if (state.bare() || state.layers.isEmpty()) {
-      return PeftAdapters.load(net, dir);
+      return PeftNet.load(net, dir);
     }
     Net out = net;
     for (String name : state.names) {
@@ -375,7 +372,7 @@ final class Pretrained {
   static Net hotSwap(Net net, String name, java.nio.file.Path dir) {
     AdapterTable state = AdapterTable.read(net, "hotSwap");
     state.requireKnown("hotSwap", name);
-    Net loaded = PeftAdapters.load(state.bare() ? net : view(net, state, name), dir);
+    Net loaded = PeftNet.load(state.bare() ? net : view(net, state, name), dir);
     return ManyAdapters.swap(net, name, loaded.adapters(), "'" + dir + "'");
   }
 }

@@ -66,7 +66,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
     var name: String = DEFAULTS.name()
 
     private var loss: TrainLoss<B>? = null
-    private var evaluation: ((Net) -> Map<String, Double>)? = null
+    private var evaluation: ((Layer) -> Map<String, Double>)? = null
     private var epochListener: ((Epoch) -> Unit)? = null
     private var plotPath: java.nio.file.Path? = null
     private var plotTitle: String? = null
@@ -89,8 +89,12 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
         this.loss = TrainLoss { m, b, k -> loss(m, b, k) }
     }
 
-    /** Named metrics measured after each epoch ([Trainer.evaluation]); they land in [Epoch.metrics]. */
-    fun evaluate(evaluation: (Net) -> Map<String, Double>) {
+    /**
+     * Named metrics of the model tree measured after each epoch ([Trainer.evaluation]), e.g.
+     * `evaluate { m -> mapOf("val" to Losses.mse(m.apply(x), y).item().toDouble()) }`; they land in
+     * [Epoch.metrics].
+     */
+    fun evaluate(evaluation: (Layer) -> Map<String, Double>) {
         this.evaluation = evaluation
     }
 
@@ -115,7 +119,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
         schedule?.let { b.schedule(it.resolve(opt.schedule().at(0L), epochs.toLong() * batches.size)) }
         clipNorm?.let { b.clipNorm(it) }
         progressBar?.let { b.progressBar(it) }
-        evaluation?.let { e -> b.evaluation { net -> e(net) } }
+        evaluation?.let { e -> b.evaluation { model -> e(model) } }
         epochListener?.let { l -> b.onEpoch { epoch -> l(epoch) } }
         plotPath?.let { b.plotPath(it) }
         plotTitle?.let { b.plotTitle(it) }
@@ -147,7 +151,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
  * (`Trainer.fit(net, batches, loss)`). Returns the trained net, its history and the optimizer
  * state, destructurable: `val (trained, history) = net.fit(batches) { … }`.
  */
-fun <B : Any> Net.fit(batches: List<B>, block: FitScope<B>.() -> Unit): TrainResult {
+fun <B : Any> Net.fit(batches: List<B>, block: FitScope<B>.() -> Unit): TrainResult<Net> {
     val scope = FitScope(batches).apply(block)
     return scope.build().fit(this, batches, scope.lossOrDefault())
 }

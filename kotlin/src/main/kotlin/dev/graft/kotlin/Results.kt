@@ -11,6 +11,7 @@ import dev.graft.dsl.train.LabeledBatch
 import dev.graft.dsl.train.LossAndGrads
 import dev.graft.dsl.train.TrainResult
 import dev.graft.dsl.tree.Path
+import dev.graft.dsl.tree.Trainable
 import dev.graft.runtime.Tensor
 
 // Kotlin destructures only classes with componentN functions; Java records have none. These
@@ -23,13 +24,13 @@ operator fun LossAndGrads.component1(): Tensor = value()
 operator fun LossAndGrads.component2(): Map<Path, Tensor> = grads()
 
 /** `val (trained, history, state) = net.fit(data) { … }`: the trained net, [TrainResult.net]. */
-operator fun TrainResult.component1(): Net = net()
+operator fun <T : Trainable<T>> TrainResult<T>.component1(): T = net()
 
 /** The run's [History], [TrainResult.history]. */
-operator fun TrainResult.component2(): History = history()
+operator fun TrainResult<*>.component2(): History = history()
 
 /** The optimizer state to resume from, [TrainResult.state]. */
-operator fun TrainResult.component3(): OptState = state()
+operator fun TrainResult<*>.component3(): OptState = state()
 
 /** `val (name, losses, rates, epochs) = history`: the run's name, [History.name]. */
 operator fun History.component1(): String = name()

@@ -30,7 +30,7 @@ class FitScopeTest {
     private val batches = Batch.split(x, y, 8)
     private val net = Net.of(Mlp.create(intArrayOf(6, 10, 3), Activation.TANH, Key.of(3))).freeze().lora(2, 4.0)
 
-    private fun assertSameRun(expected: TrainResult, actual: TrainResult) {
+    private fun assertSameRun(expected: TrainResult<Net>, actual: TrainResult<Net>) {
         assertTrue(Tree.equals(expected.net().module(), actual.net().module()), "trained trees differ")
         assertEquals(expected.history().stepLosses(), actual.history().stepLosses())
         assertEquals(expected.history().learningRates(), actual.history().learningRates())
@@ -52,7 +52,7 @@ class FitScopeTest {
             progressBar = false
             name = "k"
             loss { m, (bx, by) -> Losses.mse(m(bx), by) }
-            evaluate { n -> mapOf("full" to Losses.mse(n(x), y).item().toDouble()) }
+            evaluate { n -> mapOf("full" to Losses.mse(n.apply(x), y).item().toDouble()) }
             onEpoch { seen += it }
         }
         val java = Trainer.builder()

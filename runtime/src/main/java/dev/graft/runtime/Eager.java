@@ -6,26 +6,46 @@ import dev.graft.runtime.kernel.Layout;
 import dev.graft.runtime.kernel.Matmul;
 import dev.graft.runtime.kernel.Reductions;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 
 /** The default interpreter: computes each primitive with the kernels. */
 final class Eager implements Interpreter {
   static final Eager INSTANCE = new Eager();
 
+  /**
+   * Each elementwise primitive's kernel operation, matched by name: every kernel op has its
+   * primitive (checked when this class loads), and a primitive without one falls to the switch.
+   */
+  private static final Map<Primitive, Elementwise.Unary> UNARY = byName(Elementwise.Unary.class);
+  private static final Map<Primitive, Elementwise.Binary> BINARY =
+      byName(Elementwise.Binary.class);
+
+  private static <E extends Enum<E>> Map<Primitive, E> byName(Class<E> ops) {
+    Map<Primitive, E> m = new EnumMap<>(Primitive.class);
+    for (E op : ops.getEnumConstants()) {
+      m.put(Primitive.valueOf(op.name()), op);
+    }
+    return m;
+  }
+
   private Eager() {}
 
   @Override
   public Tensor apply(Primitive p, Params params, Tensor... in) {
+    Elementwise.Unary unary = UNARY.get(p);
+    if (unary != null) {
+      return new Tensor(Elementwise.unary(unary, in[0].data()), in[0].shapeRef());
+    }
+    Elementwise.Binary binary = BINARY.get(p);
+    if (binary != null) {
+      int[] out = Shapes.broadcast(p.name(), in[0].shapeRef(), in[1].shapeRef());
+      return new Tensor(Elementwise.binary(binary, in[0].data(), in[0].shapeRef(), in[1].data(),
+          in[1].shapeRef(), out), out);
+    }
     switch (p) {
-      case NEG: case EXP: case LOG: case SQRT: case ABS: case TANH: case SIGMOID: case RELU:
-      case GELU: case ERF: case SIGN:
-        return new Tensor(Elementwise.unary(p, in[0].data()), in[0].shapeRef());
       case STOP_GRADIENT:
         return in[0];
-      case ADD: case SUB: case MUL: case DIV: case POW: case MAXIMUM: case GREATER: case EQUAL: {
-        int[] out = Shapes.broadcast(p.name(), in[0].shapeRef(), in[1].shapeRef());
-        return new Tensor(Elementwise.binary(p, in[0].data(), in[0].shapeRef(), in[1].data(),
-            in[1].shapeRef(), out), out);
-      }
       case WHERE:
         return new Tensor(Elementwise.where(in[0].data(), in[1].data(), in[2].data()),
             in[1].shapeRef());
@@ -112,7 +132,8 @@ final class Eager implements Interpreter {
         Params.Patches g = (Params.Patches) params;
         int[] s = in[0].shapeRef();
         int[] out = {s[0], s[1] * Shapes.size(g.kernel()), Shapes.size(g.outSpatial())};
-        return new Tensor(Im2col.im2col(in[0].data(), s[0], s[1], g), out);
+        return new Tensor(Im2col.im2col(in[0].data(), s[0], s[1], g.spatial(), g.kernel(),
+            g.stride(), g.padding(), g.dilation()), out);
       }
       case COL2IM: {
         Params.Patches g = (Params.Patches) params;
@@ -122,7 +143,8 @@ final class Eager implements Interpreter {
         out[0] = s[0];
         out[1] = c;
         System.arraycopy(g.spatial(), 0, out, 2, g.rank());
-        return new Tensor(Im2col.col2im(in[0].data(), s[0], c, g), out);
+        return new Tensor(Im2col.col2im(in[0].data(), s[0], c, g.spatial(), g.kernel(),
+            g.stride(), g.padding(), g.dilation()), out);
       }
       default:
         throw new UnsupportedOperationException("eager: no kernel for primitive " + p);

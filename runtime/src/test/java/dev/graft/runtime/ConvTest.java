@@ -164,11 +164,13 @@ class ConvTest {
       Params.Patches g = new Params.Patches(c.spatial(), c.kernel(), c.stride(),
           c.padding(), c.dilation());
       Tensor x = c.input(c.cin());
-      float[] cols = Im2col.im2col(x.toArray(), c.n(), c.cin(), g);
+      float[] cols = Im2col.im2col(x.toArray(), c.n(), c.cin(), g.spatial(), g.kernel(),
+          g.stride(), g.padding(), g.dilation());
       int k = Shapes.size(c.kernel());
       assertEquals(c.n() * c.cin() * k * Shapes.size(outSpatial), cols.length);
       float[] y = randomTensor(new int[] {cols.length}, c.seed() + 5).toArray();
-      float[] back = Im2col.col2im(y, c.n(), c.cin(), g);
+      float[] back = Im2col.col2im(y, c.n(), c.cin(), g.spatial(), g.kernel(),
+          g.stride(), g.padding(), g.dilation());
       double lhs = 0;
       for (int i = 0; i < cols.length; i++) {
         lhs += (double) cols[i] * y[i];

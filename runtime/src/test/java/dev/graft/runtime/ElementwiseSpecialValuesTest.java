@@ -3,6 +3,8 @@ package dev.graft.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.graft.runtime.kernel.Elementwise;
+import dev.graft.runtime.kernel.Elementwise.Binary;
+import dev.graft.runtime.kernel.Elementwise.Unary;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +39,8 @@ class ElementwiseSpecialValuesTest {
   void reluAndSignMatchTheirDefinitions() {
     float[] x = randomWithSpecials(new SplittableRandom(1), 70_000); // also the threaded path
     System.arraycopy(SPECIAL, 0, x, 0, SPECIAL.length);
-    float[] relu = Elementwise.unary(Primitive.RELU, x);
-    float[] sign = Elementwise.unary(Primitive.SIGN, x);
+    float[] relu = Elementwise.unary(Unary.RELU, x);
+    float[] sign = Elementwise.unary(Unary.SIGN, x);
     for (int i = 0; i < x.length; i++) {
       float v = x[i];
       assertBits(v > 0f ? v : (v != v ? v : 0f), relu[i], "relu(" + v + ")");
@@ -58,14 +60,14 @@ class ElementwiseSpecialValuesTest {
       }
     }
     int[] flat = {n * n};
-    float[] same = Elementwise.binary(Primitive.GREATER, a, flat, b, flat, flat);
+    float[] same = Elementwise.binary(Binary.GREATER, a, flat, b, flat, flat);
     for (int k = 0; k < n * n; k++) {
       assertBits(a[k] > b[k] ? 1f : 0f, same[k], a[k] + " > " + b[k]);
     }
     for (float s : SPECIAL) {
-      float[] right = Elementwise.binary(Primitive.GREATER, a, flat, new float[] {s}, new int[0],
+      float[] right = Elementwise.binary(Binary.GREATER, a, flat, new float[] {s}, new int[0],
           flat);
-      float[] left = Elementwise.binary(Primitive.GREATER, new float[] {s}, new int[0], a, flat,
+      float[] left = Elementwise.binary(Binary.GREATER, new float[] {s}, new int[0], a, flat,
           flat);
       for (int k = 0; k < n * n; k++) {
         assertBits(a[k] > s ? 1f : 0f, right[k], a[k] + " > " + s);
@@ -81,9 +83,9 @@ class ElementwiseSpecialValuesTest {
     int cols = 257;
     float[] a = randomWithSpecials(rnd, rows * cols);
     float[] row = randomWithSpecials(rnd, cols);
-    float[] r = Elementwise.binary(Primitive.GREATER, a, new int[] {rows, cols}, row,
+    float[] r = Elementwise.binary(Binary.GREATER, a, new int[] {rows, cols}, row,
         new int[] {cols}, new int[] {rows, cols});
-    float[] big = Elementwise.binary(Primitive.GREATER, a, new int[] {rows * cols}, a,
+    float[] big = Elementwise.binary(Binary.GREATER, a, new int[] {rows * cols}, a,
         new int[] {rows * cols}, new int[] {rows * cols});
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.runtime.kernel.Elementwise;
+import dev.graft.runtime.kernel.Elementwise.Binary;
+import dev.graft.runtime.kernel.Elementwise.Unary;
 import dev.graft.runtime.kernel.Im2col;
 import dev.graft.runtime.kernel.Layout;
 import dev.graft.runtime.kernel.Reductions;
@@ -55,7 +57,7 @@ class KernelsTest {
     return idx;
   }
 
-  private static float naiveBinary(Primitive p, float a, float b) {
+  private static float naiveBinary(Binary p, float a, float b) {
     switch (p) {
       case ADD: return a + b;
       case SUB: return a - b;
@@ -71,8 +73,7 @@ class KernelsTest {
 
   @Test
   void binaryBroadcastMatchesIndexArithmetic() {
-    Primitive[] ops = {Primitive.ADD, Primitive.SUB, Primitive.MUL, Primitive.DIV, Primitive.POW,
-        Primitive.MAXIMUM, Primitive.GREATER, Primitive.EQUAL};
+    Binary[] ops = Binary.values();
     for (int trial = 0; trial < 300; trial++) {
       boolean big = trial % 10 == 0;
       int rank = big ? 3 : rnd.nextInt(5);
@@ -85,7 +86,7 @@ class KernelsTest {
       if (rnd.nextInt(4) == 0) {
         b = a.length == b.length ? a.clone() : b; // exercise EQUAL
       }
-      Primitive p = ops[rnd.nextInt(ops.length)];
+      Binary p = ops[rnd.nextInt(ops.length)];
       float[] got = Elementwise.binary(p, a, as, b, bs, o);
       float[] want = new float[Shapes.size(o)];
       for (int i = 0; i < want.length; i++) {
@@ -117,12 +118,12 @@ class KernelsTest {
     int[] bs = {1024};
     float[] x = random(256 * 1024);
     float[] b = random(1024);
-    float[] got = Elementwise.binary(Primitive.ADD, x, xs, b, bs, xs);
+    float[] got = Elementwise.binary(Binary.ADD, x, xs, b, bs, xs);
     for (int i = 0; i < got.length; i++) {
       assertEquals(x[i] + b[i % 1024], got[i], 0f);
     }
     float[] col = random(256);
-    got = Elementwise.binary(Primitive.MUL, x, xs, col, new int[] {256, 1}, xs);
+    got = Elementwise.binary(Binary.MUL, x, xs, col, new int[] {256, 1}, xs);
     for (int i = 0; i < got.length; i++) {
       assertEquals(x[i] * col[i / 1024], got[i], 0f);
     }
@@ -160,27 +161,27 @@ class KernelsTest {
     }
     x[20_001] = 1e-30f;
     x[20_002] = Float.NEGATIVE_INFINITY;
-    float[] y = Elementwise.unary(Primitive.TANH, x);
+    float[] y = Elementwise.unary(Unary.TANH, x);
     for (int i = 0; i < x.length; i++) {
       float want = (float) Math.tanh(x[i]);
       assertEquals(want, y[i], Math.ulp(want), "tanh(" + x[i] + ")");
     }
-    assertTrue(Float.isNaN(Elementwise.unary(Primitive.TANH, new float[] {Float.NaN})[0]));
+    assertTrue(Float.isNaN(Elementwise.unary(Unary.TANH, new float[] {Float.NaN})[0]));
   }
 
   @Test
   void unaryValues() {
     float[] x = {-3f, -0.5f, 0f, 0.25f, 2f};
-    assertArrayEquals(new float[] {3f, 0.5f, -0f, -0.25f, -2f}, Elementwise.unary(Primitive.NEG, x));
-    assertArrayEquals(new float[] {0f, 0f, 0f, 0.25f, 2f}, Elementwise.unary(Primitive.RELU, x));
-    assertArrayEquals(new float[] {-1f, -1f, 0f, 1f, 1f}, Elementwise.unary(Primitive.SIGN, x));
-    float[] gelu = Elementwise.unary(Primitive.GELU, x);
+    assertArrayEquals(new float[] {3f, 0.5f, -0f, -0.25f, -2f}, Elementwise.unary(Unary.NEG, x));
+    assertArrayEquals(new float[] {0f, 0f, 0f, 0.25f, 2f}, Elementwise.unary(Unary.RELU, x));
+    assertArrayEquals(new float[] {-1f, -1f, 0f, 1f, 1f}, Elementwise.unary(Unary.SIGN, x));
+    float[] gelu = Elementwise.unary(Unary.GELU, x);
     for (int i = 0; i < x.length; i++) {
       double want = x[i] * 0.5 * (1 + Erf.erf(x[i] / Math.sqrt(2)));
       assertEquals(want, gelu[i], 1e-6);
     }
     float[] big = random(100_000);
-    float[] e = Elementwise.unary(Primitive.EXP, big);
+    float[] e = Elementwise.unary(Unary.EXP, big);
     for (int i = 0; i < big.length; i += 97) {
       float want = (float) Math.exp(big[i]);
       assertEquals(want, e[i], Math.ulp(want));
@@ -194,9 +195,9 @@ class KernelsTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (i - 100_000) * 1e-3f; // [-100, 100]
     }
-    float[] exp = Elementwise.unary(Primitive.EXP, x);
-    float[] sig = Elementwise.unary(Primitive.SIGMOID, x);
-    float[] gelu = Elementwise.unary(Primitive.GELU, x);
+    float[] exp = Elementwise.unary(Unary.EXP, x);
+    float[] sig = Elementwise.unary(Unary.SIGMOID, x);
+    float[] gelu = Elementwise.unary(Unary.GELU, x);
     for (int i = 0; i < x.length; i++) {
       double v = x[i];
       float we = (float) Math.exp(v);
@@ -208,11 +209,11 @@ class KernelsTest {
     }
     float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -200f, 200f};
     assertArrayEquals(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, 0f,
-        Float.POSITIVE_INFINITY}, Elementwise.unary(Primitive.EXP, specials));
+        Float.POSITIVE_INFINITY}, Elementwise.unary(Unary.EXP, specials));
     assertArrayEquals(new float[] {Float.NaN, 1f, 0f, 0f, 1f},
-        Elementwise.unary(Primitive.SIGMOID, specials));
+        Elementwise.unary(Unary.SIGMOID, specials));
     assertArrayEquals(new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NaN, -0f, 200f},
-        Elementwise.unary(Primitive.GELU, specials));
+        Elementwise.unary(Unary.GELU, specials));
   }
 
   @Test
@@ -444,7 +445,8 @@ class KernelsTest {
       int l = Shapes.size(os);
       int img = Shapes.size(sp);
       float[] x = random(n * c * img);
-      float[] cols = Im2col.im2col(x, n, c, g);
+      float[] cols = Im2col.im2col(x, n, c, g.spatial(), g.kernel(),
+          g.stride(), g.padding(), g.dilation());
       assertEquals(n * c * k * l, cols.length);
       for (int ni = 0; ni < n; ni++) {
         for (int ci = 0; ci < c; ci++) {
@@ -466,7 +468,8 @@ class KernelsTest {
         }
       }
       float[] y = random(cols.length);
-      float[] back = Im2col.col2im(y, n, c, g);
+      float[] back = Im2col.col2im(y, n, c, g.spatial(), g.kernel(),
+          g.stride(), g.padding(), g.dilation());
       assertEquals(dot(cols, y), dot(x, back), 1e-3, g.toString());
     }
   }

@@ -3,7 +3,6 @@ package dev.graft.samples;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.ModuleNames;
-import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
@@ -91,7 +90,7 @@ public final class PeftExport {
     kinds.put("oft-coft", adapted(base, PeftOFTLinear.factory(
         new PeftOFTLinear.Options(false, true, 3, true, 0.05)), 2, 1));
     Net milora = adapted(base, MiLoRALinear.FACTORY, 3, 5);
-    kinds.put("milora-as-lora", PeftAdapters.relativeTo(milora, base));
+    kinds.put("milora-as-lora", milora.relativeTo(base));
     // Graft-only: PEFT must refuse these.
     kinds.put("graft-only-milora", milora);
     kinds.put("graft-only-loraxs", adapted(base, LoRAXSLinear.FACTORY, 3, 5));

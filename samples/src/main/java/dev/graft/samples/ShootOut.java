@@ -90,7 +90,7 @@ public final class ShootOut {
       long start = System.nanoTime();
       Net ready = c.prepare(Net.of(base), o.rank(), o.effectiveAlpha(), o.seed());
       double before = Losses.accuracy(ready.apply(testX), testY);
-      TrainResult r = train(ready, target.train(), o.epochs(), c.name());
+      TrainResult<Net> r = train(ready, target.train(), o.epochs(), c.name());
       double secs = seconds(start);
       Tensor logits = r.net().apply(testX);
       double after = Losses.accuracy(logits, testY);
@@ -136,7 +136,7 @@ public final class ShootOut {
     return true;
   }
 
-  private TrainResult train(Net net, Digits data, int epochs, String name) {
+  private TrainResult<Net> train(Net net, Digits data, int epochs, String name) {
     List<LabeledBatch> batches = batches(data);
     long total = (long) epochs * batches.size();
     Schedule schedule = Schedule.warmupCosine(options.lr(), Math.max(1, total / 10), total);

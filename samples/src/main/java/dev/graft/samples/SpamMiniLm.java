@@ -214,7 +214,8 @@ public final class SpamMiniLm {
     List<Batch> testFeatures = pooled(test, base, frozen);
     Net head = Net.of(base.classifier());
     Metrics headBefore = evaluateHead(head.module(), testFeatures);
-    TrainResult hr = Trainer.builder().optimizer(AdamW.of(s.lr * 10)).epochs(s.headEpochs)
+    TrainResult<Net> hr = Trainer.builder().optimizer(AdamW.of(s.lr * 10))
+        .epochs(s.headEpochs)
         .shuffle(true).seed(s.seed).name("head only").progressBar(false).build()
         .fit(head, trainFeatures, (m, b) -> Losses.softmaxCrossEntropy(m.apply(b.hidden()),
             b.labels()));
@@ -240,7 +241,7 @@ public final class SpamMiniLm {
               .wrappers(List.of(a.getValue())).seed(s.seed).build());
       Metrics before = evaluate((SpamClassifier) net.module(), test, frozen);
       double lr = a.getKey().equals("IA3") ? s.lr * 5 : s.lr;
-      TrainResult r = Trainer.builder().optimizer(AdamW.of(lr)).epochs(s.epochs).shuffle(true)
+      TrainResult<Net> r = Trainer.builder().optimizer(AdamW.of(lr)).epochs(s.epochs).shuffle(true)
           .seed(s.seed).name(a.getKey()).progressBar(false).build()
           .fit(net, train, (m, b) -> Losses.softmaxCrossEntropy(
               ((SpamClassifier) m).logitsFrom(b.hidden(), b.mask(), frozen), b.labels()));
@@ -268,7 +269,8 @@ public final class SpamMiniLm {
     Path png = plot.save(s.out.resolve("loss.png"));
     Path adapterDir = s.out.resolve("lora-adapter");
     loraNet.saveAdapter(adapterDir);
-    PeftConfigFields.describe(loraNet, adapterDir, BASE_MODEL, List.of("query", "value"));
+    PeftConfigFields.describe(loraNet.module(), adapterDir, BASE_MODEL,
+        List.of("query", "value"));
     System.out.printf(Locale.ROOT, "loss curves: %s%nLoRA adapter (PEFT layout): %s%n"
         + "total %.1f s%n", png, adapterDir, seconds(t0));
     return rows;

@@ -223,7 +223,7 @@ class GuideExamplesTest {
     // guide: value-and-grad
     LossAndGrads lg = net.valueAndGrad(m -> Losses.softmaxCrossEntropy(m.apply(X), LABELS));
     // lg.grads(): one gradient per trainable leaf, by path; frozen leaves get none
-    Step step = AdamW.of(1e-2).step(net, lg.grads(), OptState.empty());
+    Step<Net> step = AdamW.of(1e-2).step(net, lg.grads(), OptState.empty());
     Net next = step.net();                      // frozen leaves are the same objects
     // end
     assertEquals(net.trainablePaths(), List.copyOf(lg.grads().keySet()));
@@ -242,7 +242,7 @@ class GuideExamplesTest {
         < lg.value().item() / 2);
 
     // guide: trainer
-    TrainResult result = Trainer.builder()
+    TrainResult<Net> result = Trainer.builder()
         .optimizer(AdamW.of(1e-2))
         .epochs(20)
         .schedule(Schedule.warmupCosine(1e-2, 8, 20 * batches.size()))
@@ -295,8 +295,8 @@ class GuideExamplesTest {
     trained.saveAdapter(dir.resolve("adapter"));   // a PEFT-layout folder, as PEFT would write
     // guide: peft
     Net base = Net.of(model());                    // the plain model with its pretrained weights
-    Net adapted = PeftAdapters.loadOnto(base, dir.resolve("adapter")); // frozen base, adapter in
-    List<LoraSpec> specs = PeftAdapters.specs(base, dir.resolve("adapter")); // or just the specs
+    Net adapted = base.loadPeft(dir.resolve("adapter")); // frozen base, adapter in
+    List<LoraSpec> specs = PeftAdapters.specs(model(), dir.resolve("adapter")); // or the specs
     // end
     assertEquals(trained.module(), adapted.module());
     assertEquals(Set.copyOf(trained.trainablePaths()), Set.copyOf(adapted.trainablePaths()));

@@ -79,7 +79,7 @@ class TransformerGuideTest {
     }, AdamW.of(1e-3), 3);
     // --- guide: save in PEFT's layout
     trained.saveAdapter(dir.resolve("adapter"));
-    PeftConfigFields.describe(trained, dir.resolve("adapter"),
+    PeftConfigFields.describe(trained.module(), dir.resolve("adapter"),
         "sentence-transformers/all-MiniLM-L6-v2", List.of("query", "value"));
     // adapter/adapter_model.safetensors:
     //   base_model.model.encoder.layer.0.attention.self.query.lora_A.weight (8, 384), ...

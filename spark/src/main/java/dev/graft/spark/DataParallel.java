@@ -177,7 +177,7 @@ public final class DataParallel {
           }
           adapterBytes = leafBytes.length;
           gradientBytes = total.wireBytes() * parts;
-          Step s = opt.step(current, mean(current, paths, g, weight), state);
+          Step<Net> s = opt.step(current, mean(current, paths, g, weight), state);
           current = s.net();
           state = s.state();
           stepLosses.add(l);
@@ -187,7 +187,7 @@ public final class DataParallel {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> metrics = trainer.evaluation().isPresent()
-            ? trainer.evaluation().get().evaluate(current) : Map.of();
+            ? trainer.evaluation().get().evaluate(current.module()) : Map.of();
         done.add(new Epoch(e, n, samples, n == 0 ? Double.NaN : sum / n, seconds, metrics));
         int epoch = e;
         double meanLoss = n == 0 ? Double.NaN : sum / n;
@@ -201,7 +201,7 @@ public final class DataParallel {
       }
       Traffic traffic = new Traffic(parts, stepLosses.size(), netBytes.length, adapterBytes,
           gradientBytes, net.trainableCount(), net.totalCount());
-      return new DataParallelResult(new TrainResult(current, history, state), traffic);
+      return new DataParallelResult(new TrainResult<>(current, history, state), traffic);
     } finally {
       if (base != null) {
         base.destroy();

@@ -9,7 +9,7 @@ import dev.graft.dsl.train.TrainResult;
  * @param result the trained net, the history and the optimizer state
  * @param traffic the bytes broadcast and aggregated
  */
-public record DataParallelResult(TrainResult result, Traffic traffic) {
+public record DataParallelResult(TrainResult<Net> result, Traffic traffic) {
   /** The trained net. */
   public Net net() {
     return result.net();

@@ -82,7 +82,7 @@ class DataParallelTest {
     Net net = Models.lora(1);
     List<Batch> batches = Models.batches(2, 6, 24);
     Trainer trainer = adamTrainer(12);
-    TrainResult single = trainer.fit(net, batches, MSE);
+    TrainResult<Net> single = trainer.fit(net, batches, MSE);
     DataParallelResult dist = DataParallel.of(trainer)
         .fit(net, Shards.ofBatches(sc, batches, partitions), MSE);
 
@@ -107,7 +107,7 @@ class DataParallelTest {
     List<Batch> batches = Models.batches(4, 4, 30);
     Trainer trainer = Trainer.builder().optimizer(Sgd.of(5e-2).withMomentum(0.9)).epochs(3)
         .seed(5).progressBar(false).build();
-    TrainResult single = trainer.fit(net, batches, MSE);
+    TrainResult<Net> single = trainer.fit(net, batches, MSE);
     DataParallelResult dist = DataParallel.of(trainer)
         .fit(net, Shards.ofBatches(sc, batches, 3), MSE);
     double diff = maxAdapterDiff(single.net(), dist.net());
@@ -121,7 +121,7 @@ class DataParallelTest {
     List<Batch> batches = Models.batches(7, 3, 16);
     Trainer trainer = Trainer.builder().optimizer(AdamW.of(1e-2)).epochs(2).seed(9)
         .progressBar(false).build();
-    TrainResult single = trainer.fit(net, batches, MSE);
+    TrainResult<Net> single = trainer.fit(net, batches, MSE);
     DataParallelResult one = DataParallel.of(trainer)
         .fit(net, Shards.ofBatches(sc, batches, 1), MSE);
     assertTrue(maxAdapterDiff(single.net(), one.net()) <= TOLERANCE);
@@ -182,12 +182,12 @@ class DataParallelTest {
             Tensor.concat(list.stream().map(Batch::targets).toList(), 0)));
     assertEquals(List.of(4, 4), shards.glom().map(List::size).collect());
     Trainer trainer = Trainer.builder().optimizer(AdamW.of(1e-3)).progressBar(false)
-        .evaluation(net -> Map.of("params", (double) net.trainableCount())).build();
+        .evaluation(model -> Map.of("params", (double) Net.of(model).totalCount())).build();
     DataParallelResult r = DataParallel.of(trainer).fit(Models.lora(1), shards, MSE);
     assertEquals(4, r.result().history().steps());
     assertEquals(40, r.result().history().epochs().get(0).samples());
     // The trainer's evaluation runs on the driver after each epoch, as in Trainer.fit.
-    assertEquals(List.of((double) Models.lora(1).trainableCount()),
+    assertEquals(List.of((double) Models.lora(1).totalCount()),
         r.result().history().metric("params"));
   }
 

@@ -223,7 +223,7 @@ public final class TrainBench {
         () -> loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y)));
     workloads.put(variant + ".step", () -> {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
       return s;
@@ -232,7 +232,7 @@ public final class TrainBench {
     // gradients its last backward left).
     Loop once = new Loop(loop.net);
     LossAndGrads lg0 = once.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-    Step s1 = opt.step(once.net, lg0.grads(), once.state);
+    Step<Net> s1 = opt.step(once.net, lg0.grads(), once.state);
     LossAndGrads lg1 = s1.net().valueAndGrad(m -> Losses.mse(m.apply(x), y));
     workloads.put(variant + ".optim", () -> opt.step(s1.net(), lg1.grads(), s1.state()));
   }
@@ -333,7 +333,7 @@ public final class TrainBench {
         m -> Losses.mse(m.apply(x), y));
     Supplier<Object> step = () -> {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
       return s;
@@ -395,7 +395,7 @@ public final class TrainBench {
     long warm = System.nanoTime() + (long) (Math.min(5, seconds / 4) * 1e9);
     while (System.nanoTime() < warm) {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
     }
@@ -409,7 +409,7 @@ public final class TrainBench {
     long t0 = System.nanoTime();
     while (System.nanoTime() < until) {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
       steps++;
@@ -433,7 +433,7 @@ public final class TrainBench {
     long until = System.nanoTime() + (quick ? 2_000_000_000L : 5_000_000_000L);
     while (System.nanoTime() < until) {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
     }
@@ -445,7 +445,7 @@ public final class TrainBench {
         prof.phase("bwd");
         return l;
       }));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
     }
@@ -539,7 +539,7 @@ public final class TrainBench {
     Loop loop = new Loop(net(variant));
     for (int i = 0; i < 3; i++) {
       LossAndGrads lg = loop.net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
-      Step s = opt.step(loop.net, lg.grads(), loop.state);
+      Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
       loop.net = s.net();
       loop.state = s.state();
     }
@@ -558,7 +558,7 @@ public final class TrainBench {
           return l;
         }));
     double afterBackward = liveMiB();
-    Step s = opt.step(loop.net, lg.grads(), loop.state);
+    Step<Net> s = opt.step(loop.net, lg.grads(), loop.state);
     double afterStep = liveMiB(); // old net, state and grads still referenced here
     peak[0] = Math.max(Math.max(peak[0], afterBackward), afterStep);
     return new double[] {steady, fwdEnd[0], afterStep, peak[0], s.net().trainableCount()};

@@ -1,12 +1,13 @@
 package dev.graft.dsl.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdaptedLayers;
 import dev.graft.dsl.lora.BaseDerived;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.Mask;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
+import dev.graft.dsl.tree.TrainableTree;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -18,13 +19,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Whole-model checkpoints: every leaf of a {@link Net}'s tree in one safetensors file, named by
- * its path ({@code encoder/layers/0/weight}), with which leaves train.
+ * Whole-model checkpoints: every leaf of a tree in one safetensors file, named by its path
+ * ({@code encoder/layers/0/weight}), with which leaves train. It works on trees and their trainable
+ * paths ({@link Trainable}); the {@code Net} facade delegates here.
  *
  * <pre>{@code
  * net.save(file);                                  // Checkpoints.save(net, file)
  * Net back = Net.load(file, Model.create(key));    // any tree of the same structure
  * Net adapted = Net.of(model).lora(8, 16).loadBase(pretrained);  // a checkpoint from before lora
+ * Layer tree = Checkpoints.load(file, Model.create(key)).module();  // the tree alone
  * }</pre>
  *
  * <p>The file's metadata holds {@code format = pt} (as PyTorch writers do), {@code
@@ -58,7 +61,7 @@ public final class Checkpoints {
    * Writes every leaf of {@code net}'s tree to {@code file} under its slash-joined path, with the
    * trainable paths in the metadata; the file is replaced atomically.
    */
-  public static void save(Net net, java.nio.file.Path file) {
+  public static void save(Trainable<?> net, java.nio.file.Path file) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
       tensors.put(e.getKey().toString(), e.getValue());
@@ -76,10 +79,11 @@ public final class Checkpoints {
   }
 
   /**
-   * A net over {@code tree} with every leaf replaced from {@code file} (keys slash-joined or
-   * dotted), trainable as the file says (every leaf if the file does not say).
+   * {@code tree} with every leaf replaced from {@code file} (keys slash-joined or dotted), with the
+   * trainable paths the file records (every leaf if it records none); {@code Net.load} makes a net
+   * of it.
    */
-  public static Net load(java.nio.file.Path file, Layer tree) {
+  public static TrainableTree load(java.nio.file.Path file, Layer tree) {
     try (SafetensorsReader reader = Safetensors.open(file)) {
       checkVersion(file, reader.metadata());
       Map<Path, List<String>> names = new LinkedHashMap<>();
@@ -91,13 +95,12 @@ public final class Checkpoints {
       Map<Path, String> keys = KeyMatch.match(file, reader.keys(), names, hint);
       Layer out = readInto(reader, tree, keys);
       Set<Path> trainable = trainable(file, reader.metadata(), out);
-      Net net = Net.of(out);
-      return trainable == null ? net : net.freeze().unfreeze(Mask.of(List.copyOf(trainable)));
+      return Trainable.of(out, trainable == null ? Tree.paths(out) : List.copyOf(trainable));
     }
   }
 
   /**
-   * {@code net} with its base weights replaced from {@code file}, a checkpoint of the model before
+   * {@code tree} with its base weights replaced from {@code file}, a checkpoint of the model before
    * adapters were added: the key {@code layers.0.weight} (or {@code layers/0/weight}) fills the
    * leaf {@code layers/0/base/weight} of an adapted tree (the d9d rename; see {@link
    * ModuleNames}); PEFT's {@code layers.0.base_layer.weight} and the adapted tree's own names are
@@ -109,16 +112,11 @@ public final class Checkpoints {
    * its {@code R} is zero, recomputes its frozen factors from the new weight; PiSSA and MiLoRA
    * refuse (their trainable factors hold part of the old weight), as does a trained LoRA-XS, with
    * the reason. Load the base into the plain model first ({@link #load}), then add those
-   * adapters. A net whose adapters are merged or disabled is refused too (its parked adapters
-   * keep the old base).
+   * adapters. ({@code Net.loadBase} also refuses a net whose adapters are merged or disabled:
+   * its parked adapters keep the old base.)
    */
-  public static Net loadBase(Net net, java.nio.file.Path file) {
-    if (adaptersParked(net)) {
-      throw new IllegalStateException("loadBase: the net's adapters are merged or disabled, so"
-          + " they hold their own copy of the base; call unmerge() or enableAdapters() first");
-    }
-    Layer tree = net.module();
-    Map<Path, LoraWrapper> wrappers = net.adapters();
+  public static Layer loadBase(Layer tree, java.nio.file.Path file) {
+    Map<Path, LoraWrapper> wrappers = AdaptedLayers.of(tree);
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       if (e.getValue() instanceof BaseDerived d) {
         try {
@@ -147,13 +145,8 @@ public final class Checkpoints {
           loaded = p.depth() == 0 ? d.withNewBase() : Tree.set(loaded, p, d.withNewBase());
         }
       }
-      return net.withModule(loaded);
+      return loaded;
     }
-  }
-
-  /** Whether {@code net} holds adapters set aside by {@code merge()} or {@code disableAdapters()}. */
-  private static boolean adaptersParked(Net net) {
-    return net.isMerged() || net.isDisabled();
   }
 
   /** Leaves outside every wrapper, or under a wrapper's base component. */

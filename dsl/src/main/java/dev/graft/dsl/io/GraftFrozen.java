@@ -1,7 +1,6 @@
 package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
@@ -10,6 +9,7 @@ import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -29,18 +29,18 @@ public final class GraftFrozen {
   private GraftFrozen() {}
 
   /**
-   * {@link PeftAdapters#save(Net, java.nio.file.Path)} with the frozen tensors the weights lack
-   * written to {@value #FILE} as part of the same save (and a stale one removed with it).
+   * {@link PeftAdapters#save(Layer, List, java.nio.file.Path)} with the frozen tensors the weights
+   * lack written to {@value #FILE} as part of the same save (and a stale one removed with it).
    */
-  public static void save(Net net, java.nio.file.Path dir) {
-    Map<Path, LoraWrapper> wrappers = PeftAdapters.adapters(net, "saveAdapter");
+  public static void save(Layer tree, List<Path> trainable, java.nio.file.Path dir) {
+    Map<Path, LoraWrapper> wrappers = PeftAdapters.adapters(tree, "saveAdapter");
     Map<String, Tensor> frozen = new LinkedHashMap<>();
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       for (Map.Entry<Path, Tensor> leaf : lacking(e.getValue()).entrySet()) {
         frozen.put(e.getKey().resolve(leaf.getKey()).toString(), leaf.getValue());
       }
     }
-    PeftAdapters.save(net, dir, PeftAdapters.VeraProjections.STORED, frozen);
+    PeftAdapters.save(tree, trainable, dir, PeftAdapters.VeraProjections.STORED, frozen);
   }
 
   /**

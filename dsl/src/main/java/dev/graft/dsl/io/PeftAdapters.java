@@ -1,11 +1,10 @@
 package dev.graft.dsl.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdaptedLayers;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.tree.Mask;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
@@ -21,22 +20,24 @@ import java.util.Set;
 /**
  * Adapters saved and loaded in Hugging Face PEFT's directory layout: {@value #WEIGHTS} holds the
  * adapter tensors under PEFT's key names, {@value #CONFIG} says which method, rank and scale made
- * them. Checked against files the real PEFT 0.21 wrote, both ways.
+ * them. Checked against files the real PEFT 0.21 wrote, both ways. This class works on trees
+ * (and the trainable paths, where saving needs them); the {@code Net} facade delegates here and
+ * adds its own checks (adapters merged or disabled are refused).
  *
  * <pre>{@code
- * Net adapted = PeftAdapters.loadOnto(Net.of(model), dir);   // a PEFT folder onto a plain model
- * trained.saveAdapter(dir);                                  // PeftAdapters.save(trained, dir)
+ * Net adapted = Net.of(model).loadPeft(dir);                 // a PEFT folder onto a plain model
+ * trained.saveAdapter(dir);                                  // PeftAdapters.save(tree, paths, dir)
  * Net again = Net.of(base).freeze().lora(spec).loadAdapter(dir);   // onto a net adapted alike
  * }</pre>
  *
  * <h2>Entry points</h2>
  * <ul>
  *   <li>{@link #specs}: the {@code lora(...)} specs a config describes (kind, layers, ranks);
- *   <li>{@link #loadOnto}: a plain model frozen, adapted by those specs, and loaded, as {@code
- *       PeftModel.from_pretrained} does;
- *   <li>{@link #load}: the tensors of a directory into a net already adapted the same way (the
+ *       {@code Net.loadPeft} freezes a plain model, adapts it by those specs and loads it, as
+ *       {@code PeftModel.from_pretrained} does, unfreezing the {@link #modulesToSave};
+ *   <li>{@link #load}: the tensors of a directory into a tree already adapted the same way (the
  *       config is checked against it; Graft-only directories load this way only);
- *   <li>{@link #save}: the directory for a net's adapters; {@link #relativeTo} first turns MiLoRA
+ *   <li>{@link #save}: the directory for a tree's adapters; {@link #relativeTo} first turns MiLoRA
  *       and PiSSA into the plain LoRA PEFT loads onto the original weights.
  * </ul>
  *
@@ -101,27 +102,31 @@ public final class PeftAdapters {
   }
 
   /**
-   * Writes the adapters of {@code net} (and its trainable leaves outside them) to {@code dir},
-   * created if absent; VeRA's projections are {@linkplain VeraProjections#STORED stored}.
+   * Writes the adapters of {@code tree} (and the leaves of {@code trainable} outside them) to
+   * {@code dir}, created if absent; VeRA's projections are {@linkplain VeraProjections#STORED
+   * stored}.
    */
-  public static void save(Net net, java.nio.file.Path dir) {
-    save(net, dir, VeraProjections.STORED);
+  public static void save(Layer tree, List<Path> trainable, java.nio.file.Path dir) {
+    save(tree, trainable, dir, VeraProjections.STORED);
   }
 
   /**
-   * Writes the adapters of {@code net} (and its trainable leaves outside them) to {@code dir},
-   * created if absent, with VeRA's projections saved as {@code vera} says. The weights and the
-   * config are replaced as one (see {@link AdapterFiles}).
+   * Writes the adapters of {@code tree} (and the leaves of {@code trainable} outside them, with
+   * their modules: PEFT's {@code modules_to_save}) to {@code dir}, created if absent, with VeRA's
+   * projections saved as {@code vera} says. The weights and the config are replaced as one (see
+   * {@link AdapterFiles}).
+   *
+   * @throws IllegalStateException when the tree holds no adapter
    */
-  public static void save(Net net, java.nio.file.Path dir, VeraProjections vera) {
-    save(net, dir, vera, Map.of());
+  public static void save(Layer tree, List<Path> trainable, java.nio.file.Path dir,
+      VeraProjections vera) {
+    save(tree, trainable, dir, vera, Map.of());
   }
 
-  /** {@link #save(Net, java.nio.file.Path, VeraProjections)} with Graft's frozen file too. */
-  static void save(Net net, java.nio.file.Path dir, VeraProjections vera,
+  /** {@link #save(Layer, List, java.nio.file.Path, VeraProjections)} with Graft's frozen file. */
+  static void save(Layer tree, List<Path> trainable, java.nio.file.Path dir, VeraProjections vera,
       Map<String, Tensor> frozen) {
-    Map<Path, LoraWrapper> wrappers = adapters(net, "saveAdapter");
-    Layer tree = net.module();
+    Map<Path, LoraWrapper> wrappers = adapters(tree, "saveAdapter");
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       LoraWrapper w = e.getValue();
@@ -140,7 +145,7 @@ public final class PeftAdapters {
         VeraShared.checkSeeded(tree, wrappers);
       }
     }
-    List<Path> modules = modulesToSave(net, wrappers);
+    List<Path> modules = modulesToSave(tree, trainable, wrappers);
     for (Path leaf : extraLeaves(tree, modules, wrappers)) {
       put(tensors, ModuleNames.PEFT_PREFIX + ModuleNames.dotted(leaf), Tree.leaf(tree, leaf));
     }
@@ -155,13 +160,14 @@ public final class PeftAdapters {
   }
 
   /**
-   * {@code net} with its adapter tensors (and {@code modules_to_save} leaves, and VeRA's stored
-   * projections) replaced from {@code dir}; trainability, selection and everything else are kept.
-   * See the class comment for what the net must already hold.
+   * {@code tree} with its adapter tensors (and {@code modules_to_save} leaves, and VeRA's stored
+   * projections) replaced from {@code dir}; everything else is kept. See the class comment for
+   * what the tree must already hold.
+   *
+   * @throws IllegalStateException when the tree holds no adapter
    */
-  public static Net load(Net net, java.nio.file.Path dir) {
-    Map<Path, LoraWrapper> wrappers = adapters(net, "loadAdapter");
-    Layer tree = net.module();
+  public static Layer load(Layer tree, java.nio.file.Path dir) {
+    Map<Path, LoraWrapper> wrappers = adapters(tree, "loadAdapter");
     java.nio.file.Path configFile = dir.resolve(CONFIG);
     java.nio.file.Path weights = dir.resolve(WEIGHTS);
     if (!Files.isDirectory(dir)) {
@@ -208,7 +214,7 @@ public final class PeftAdapters {
         int[] shape = Tree.leaf(tree, e.getKey()).shape();
         loaded.put(e.getKey(), reader.tensor(e.getValue()).reshape(shape));
       }
-      return net.withModule(Checkpoints.combine(weights, tree, loaded));
+      return Checkpoints.combine(weights, tree, loaded);
     }
   }
 
@@ -218,51 +224,32 @@ public final class PeftAdapters {
    * ranks and alphas (see {@link PeftSpecs} for the rules). Graft-only directories are refused:
    * they need the {@code lora(...)} call that made them.
    */
-  public static List<LoraSpec> specs(Net base, java.nio.file.Path dir) {
+  public static List<LoraSpec> specs(Layer base, java.nio.file.Path dir) {
     java.nio.file.Path configFile = dir.resolve(CONFIG);
-    return PeftSpecs.of(configFile, JsonFiles.readObject(configFile), base.module());
+    return PeftSpecs.of(configFile, JsonFiles.readObject(configFile), base);
   }
 
   /**
-   * A PEFT directory applied to a plain model, as {@code PeftModel.from_pretrained(model, dir)}
-   * does: {@code base} frozen, adapted by {@link #specs}, its adapter tensors (and VeRA's stored
-   * projections, and {@code modules_to_save} leaves, which are left trainable) read from {@code
-   * dir} by {@link #load}. PiSSA's residual is rebuilt from {@code base}'s weights, as PEFT does.
+   * The modules of {@code loaded} (a tree adapted and loaded from {@code dir}) that {@code dir}'s
+   * config lists in {@code modules_to_save}: their leaves were saved whole and train, as PEFT's
+   * {@code PeftModel.from_pretrained} leaves them.
    */
-  public static Net loadOnto(Net base, java.nio.file.Path dir) {
-    Net adapted;
-    try {
-      adapted = base.freeze().lora(specs(base, dir).toArray(LoraSpec[]::new));
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(dir.resolve(CONFIG), null, "describes adapters this model"
-          + " cannot take: " + e.getMessage(), e);
-    }
-    Net loaded = load(adapted, dir);
-    JsonNode config = JsonFiles.readObject(dir.resolve(CONFIG));
-    List<Path> modules = PeftConfig.modulesToSave(dir.resolve(CONFIG), config, loaded.module(),
-        loaded.adapters());
-    if (modules.isEmpty()) {
-      return loaded;
-    }
-    return loaded.unfreeze(Mask.where((p, t) -> {
-      for (Path m : modules) {
-        if (p.startsWith(m)) {
-          return true;
-        }
-      }
-      return false;
-    }));
+  public static List<Path> modulesToSave(Layer loaded, java.nio.file.Path dir) {
+    java.nio.file.Path configFile = dir.resolve(CONFIG);
+    return PeftConfig.modulesToSave(configFile, JsonFiles.readObject(configFile), loaded,
+        AdaptedLayers.of(loaded));
   }
 
   /**
-   * {@code net} with its MiLoRA and PiSSA layers (Linear) re-expressed as plain LoRA of rank
+   * {@code tree} with its MiLoRA and PiSSA layers (Linear) re-expressed as plain LoRA of rank
    * {@code 2r} over {@code original}'s weights (the plain model they were made from), computing
    * the same function: the form PEFT loads onto the original model. Save the result with {@link
    * #save} to hand a MiLoRA adapter to PEFT (MiLoRA itself is Graft-only: PEFT has no such
-   * initialization). Other layers are kept. See {@link SvdToLora}.
+   * initialization). Other layers are kept; the new factors are at the paths of the old ones
+   * ({@code loraA}, {@code loraB}), so the trainable paths stay valid. See {@link SvdToLora}.
    */
-  public static Net relativeTo(Net net, Net original) {
-    return SvdToLora.convert(net, original);
+  public static Layer relativeTo(Layer tree, Layer original) {
+    return SvdToLora.convert(tree, original);
   }
 
   /** Whether {@code p} lies inside (or is) one of the adapted layers. */
@@ -275,14 +262,10 @@ public final class PeftAdapters {
     return false;
   }
 
-  static Map<Path, LoraWrapper> adapters(Net net, String op) {
-    Map<Path, LoraWrapper> wrappers = net.adapters();
-    if (wrappers.isEmpty() || net.isMerged() || net.isDisabled()) {
-      // a net with some layers merged or disabled would save or load only the others
-      throw new IllegalStateException(op + ": the net has " + (wrappers.isEmpty()
-          ? "no adapters" : "adapters set aside") + (net.isMerged()
-          ? " (they are merged; call unmerge() first)" : net.isDisabled()
-          ? " (they are disabled; call enableAdapters() first)" : ""));
+  static Map<Path, LoraWrapper> adapters(Layer tree, String op) {
+    Map<Path, LoraWrapper> wrappers = AdaptedLayers.of(tree);
+    if (wrappers.isEmpty()) {
+      throw new IllegalStateException(op + ": the net has no adapters");
     }
     return wrappers;
   }
@@ -291,10 +274,10 @@ public final class PeftAdapters {
    * The nearest module above each trainable leaf outside the adapters, in tree order: PEFT's
    * {@code modules_to_save}.
    */
-  private static List<Path> modulesToSave(Net net, Map<Path, LoraWrapper> wrappers) {
-    Layer tree = net.module();
+  private static List<Path> modulesToSave(Layer tree, List<Path> trainable,
+      Map<Path, LoraWrapper> wrappers) {
     Set<Path> out = new LinkedHashSet<>();
-    for (Path leaf : net.trainablePaths()) {
+    for (Path leaf : trainable) {
       if (insideWrapper(leaf, wrappers)) {
         continue;
       }

@@ -2,7 +2,8 @@ package dev.graft.dsl.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdaptedLayers;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * net.saveAdapter(dir);
- * PeftConfigFields.describe(net, dir, "sentence-transformers/all-MiniLM-L6-v2",
+ * PeftConfigFields.describe(net.module(), dir, "sentence-transformers/all-MiniLM-L6-v2",
  *     List.of("query", "value"));
  * }</pre>
  */
@@ -36,23 +37,23 @@ public final class PeftConfigFields {
   private PeftConfigFields() {}
 
   /**
-   * Rewrites {@code dir/adapter_config.json}, saved from {@code net}, with {@code baseModel} and
+   * Rewrites {@code dir/adapter_config.json}, saved from {@code tree}, with {@code baseModel} and
    * {@code targetModules}; every other field is kept. The short names must select exactly the
-   * adapted modules of {@code net}'s tree (PEFT's rule: a module whose dotted name is a target or
+   * adapted modules of {@code tree} (PEFT's rule: a module whose dotted name is a target or
    * ends in {@code "." + target}), or exactly those within the adapted indices of a {@code
    * layer.N} stack, which are then written as {@code layers_to_transform}; otherwise a {@link
    * CheckpointException} naming the file and the first module that differs, and the files are
    * unchanged. A config that is not the one saved with the weights beside it is refused.
    */
-  public static void describe(Net net, java.nio.file.Path dir, String baseModel,
+  public static void describe(Layer tree, java.nio.file.Path dir, String baseModel,
       List<String> targetModules) {
     java.nio.file.Path file = dir.resolve(PeftAdapters.CONFIG);
     Set<String> adapted = new TreeSet<>();
-    for (Path p : net.adapters().keySet()) {
+    for (Path p : AdaptedLayers.of(tree).keySet()) {
       adapted.add(ModuleNames.dotted(p));
     }
     Set<String> selected = new TreeSet<>();
-    for (Path p : Tree.nodes(net.module())) {
+    for (Path p : Tree.nodes(tree)) {
       String name = ModuleNames.dotted(p);
       if (!p.isRoot() && targetModules.stream()
           .anyMatch(t -> name.equals(t) || name.endsWith("." + t))) {

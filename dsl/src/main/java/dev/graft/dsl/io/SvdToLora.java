@@ -1,7 +1,7 @@
 package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdaptedLayers;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.MiLoRAConv;
@@ -28,11 +28,9 @@ import java.util.Map;
 final class SvdToLora {
   private SvdToLora() {}
 
-  static Net convert(Net net, Net original) {
-    Layer tree = net.module();
-    Layer orig = original.module();
+  static Layer convert(Layer tree, Layer orig) {
     Layer out = tree;
-    for (Map.Entry<Path, LoraWrapper> e : net.adapters().entrySet()) {
+    for (Map.Entry<Path, LoraWrapper> e : AdaptedLayers.of(tree).entrySet()) {
       LoraWrapper w = e.getValue();
       if (w instanceof MiLoRAConv || w instanceof PiSSAConv) {
         throw new IllegalArgumentException("relativeTo: the " + w.getClass().getSimpleName()
@@ -80,6 +78,6 @@ final class SvdToLora {
           scale, dropout);
       out = Tree.set(out, e.getKey(), lora);  // same trainable leaves: loraA, loraB
     }
-    return net.withModule(out);
+    return out;
   }
 }

@@ -1,7 +1,6 @@
 package dev.graft.dsl.nn;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.io.Safetensors;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -20,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * #encode} gives the last hidden state. The tree's paths are Hugging Face's parameter names with
  * {@code /} for {@code .} ({@code encoder/layer/0/attention/self/query/weight}), so a PEFT adapter
  * saved from it carries the keys PEFT writes for the same model, and a {@code model.safetensors}
- * loads into it ({@code Net.load(file, Bert.create(config, key))} or {@link #fromSafetensors}).
+ * loads into it ({@code Net.load(file, Bert.create(config, key))} or {@code
+ * BertSafetensors.read(file, heads, eps)}).
  *
  * <pre>{@code
  * Bert bert = Bert.fromOnnx(Path.of("all-minilm-l6-v2.onnx"));
@@ -61,19 +61,6 @@ public record Bert(BertEmbeddings embeddings, BertEncoder encoder) implements La
       return fromWeights(imported.weights(), imported.heads(), imported.eps());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("ONNX file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Reads a Hugging Face {@code model.safetensors} of a {@code BertModel}; the file does not say
-   * the number of heads and LayerNorm eps ({@code config.json} does), so they are given.
-   */
-  public static Bert fromSafetensors(java.nio.file.Path file, int heads, float eps) {
-    Map<String, Tensor> weights = Safetensors.read(file).tensors();
-    try {
-      return fromWeights(weights, heads, eps);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("safetensors file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -3,8 +3,8 @@
  * {@code LayerNorm}, {@code Dropout}, activations, {@code Sequential}, {@code Mlp}, the
  * mixture-of-experts {@code GroupedLinear}, and the transformer encoder: {@code SelfAttention}
  * (multi-head, padding and causal masks), BERT's blocks and {@code Bert} itself (read from an ONNX
- * export or Hugging Face safetensors), with {@code Pooling} for sentence embeddings. Each is a
- * record whose components are its children; each factory takes a {@link dev.graft.runtime.Key}
+ * export; {@code dev.graft.dsl.io.BertSafetensors} reads Hugging Face safetensors), with {@code
+ * Pooling} for sentence embeddings. Each is a record whose components are its children; each factory takes a {@link dev.graft.runtime.Key}
  * and initializes as PyTorch does by default.
  */
 @NullMarked

@@ -1,13 +1,14 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.runtime.Tensor;
 import java.util.Map;
 
 /**
  * A gradient-descent rule with its hyperparameters: an immutable configuration whose {@link #step}
- * maps a net, the gradients of its trainable leaves and the current state to the updated net and
+ * maps a net (any {@link Trainable}: a tree with its trainable paths, such as the {@code Net}
+ * facade), the gradients of its trainable leaves and the current state to the updated net and
  * the next state. Frozen leaves are never touched (the new net holds the same objects); the state
  * is keyed by leaf path, so it follows a leaf however the tree is rebuilt around it.
  *
@@ -15,7 +16,7 @@ import java.util.Map;
  * Optimizer opt = AdamW.of(1e-3).withWeightDecay(0.01).withClipNorm(1.0);
  * OptState state = OptState.empty();
  * LossAndGrads lg = net.valueAndGrad(m -> Losses.mse(m.apply(x), y));
- * Step s = opt.step(net, lg.grads(), state);
+ * Step<Net> s = opt.step(net, lg.grads(), state);
  * net = s.net(); state = s.state();
  * }</pre>
  */
@@ -28,7 +29,7 @@ public interface Optimizer {
    *     frozen or unknown leaf, or has the wrong shape
    * @throws IllegalStateException when called inside a gradient trace (updates are eager)
    */
-  Step step(Net net, Map<Path, Tensor> grads, OptState state);
+  <T extends Trainable<T>> Step<T> step(T net, Map<Path, Tensor> grads, OptState state);
 
   /** The learning rate as a function of the step. */
   Schedule schedule();

@@ -1,7 +1,7 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +113,8 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public Step step(Net net, Map<Path, Tensor> grads, OptState state) {
+  public <T extends Trainable<T>> Step<T> step(T net, Map<Path, Tensor> grads,
+      OptState state) {
     float mu = (float) momentum;
     float wd = (float) weightDecay;
     Stepper.Rule rule = new Stepper.Rule() {

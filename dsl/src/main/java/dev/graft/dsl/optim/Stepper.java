@@ -1,8 +1,8 @@
 package dev.graft.dsl.optim;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Dispatch;
 import dev.graft.runtime.Shapes;
@@ -42,8 +42,8 @@ final class Stepper {
     void update(float[] p, float[] g, float[][] slots, long t, double lr);
   }
 
-  static Step step(String op, Net net, Map<Path, Tensor> grads, OptState state,
-      Schedule schedule, double clipNorm, Rule rule) {
+  static <T extends Trainable<T>> Step<T> step(String op, T net, Map<Path, Tensor> grads,
+      OptState state, Schedule schedule, double clipNorm, Rule rule) {
     if (Dispatch.current() != Dispatch.eager()) {
       throw new IllegalStateException(op + ".step: called inside a gradient trace; optimizer"
           + " updates run eagerly, outside valueAndGrad");
@@ -143,8 +143,7 @@ final class Stepper {
         }
       }
     }
-    Net next = net.withModule(Tree.combine(module, newParams));
-    return new Step(next, state.next(newSlots));
+    return new Step<>(net.withModule(Tree.combine(module, newParams)), state.next(newSlots));
   }
 
   private static void check(String op, Map<Path, Tensor> params, Map<Path, Tensor> grads,

@@ -1,7 +1,7 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,14 +13,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DivergedException extends IllegalStateException {
   private final transient History history;
-  private final transient Net lastNet;
+  private final transient Trainable<?> lastNet;
   private final transient @Nullable Path leaf;
 
-  DivergedException(String message, History history, Net lastNet) {
+  DivergedException(String message, History history, Trainable<?> lastNet) {
     this(message, history, lastNet, null);
   }
 
-  DivergedException(String message, History history, Net lastNet, @Nullable Path leaf) {
+  DivergedException(String message, History history, Trainable<?> lastNet,
+      @Nullable Path leaf) {
     super(message);
     this.history = history;
     this.lastNet = lastNet;
@@ -32,8 +33,11 @@ public final class DivergedException extends IllegalStateException {
     return history;
   }
 
-  /** The net as it was before the failing step. */
-  public Net lastNet() {
+  /**
+   * The net as it was before the failing step: the one passed to {@link Trainer#fit}, of its type
+   * (cast it back, or take its {@link Trainable#module() module}).
+   */
+  public Trainable<?> lastNet() {
     return lastNet;
   }
 

@@ -1,6 +1,6 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.Net;
+import dev.graft.dsl.tree.Layer;
 import java.util.Map;
 
 /**
@@ -9,6 +9,9 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface Evaluation {
-  /** Named metrics of {@code net} as trained so far. */
-  Map<String, Double> evaluate(Net net);
+  /**
+   * Named metrics of the model as trained so far, given its tree: {@code model ->
+   * Map.of("val", Losses.mse(model.apply(xv), yv).item() * 1.0)}.
+   */
+  Map<String, Double> evaluate(Layer model);
 }

@@ -3,8 +3,8 @@ package dev.graft.dsl.train;
 import dev.graft.autodiff.Grad;
 import dev.graft.autodiff.ValueAndGrad;
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Gradients of a loss with respect to the trainable leaves of a {@link Net} — what {@link
- * Net#valueAndGrad} does. Only the trainable leaves are differentiated; the frozen ones are
- * constants to autodiff, so no cotangent (no {@code dW} matmul) is computed for them.
+ * Gradients of a loss with respect to the trainable leaves of a {@link Trainable} (a tree and its
+ * trainable paths) — what {@code Net.valueAndGrad} does. Only the trainable leaves are
+ * differentiated; the frozen ones are constants to autodiff, so no cotangent (no {@code dW} matmul) is computed for them.
  */
 public final class Gradients {
   private Gradients() {}
@@ -31,7 +31,7 @@ public final class Gradients {
    * @throws IllegalStateException when the net has no trainable leaf
    * @throws IllegalArgumentException when the loss does not return a one-element tensor
    */
-  public static LossAndGrads valueAndGrad(Net net, Function<Layer, Tensor> loss) {
+  public static LossAndGrads valueAndGrad(Trainable<?> net, Function<Layer, Tensor> loss) {
     List<Path> paths = net.trainablePaths();
     if (paths.isEmpty()) {
       throw new IllegalStateException("valueAndGrad: the net has no trainable leaves; unfreeze some"
@@ -52,11 +52,11 @@ public final class Gradients {
 
   /**
    * {@code loss} as a function of the trainable leaves, given in the order of {@link
-   * Net#trainablePaths()}: the tree is rebuilt with them in place (the frozen leaves shared) and
-   * handed to {@code loss}. This is the function {@link #valueAndGrad} differentiates; pass it to
+   * Trainable#trainablePaths()}: the tree is rebuilt with them in place (the frozen leaves
+   * shared) and handed to {@code loss}. This is the function {@link #valueAndGrad} differentiates; pass it to
    * {@code GradCheck} to check a model's gradients.
    */
-  public static Function<List<Tensor>, Tensor> overTrainable(Net net,
+  public static Function<List<Tensor>, Tensor> overTrainable(Trainable<?> net,
       Function<Layer, Tensor> loss) {
     Layer module = net.module();
     List<Path> paths = net.trainablePaths();

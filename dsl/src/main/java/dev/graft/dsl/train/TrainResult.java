@@ -1,7 +1,7 @@
 package dev.graft.dsl.train;
 
-import dev.graft.dsl.Net;
 import dev.graft.dsl.optim.OptState;
+import dev.graft.dsl.tree.Trainable;
 
 /**
  * What {@link Trainer#fit} returns.
@@ -9,5 +9,6 @@ import dev.graft.dsl.optim.OptState;
  * @param net the trained net
  * @param history losses, timings and metrics of the run
  * @param state the optimizer state after the last step (to resume training)
+ * @param <T> the kind of net trained (the {@code Net} facade, or a plain {@link Trainable})
  */
-public record TrainResult(Net net, History history, OptState state) {}
+public record TrainResult<T extends Trainable<T>>(T net, History history, OptState state) {}

@@ -1,12 +1,12 @@
 package dev.graft.dsl.train;
 
 import dev.graft.dsl.tree.Layer;
-import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterDropout;
 import dev.graft.dsl.optim.OptState;
 import dev.graft.dsl.optim.Optimizer;
 import dev.graft.dsl.optim.Schedule;
 import dev.graft.dsl.optim.Step;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -27,15 +27,16 @@ import org.immutables.value.Value;
  * The training loop and its options: for each epoch, for each batch, the loss and the gradients of
  * the trainable leaves ({@link Gradients}), then one optimizer step; after each epoch the optional
  * {@link Evaluation}; at the end the optional PNG loss plot. Returns the trained net, the optimizer
- * state and a {@link History}.
+ * state and a {@link History}. It trains any {@link Trainable} (a tree and its trainable paths:
+ * the {@code Net} facade, or {@link Trainable#of}) and returns the same kind.
  *
  * <pre>{@code
- * TrainResult r = Trainer.builder()
+ * TrainResult<Net> r = Trainer.builder()
  *     .optimizer(AdamW.of(1e-3))
  *     .epochs(10)
  *     .schedule(Schedule.warmupCosine(1e-3, 50, 10 * batches.size()))
  *     .clipNorm(1.0)
- *     .evaluation(net -> Map.of("val", Losses.mse(net.apply(xv), yv).item() * 1.0))
+ *     .evaluation(model -> Map.of("val", Losses.mse(model.apply(xv), yv).item() * 1.0))
  *     .plotPath(Path.of("loss.png"))
  *     .build()
  *     .fit(net, batches, (m, b, key) -> Losses.mse(m.apply(b.inputs(), key), b.targets()));
@@ -158,12 +159,14 @@ public abstract class Trainer {
   }
 
   /** Trains with a loss that needs no randomness: {@code (model, batch) -> scalar}. */
-  public <B> TrainResult fit(Net net, List<B> batches, BiFunction<Layer, B, Tensor> loss) {
+  public <T extends Trainable<T>, B> TrainResult<T> fit(T net, List<B> batches,
+      BiFunction<Layer, B, Tensor> loss) {
     return fit(net, batches, TrainLoss.of(loss));
   }
 
   /** Trains with a loss that takes a per-step key: {@code (model, batch, key) -> scalar}. */
-  public <B> TrainResult fit(Net net, List<B> batches, TrainLoss<B> loss) {
+  public <T extends Trainable<T>, B> TrainResult<T> fit(T net, List<B> batches,
+      TrainLoss<B> loss) {
     return fit(net, batches, loss, OptState.empty());
   }
 
@@ -171,7 +174,8 @@ public abstract class Trainer {
    * Trains from an optimizer state (to resume a run: pass the previous result's state; the
    * schedule and the keys continue from its step count).
    */
-  public <B> TrainResult fit(Net net, List<B> batches, TrainLoss<B> loss, OptState start) {
+  public <T extends Trainable<T>, B> TrainResult<T> fit(T net, List<B> batches, TrainLoss<B> loss,
+      OptState start) {
     if (batches.isEmpty() && epochs() > 0) {
       throw new IllegalArgumentException("Trainer.fit: no batches to train on");
     }
@@ -186,7 +190,7 @@ public abstract class Trainer {
     List<Double> rates = new ArrayList<>();
     List<Epoch> done = new ArrayList<>();
     OptState state = start;
-    Net current = net;
+    T current = net;
     try (Progress bar = Progress.open(progressBar(), name(), (long) epochs() * n)) {
       for (int e = 0; e < epochs(); e++) {
         int[] order = order(n, e);
@@ -197,7 +201,7 @@ public abstract class Trainer {
           B batch = batches.get(order[i]);
           Key key = root.foldIn((int) state.step());
           double lr = opt.learningRate(state);
-          Net at = current;
+          T at = current;
           LossAndGrads lg = AdapterDropout.training(key.foldIn(ADAPTER_DROPOUT_STREAM),
               () -> Gradients.valueAndGrad(at, model -> loss.apply(model, batch, key)));
           double l = lg.item();
@@ -216,7 +220,7 @@ public abstract class Trainer {
                 + " log, sqrt or division at a value where its derivative is infinite",
                 new History(name(), stepLosses, rates, done), current, badGrad.path());
           }
-          Step s = opt.step(current, lg.grads(), state);
+          Step<T> s = opt.step(current, lg.grads(), state);
           NonFinite badWeight = NonFinite.find(trainableLeaves(s.net()));
           if (badWeight != null) {
             throw new DivergedException("Trainer '" + name() + "': the update made "
@@ -237,7 +241,7 @@ public abstract class Trainer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> metrics = evaluation().isPresent()
-            ? evaluation().get().evaluate(current) : Map.of();
+            ? evaluation().get().evaluate(current.module()) : Map.of();
         Epoch epoch = new Epoch(e, n, samples, n == 0 ? Double.NaN : sum / n, seconds, metrics);
         done.add(epoch);
         if (onEpoch().isPresent()) {
@@ -249,7 +253,7 @@ public abstract class Trainer {
     if (plotPath().isPresent() && history.steps() > 0) {
       history.plot(plotPath().get(), plotTitle());
     }
-    return new TrainResult(current, history, state);
+    return new TrainResult<>(current, history, state);
   }
 
   private String message(int epoch, double meanLoss, int steps, long samples, double secs) {
@@ -260,7 +264,7 @@ public abstract class Trainer {
   }
 
   /** The trainable leaves of {@code net} by path, in tree order. */
-  private static Map<dev.graft.dsl.tree.Path, Tensor> trainableLeaves(Net net) {
+  private static Map<dev.graft.dsl.tree.Path, Tensor> trainableLeaves(Trainable<?> net) {
     Map<dev.graft.dsl.tree.Path, Tensor> all = Tree.leavesByPath(net.module());
     Map<dev.graft.dsl.tree.Path, Tensor> out = new LinkedHashMap<>();
     for (dev.graft.dsl.tree.Path p : net.trainablePaths()) {

@@ -223,7 +223,8 @@ class PeftAdapterErrorsTest {
     // VeRA saved by seed (Graft-only): a net drawn from another seed is refused. Saved with its
     // projections (the default, as PEFT): the file's projections replace the net's.
     Net vera = perturbed(adapted(mlp(1), VeRALinear.FACTORY, 2, 1.0), 3);
-    PeftAdapters.save(vera, dir.resolve("vera"), PeftAdapters.VeraProjections.SEEDED);
+    PeftAdapters.save(vera.module(), vera.trainablePaths(), dir.resolve("vera"),
+        PeftAdapters.VeraProjections.SEEDED);
     Net otherSeed = Net.of(mlp(1)).freeze().lora(LoraSpec.builder().rank(2).seed(99)
         .wrappers(List.of(VeRALinear.FACTORY)).build());
     refused(CheckpointException.class, otherSeed, dir.resolve("vera"),

@@ -40,7 +40,7 @@ class PeftConfigFieldsTest {
   void queryAndValueOfEveryLayerAreWrittenInPeftsShortFormWithPeftsKeys() throws IOException {
     Net net = Net.of(bert()).freeze().lora(8, 16.0, Mask.modules("query", "value"));
     net.saveAdapter(dir);
-    PeftConfigFields.describe(net, dir, BASE, List.of("query", "value"));
+    PeftConfigFields.describe(net.module(), dir, BASE, List.of("query", "value"));
     JsonNode c = config(dir);
     assertEquals(BASE, c.get("base_model_name_or_path").asText());
     assertEquals("[\"query\",\"value\"]", c.get("target_modules").toString());
@@ -64,7 +64,7 @@ class PeftConfigFieldsTest {
   void someLayersOfTheStackAreWrittenAsLayersToTransform() throws IOException {
     Net net = Net.of(bert()).freeze().lora(4, 8.0, ".*layer/(1|2)/attention/self/(query|value)");
     net.saveAdapter(dir);
-    PeftConfigFields.describe(net, dir, BASE, List.of("query", "value"));
+    PeftConfigFields.describe(net.module(), dir, BASE, List.of("query", "value"));
     JsonNode c = config(dir);
     assertEquals("[1,2]", c.get("layers_to_transform").toString());
     assertEquals("layer", c.get("layers_pattern").asText());
@@ -76,10 +76,11 @@ class PeftConfigFieldsTest {
     net.saveAdapter(dir);
     byte[] before = Files.readAllBytes(dir.resolve("adapter_config.json"));
     CheckpointException e = assertThrows(CheckpointException.class,
-        () -> PeftConfigFields.describe(net, dir, BASE, List.of("query")));
+        () -> PeftConfigFields.describe(net.module(), dir, BASE, List.of("query")));
     assertTrue(e.getMessage().contains("value"), e.getMessage());
     e = assertThrows(CheckpointException.class,
-        () -> PeftConfigFields.describe(net, dir, BASE, List.of("query", "value", "dense")));
+        () -> PeftConfigFields.describe(net.module(), dir, BASE,
+            List.of("query", "value", "dense")));
     assertTrue(e.getMessage().contains("dense"), e.getMessage());
     assertEquals(new String(before), new String(Files.readAllBytes(
         dir.resolve("adapter_config.json"))));

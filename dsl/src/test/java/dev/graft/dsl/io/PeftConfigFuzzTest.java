@@ -52,7 +52,7 @@ class PeftConfigFuzzTest {
               if (way == 0) {
                 adapted.loadAdapter(d);
               } else {
-                PeftAdapters.loadOnto(plain, d);
+                plain.loadPeft(d);
               }
               loaded++;
             } catch (CheckpointException e) {

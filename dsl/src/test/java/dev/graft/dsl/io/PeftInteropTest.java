@@ -77,7 +77,7 @@ class PeftInteropTest {
   Stream<DynamicTest> loadOntoThePlainModelNeedsNoKnowledgeOfTheKind() {
     return PeftFixtures.KINDS.stream().map(k -> DynamicTest.dynamicTest(k.name(), () -> {
       Map<String, Tensor> io = PeftFixtures.io(k.name());
-      Net net = PeftAdapters.loadOnto(PeftFixtures.base(), PeftFixtures.dir(k.name()));
+      Net net = PeftFixtures.base().loadPeft(PeftFixtures.dir(k.name()));
       float err = net.apply(io.get("x")).maxAbsDiff(io.get("y"));
       assertTrue(err <= TOL, k.name() + ": max |Δ| = " + err);
       Net byHand = PeftFixtures.adapted(k, 3);
@@ -90,7 +90,7 @@ class PeftInteropTest {
       // A folder Graft saved reads back the same way.
       Path out = tmp.resolve("onto-" + k.name());
       net.saveAdapter(out);
-      float again = PeftAdapters.loadOnto(PeftFixtures.base(), out).apply(io.get("x"))
+      float again = PeftFixtures.base().loadPeft(out).apply(io.get("x"))
           .maxAbsDiff(io.get("y"));
       assertTrue(again <= TOL, k.name() + ": from Graft's save, max |Δ| = " + again);
     }));

@@ -118,7 +118,8 @@ class PeftSaveFormsTest {
   void seededVeraIsGraftOnlyAndRefusedForProjectionsFromAFile() throws IOException {
     Net net = trained(VeRALinear.FACTORY, 4, 1.0);
     Path d = tmp.resolve("seeded");
-    PeftAdapters.save(net, d, PeftAdapters.VeraProjections.SEEDED);
+    PeftAdapters.save(net.module(), net.trainablePaths(), d,
+        PeftAdapters.VeraProjections.SEEDED);
     JsonNode c = config(d);
     assertEquals(AdapterKinds.GRAFT, c.get("peft_type").textValue());
     assertTrue(c.get("graft_only_reason").textValue().contains("regenerates them from the seed"));
@@ -133,7 +134,8 @@ class PeftSaveFormsTest {
     Net fromPeft = PeftFixtures.adapted(PeftFixtures.KINDS.get(5), 3)
         .loadAdapter(PeftFixtures.dir("vera"));
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> PeftAdapters.save(fromPeft, tmp.resolve("no"), PeftAdapters.VeraProjections.SEEDED));
+        () -> PeftAdapters.save(fromPeft.module(), fromPeft.trainablePaths(), tmp.resolve("no"),
+            PeftAdapters.VeraProjections.SEEDED));
     assertTrue(e.getMessage().contains("STORED"), e.getMessage());
   }
 
@@ -228,7 +230,7 @@ class PeftSaveFormsTest {
           Safetensors.read(peft.resolve(PeftAdapters.WEIGHTS)).tensors());
       t.keySet().removeIf(k -> k.contains(".dec."));
       Safetensors.write(d.resolve(PeftAdapters.WEIGHTS), t);
-      Net net = PeftAdapters.loadOnto(PeftFixtures.base(), d);
+      Net net = PeftFixtures.base().loadPeft(d);
       assertEquals(List.of(dev.graft.dsl.tree.Path.of("enc")), List.copyOf(net.adapters().keySet()),
           targets);
     }
@@ -236,7 +238,7 @@ class PeftSaveFormsTest {
     Path d = tmp.resolve("xs");
     xs.saveAdapter(d);
     CheckpointException e = assertThrows(CheckpointException.class,
-        () -> PeftAdapters.loadOnto(PeftFixtures.base(), d));
+        () -> PeftFixtures.base().loadPeft(d));
     assertTrue(e.getMessage().contains("Graft-only") && e.getMessage().contains("LoRA-XS"),
         e.getMessage());
   }
@@ -244,7 +246,7 @@ class PeftSaveFormsTest {
   @Test
   void miloraRelativeToTheOriginalWeightsIsAPlainLoraOfTwiceTheRank() throws IOException {
     Net milora = trained(MiLoRALinear.FACTORY, 2, 4.0);
-    Net lora = PeftAdapters.relativeTo(milora, PeftFixtures.base());
+    Net lora = milora.relativeTo(PeftFixtures.base());
     Tensor x = Random.normal(Key.of(10), 5, 16);
     float same = lora.apply(x).maxAbsDiff(milora.apply(x));
     assertTrue(same <= 1e-5, "converted vs MiLoRA: " + same);
@@ -271,7 +273,7 @@ class PeftSaveFormsTest {
     // The wrong original is refused by shape.
     Net other = Net.of(new Two(Linear.create(16, 12, Key.of(1)), Linear.create(16, 6, Key.of(2))));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PeftAdapters.relativeTo(milora, other));
+        () -> milora.relativeTo(other));
     assertTrue(e.getMessage().contains("'dec'"), e.getMessage());
   }
 
@@ -296,7 +298,7 @@ class PeftSaveFormsTest {
     for (String suffix : suffixes) {
       assertTrue(keys.contains("base_model.model.enc." + suffix), name + ": " + keys);
     }
-    Net back = PeftAdapters.loadOnto(square(), d);
+    Net back = square().loadPeft(d);
     Tensor x = Random.normal(Key.of(14), 3, 64);
     float err = back.apply(x).maxAbsDiff(net.apply(x));
     assertTrue(err <= 1e-5, name + ": loadOnto from the saved config differs by " + err);
@@ -344,7 +346,7 @@ class PeftSaveFormsTest {
               "base_model.model.conv.lokr_w2_a", "[3, 1]",
               "base_model.model.conv.lokr_w2_b", "[1, 18]");
       assertEquals(new java.util.TreeMap<>(want), shapes);
-      Net back = PeftAdapters.loadOnto(plain, d);
+      Net back = plain.loadPeft(d);
       Tensor x = Random.normal(Key.of(32), 2, 4, 5, 5);
       float err = back.apply(x).maxAbsDiff(net.apply(x));
       assertTrue(err <= 1e-5, "r " + r + ": " + err);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.io.BertSafetensors;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.TensorFile;
 import dev.graft.dsl.tree.Path;
@@ -39,7 +40,7 @@ class SmallBertTest {
   }
 
   static Bert fromSafetensors() {
-    return Bert.fromSafetensors(resource("model.safetensors"), 2, 1e-12f);
+    return BertSafetensors.read(resource("model.safetensors"), 2, 1e-12f);
   }
 
   private static Tensor encode(Bert bert) {

@@ -62,7 +62,7 @@ class AdamTest {
 
   @Test
   void stateHoldsBothMomentsAfterEachStep() {
-    Step s1 = Adam.of(0.1).step(Toy.net(Toy.P0), Toy.grads(Toy.G1), OptState.empty());
+    Step<Net> s1 = Adam.of(0.1).step(Toy.net(Toy.P0), Toy.grads(Toy.G1), OptState.empty());
     // m = 0.1 g1, v = 0.001 g1²
     assertArrayEquals(new float[] {0.05f, -0.1f, 0.2f}, s1.state().get("m", Toy.W).toArray(),
         1e-7f);

@@ -80,7 +80,7 @@ class OptimizerContractTest {
   @Test
   void theStateIsImmutableAndSharedWhereUnchanged() {
     OptState s0 = OptState.empty();
-    Step s1 = Adam.of(0.1).step(Toy.net(Toy.P0), Toy.grads(Toy.G1), s0);
+    Step<Net> s1 = Adam.of(0.1).step(Toy.net(Toy.P0), Toy.grads(Toy.G1), s0);
     assertTrue(s0.slotNames().isEmpty());
     assertThrows(UnsupportedOperationException.class,
         () -> s1.state().slot("m").put(Toy.W, Tensor.zeros(3)));

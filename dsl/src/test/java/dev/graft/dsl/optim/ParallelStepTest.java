@@ -50,16 +50,16 @@ class ParallelStepTest {
     Net net = net();
     Map<Path, Tensor> g1 = grads(net, 1);
     Map<Path, Tensor> g2 = grads(net, 2);
-    Step s1 = opt.step(net, g1, OptState.empty());
-    Step s2 = opt.step(s1.net(), g2, s1.state());
+    Step<Net> s1 = opt.step(net, g1, OptState.empty());
+    Step<Net> s2 = opt.step(s1.net(), g2, s1.state());
     // Clipping uses the global norm of all leaves: apply it to the reference's gradients by hand.
     Optimizer plain = opt.withClipNorm(Double.POSITIVE_INFINITY);
     Map<Path, Tensor> r1 = clipped(g1, opt.clipNorm());
     Map<Path, Tensor> r2 = clipped(g2, opt.clipNorm());
     for (Path p : net.trainablePaths()) {
       Net alone = net.freeze().unfreeze(Mask.of(p));
-      Step a1 = plain.step(alone, Map.of(p, r1.get(p)), OptState.empty());
-      Step a2 = plain.step(a1.net(), Map.of(p, r2.get(p)), a1.state());
+      Step<Net> a1 = plain.step(alone, Map.of(p, r1.get(p)), OptState.empty());
+      Step<Net> a2 = plain.step(a1.net(), Map.of(p, r2.get(p)), a1.state());
       assertArrayEquals(Tree.leaf(a2.net().module(), p).toArray(),
           Tree.leaf(s2.net().module(), p).toArray(), 0f, opt + ": " + p);
       for (String slot : a2.state().slotNames()) {

@@ -59,10 +59,10 @@ class ScheduleTest {
     Net net = Toy.net(0f);
     OptState state = OptState.empty();
     assertEquals(0.1, sgd.learningRate(state), TOL);
-    Step s1 = sgd.step(net, Toy.grads(1f), state);
+    Step<Net> s1 = sgd.step(net, Toy.grads(1f), state);
     assertArrayEquals(new float[] {-0.1f}, Toy.w(s1.net()), 1e-7f);
     assertEquals(0.2, sgd.learningRate(s1.state()), TOL);
-    Step s2 = sgd.step(s1.net(), Toy.grads(1f), s1.state());
+    Step<Net> s2 = sgd.step(s1.net(), Toy.grads(1f), s1.state());
     assertArrayEquals(new float[] {-0.3f}, Toy.w(s2.net()), 1e-7f);
   }
 

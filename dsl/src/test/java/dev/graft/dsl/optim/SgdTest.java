@@ -48,7 +48,7 @@ class SgdTest {
 
   @Test
   void momentumStateIsKeyedByPathAndCounted() {
-    Step s = Sgd.of(0.1).withMomentum(0.9).step(Toy.net(Toy.P0), Toy.grads(Toy.G1),
+    Step<Net> s = Sgd.of(0.1).withMomentum(0.9).step(Toy.net(Toy.P0), Toy.grads(Toy.G1),
         OptState.empty());
     assertEquals(1, s.state().step());
     assertArrayEquals(Toy.G1, s.state().get(Sgd.MOMENTUM, Toy.W).toArray(), 0f);

@@ -79,8 +79,8 @@ class TiedWeightsTest {
     OptState ts = OptState.empty();
     OptState ss = OptState.empty();
     for (int step = 0; step < 3; step++) {
-      Step t = opt.step(tied, tied.valueAndGrad(TiedWeightsTest::loss).grads(), ts);
-      Step s = opt.step(single, single.valueAndGrad(TiedWeightsTest::loss).grads(), ss);
+      Step<Net> t = opt.step(tied, tied.valueAndGrad(TiedWeightsTest::loss).grads(), ts);
+      Step<Net> s = opt.step(single, single.valueAndGrad(TiedWeightsTest::loss).grads(), ss);
       tied = t.net();
       ts = t.state();
       single = s.net();

@@ -39,8 +39,8 @@ record Toy(Tensor w, Tensor frozen) implements Layer {
   /** Two steps of {@code opt} from {@link #P0} with {@link #G1} then {@link #G2}. */
   static Net[] twoSteps(Optimizer opt) {
     Net net = net(P0);
-    Step s1 = opt.step(net, grads(G1), OptState.empty());
-    Step s2 = opt.step(s1.net(), grads(G2), s1.state());
+    Step<Net> s1 = opt.step(net, grads(G1), OptState.empty());
+    Step<Net> s2 = opt.step(s1.net(), grads(G2), s1.state());
     return new Net[] {s1.net(), s2.net()};
   }
 }

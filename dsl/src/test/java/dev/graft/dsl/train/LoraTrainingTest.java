@@ -47,7 +47,7 @@ class LoraTrainingTest {
     double start = Losses.mse(net.apply(x), y).item();
 
     long t0 = System.nanoTime();
-    TrainResult r = Trainer.builder().optimizer(AdamW.of(1e-2)).epochs(40).progressBar(false)
+    TrainResult<Net> r = Trainer.builder().optimizer(AdamW.of(1e-2)).epochs(40).progressBar(false)
         .build().fit(net, batches, (m, b) -> Losses.mse(m.apply(b.inputs()), b.targets()));
     double seconds = (System.nanoTime() - t0) / 1e9;
     double end = Losses.mse(r.net().apply(x), y).item();

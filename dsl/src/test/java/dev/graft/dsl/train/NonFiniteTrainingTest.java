@@ -12,6 +12,7 @@ import dev.graft.dsl.optim.AdamW;
 import dev.graft.dsl.optim.Optimizer;
 import dev.graft.dsl.optim.Sgd;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Trainable;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -59,7 +60,7 @@ class NonFiniteTrainingTest {
     };
   }
 
-  private static void assertAllFinite(Net net) {
+  private static void assertAllFinite(Trainable<?> net) {
     for (Map.Entry<Path, Tensor> e : Tree.leavesByPath(net.module()).entrySet()) {
       assertEquals(-1, e.getValue().firstNonFinite(), "leaf " + e.getKey());
     }

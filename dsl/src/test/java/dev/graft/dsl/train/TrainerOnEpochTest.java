@@ -30,7 +30,7 @@ class TrainerOnEpochTest {
     List<Epoch> seen = new ArrayList<>();
     Net net = Net.of(Mlp.create(new int[] {4, 6, 2}, Activation.TANH, Key.of(3))).freeze()
         .lora(2, 4.0);
-    TrainResult r = Trainer.builder()
+    TrainResult<Net> r = Trainer.builder()
         .optimizer(AdamW.of(1e-2))
         .epochs(3)
         .progressBar(false)

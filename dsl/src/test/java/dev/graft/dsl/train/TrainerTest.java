@@ -15,6 +15,7 @@ import dev.graft.dsl.nn.Mlp;
 import dev.graft.dsl.optim.AdamW;
 import dev.graft.dsl.optim.Schedule;
 import dev.graft.dsl.optim.Sgd;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
@@ -44,7 +45,11 @@ class TrainerTest {
   }
 
   private static double fullLoss(Net net) {
-    return Losses.mse(net.apply(X), Y).item();
+    return fullLoss(net.module());
+  }
+
+  private static double fullLoss(Layer model) {
+    return Losses.mse(model.apply(X), Y).item();
   }
 
   static boolean isPng(Path file) throws Exception {
@@ -57,7 +62,7 @@ class TrainerTest {
     Path png = dir.resolve("plots/loss.png");
     List<Integer> evaluated = new ArrayList<>();
     Net start = net();
-    TrainResult r = Trainer.builder()
+    TrainResult<Net> r = Trainer.builder()
         .optimizer(AdamW.of(1e-2))
         .epochs(3)
         .schedule(Schedule.warmupCosine(1e-2, 3, 15))

@@ -1,23 +1,31 @@
 package dev.graft.runtime.kernel;
 
-import dev.graft.runtime.Primitive;
-
-/** Elementwise kernels: unary maps, broadcasting binary maps and select. */
+/**
+ * Elementwise kernels: unary maps, broadcasting binary maps and select. The operations are named
+ * by this class's own {@link Unary} and {@link Binary} enums, so the kernels know nothing of the
+ * runtime's IR.
+ */
 public final class Elementwise {
   /** Element count from which elementwise kernels split across threads. */
   static final long PARALLEL_MIN = 1 << 15;
 
+  /** The maps {@link #unary} computes. */
+  public enum Unary { NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, GELU, ERF, SIGN }
+
+  /** The broadcasting maps {@link #binary} computes; comparisons give 1 or 0. */
+  public enum Binary { ADD, SUB, MUL, DIV, POW, MAXIMUM, GREATER, EQUAL }
+
   private Elementwise() {}
 
   /** {@code p} applied to every value of {@code x}; a fresh array. */
-  public static float[] unary(Primitive p, float[] x) {
+  public static float[] unary(Unary p, float[] x) {
     float[] out = new float[x.length];
     Parallel.forRange(x.length, (long) x.length * unaryCost(p), PARALLEL_MIN,
         (from, to) -> unaryRange(p, x, out, from, to));
     return out;
   }
 
-  private static int unaryCost(Primitive p) {
+  private static int unaryCost(Unary p) {
     switch (p) {
       case NEG: case ABS: case RELU: case SIGN:
         return 1;
@@ -26,7 +34,7 @@ public final class Elementwise {
     }
   }
 
-  private static void unaryRange(Primitive p, float[] x, float[] out, int from, int to) {
+  private static void unaryRange(Unary p, float[] x, float[] out, int from, int to) {
     switch (p) {
       case NEG:
         for (int i = from; i < to; i++) {
@@ -83,8 +91,6 @@ public final class Elementwise {
           out[i] = Math.min(Math.max(x[i] * 0x1p127f * 0x1p22f, -1f), 1f);
         }
         break;
-      default:
-        throw new IllegalArgumentException("not a unary elementwise primitive: " + p);
     }
   }
 
@@ -128,7 +134,7 @@ public final class Elementwise {
   }
 
   /** {@code p} of {@code a} and {@code b} broadcast to {@code out}; a fresh array. */
-  public static float[] binary(Primitive p, float[] a, int[] aShape, float[] b, int[] bShape,
+  public static float[] binary(Binary p, float[] a, int[] aShape, float[] b, int[] bShape,
       int[] out) {
     int size = 1;
     for (int d : out) {
@@ -138,7 +144,7 @@ public final class Elementwise {
     if (size == 0) {
       return r;
     }
-    long work = (long) size * (p == Primitive.POW ? 8 : 1);
+    long work = (long) size * (p == Binary.POW ? 8 : 1);
     if (a.length == size && b.length == size) {
       Parallel.forRange(size, work, PARALLEL_MIN,
           (from, to) -> run(p, a, from, 1, b, from, 1, r, from, to - from));
@@ -187,7 +193,7 @@ public final class Elementwise {
    * {@code n} results {@code r[ro + i] = p(a[ao + i·sa], b[bo + i·sb])}, where each stride is
    * 0 or 1 (not both 0 unless {@code n == 1}).
    */
-  private static void run(Primitive p, float[] a, int ao, int sa, float[] b, int bo, int sb,
+  private static void run(Binary p, float[] a, int ao, int sa, float[] b, int bo, int sb,
       float[] r, int ro, int n) {
     if (sa == 1 && sb == 1) {
       same(p, a, ao, b, bo, r, ro, n);
@@ -200,7 +206,7 @@ public final class Elementwise {
     }
   }
 
-  private static void same(Primitive p, float[] a, int ao, float[] b, int bo, float[] r, int ro,
+  private static void same(Binary p, float[] a, int ao, float[] b, int bo, float[] r, int ro,
       int n) {
     switch (p) {
       case ADD:
@@ -241,12 +247,10 @@ public final class Elementwise {
           r[ro + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
         }
         break;
-      default:
-        throw new IllegalArgumentException("not a binary elementwise primitive: " + p);
     }
   }
 
-  private static void scalarRight(Primitive p, float[] a, int ao, float s, float[] r, int ro,
+  private static void scalarRight(Binary p, float[] a, int ao, float s, float[] r, int ro,
       int n) {
     switch (p) {
       case ADD:
@@ -296,12 +300,10 @@ public final class Elementwise {
           r[ro + i] = a[ao + i] == s ? 1f : 0f;
         }
         break;
-      default:
-        throw new IllegalArgumentException("not a binary elementwise primitive: " + p);
     }
   }
 
-  private static void scalarLeft(Primitive p, float s, float[] b, int bo, float[] r, int ro,
+  private static void scalarLeft(Binary p, float s, float[] b, int bo, float[] r, int ro,
       int n) {
     switch (p) {
       case ADD:
@@ -342,8 +344,6 @@ public final class Elementwise {
           r[ro + i] = s == b[bo + i] ? 1f : 0f;
         }
         break;
-      default:
-        throw new IllegalArgumentException("not a binary elementwise primitive: " + p);
     }
   }
 

@@ -1,19 +1,22 @@
 package dev.graft.runtime.kernel;
 
-import dev.graft.runtime.Params;
-
-/** The patch extraction under convolution, and its adjoint. */
+/**
+ * The patch extraction under convolution, and its adjoint. A window is given by five arrays of
+ * the same length (1, 2 or 3 spatial axes): the input's {@code spatial} size and the
+ * {@code kernel}, {@code stride}, {@code padding} and {@code dilation} along each axis.
+ */
 public final class Im2col {
   private static final long PARALLEL_MIN = Elementwise.PARALLEL_MIN;
 
   private Im2col() {}
 
   /**
-   * {@code x (n, c, *g.spatial)} to columns {@code (n, c·prod(kernel), prod(outSpatial))}; row
+   * {@code x (n, c, *spatial)} to columns {@code (n, c·prod(kernel), prod(outSpatial))}; row
    * index is {@code ci·K + kernel position} (row-major over kernel axes).
    */
-  public static float[] im2col(float[] x, int n, int c, Params.Patches g) {
-    Geometry q = new Geometry(g);
+  public static float[] im2col(float[] x, int n, int c, int[] spatial, int[] kernel,
+      int[] stride, int[] padding, int[] dilation) {
+    Geometry q = new Geometry(spatial, kernel, stride, padding, dilation);
     float[] cols = new float[n * c * q.k * q.l];
     Parallel.forRange(n * c, (long) cols.length, PARALLEL_MIN, (from, to) -> {
       for (int t = from; t < to; t++) {
@@ -23,9 +26,10 @@ public final class Im2col {
     return cols;
   }
 
-  /** The adjoint of {@link #im2col}: columns summed back into {@code (n, c, *g.spatial)}. */
-  public static float[] col2im(float[] cols, int n, int c, Params.Patches g) {
-    Geometry q = new Geometry(g);
+  /** The adjoint of {@link #im2col}: columns summed back into {@code (n, c, *spatial)}. */
+  public static float[] col2im(float[] cols, int n, int c, int[] spatial, int[] kernel,
+      int[] stride, int[] padding, int[] dilation) {
+    Geometry q = new Geometry(spatial, kernel, stride, padding, dilation);
     float[] x = new float[n * c * q.image];
     Parallel.forRange(n * c, (long) cols.length, PARALLEL_MIN, (from, to) -> {
       for (int t = from; t < to; t++) {
@@ -47,18 +51,17 @@ public final class Im2col {
     final int k;
     final int l;
 
-    Geometry(Params.Patches g) {
-      int r = g.rank();
-      int[] os = g.outSpatial();
+    Geometry(int[] spatial, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+      int r = spatial.length;
       for (int i = 0; i < 3; i++) {
         int j = i - (3 - r);
         boolean real = j >= 0;
-        in[i] = real ? g.spatial()[j] : 1;
-        ker[i] = real ? g.kernel()[j] : 1;
-        str[i] = real ? g.stride()[j] : 1;
-        pad[i] = real ? g.padding()[j] : 0;
-        dil[i] = real ? g.dilation()[j] : 1;
-        out[i] = real ? os[j] : 1;
+        in[i] = real ? spatial[j] : 1;
+        ker[i] = real ? kernel[j] : 1;
+        str[i] = real ? stride[j] : 1;
+        pad[i] = real ? padding[j] : 0;
+        dil[i] = real ? dilation[j] : 1;
+        out[i] = real ? (in[i] + 2 * pad[i] - dil[i] * (ker[i] - 1) - 1) / str[i] + 1 : 1;
       }
       image = in[0] * in[1] * in[2];
       k = ker[0] * ker[1] * ker[2];

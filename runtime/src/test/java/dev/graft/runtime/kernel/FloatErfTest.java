@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.runtime.Primitive;
+import dev.graft.runtime.kernel.Elementwise.Unary;
 import org.apache.commons.math3.special.Erf;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ class FloatErfTest {
   @Test
   void geluIsWithinTwoUlpsOrOneTenMillionth() {
     float[] x = grid();
-    float[] y = Elementwise.unary(Primitive.GELU, x);
+    float[] y = Elementwise.unary(Unary.GELU, x);
     double worstUlps = 0;
     double worstTail = 0;
     for (int i = 0; i < x.length; i++) {
@@ -61,7 +61,7 @@ class FloatErfTest {
   @Test
   void erfIsWithinTwoAndAHalfUlps() {
     float[] x = grid();
-    float[] y = Elementwise.unary(Primitive.ERF, x);
+    float[] y = Elementwise.unary(Unary.ERF, x);
     for (int i = 0; i < x.length; i++) {
       double v = x[i];
       double want = Erf.erf(v);
@@ -76,9 +76,9 @@ class FloatErfTest {
     float inf = Float.POSITIVE_INFINITY;
     float[] x = {Float.NaN, inf, -inf, 0f, -0f, -200f, 200f};
     assertArrayEquals(new float[] {Float.NaN, inf, Float.NaN, 0f, -0f, -0f, 200f},
-        Elementwise.unary(Primitive.GELU, x));
+        Elementwise.unary(Unary.GELU, x));
     assertArrayEquals(new float[] {Float.NaN, 1f, -1f, 0f, -0f, -1f, 1f},
-        Elementwise.unary(Primitive.ERF, x));
+        Elementwise.unary(Unary.ERF, x));
     // Odd, and relatively accurate near zero: erf(x) ≈ 2x/sqrt(pi), GELU(x) ≈ x/2.
     float tiny = 1e-30f;
     float want = (float) (1.1283791670955126 * tiny);
@@ -94,8 +94,8 @@ class FloatErfTest {
   @Test
   void parallelResultsEqualTheElementwiseOnes() {
     float[] x = grid();
-    float[] gelu = Elementwise.unary(Primitive.GELU, x);
-    float[] erf = Elementwise.unary(Primitive.ERF, x);
+    float[] gelu = Elementwise.unary(Unary.GELU, x);
+    float[] erf = Elementwise.unary(Unary.ERF, x);
     for (int i = 0; i < x.length; i++) {
       assertEquals(Float.floatToIntBits(FloatErf.gelu(x[i])), Float.floatToIntBits(gelu[i]));
       assertEquals(Float.floatToIntBits(FloatErf.erf(x[i])), Float.floatToIntBits(erf[i]));

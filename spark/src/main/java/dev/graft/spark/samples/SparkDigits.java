@@ -159,7 +159,7 @@ public final class SparkDigits {
         ready, o.lr(), o.epochs(), batches.size(), o.batch());
 
     long t0 = System.nanoTime();
-    TrainResult single = adapt.fit(ready, batches, LOSS);
+    TrainResult<Net> single = adapt.fit(ready, batches, LOSS);
     double singleSeconds = (System.nanoTime() - t0) / 1e9;
 
     t0 = System.nanoTime();

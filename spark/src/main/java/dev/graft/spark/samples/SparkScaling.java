@@ -115,10 +115,10 @@ public final class SparkScaling {
     }
   }
 
-  private static TrainResult timeSingle(Trainer trainer, Net net, List<Batch> batches,
+  private static TrainResult<Net> timeSingle(Trainer trainer, Net net, List<Batch> batches,
       int steps, double flopsPerStep, PrintStream out) {
     long t0 = System.nanoTime();
-    TrainResult single = trainer.fit(net, batches, MSE);
+    TrainResult<Net> single = trainer.fit(net, batches, MSE);
     double step = (System.nanoTime() - t0) / 1e9 / steps;
     out.printf(Locale.ROOT, "| one process | %.3f s | %.1f GFLOP/s | - | - | - | - |%n", step,
         flopsPerStep / step / 1e9);
@@ -142,7 +142,7 @@ public final class SparkScaling {
         net, rows, steps, spark.version(), sc.master());
 
     trainer.fit(net, warm, MSE);
-    TrainResult single = timeSingle(trainer, net, batches, steps, flopsPerStep, out);
+    TrainResult<Net> single = timeSingle(trainer, net, batches, steps, flopsPerStep, out);
     for (int p : partitions) {
       JavaRDD<Batch> warmShards = Shards.ofBatches(sc, warm, p).cache();
       DataParallel.of(trainer).fit(net, warmShards, MSE);
