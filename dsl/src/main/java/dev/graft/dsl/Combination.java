@@ -3,11 +3,9 @@ package dev.graft.dsl;
 import dev.graft.dsl.tree.Layer;
 
 import dev.graft.dsl.lora.ConvLowRank;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.LowRankConvAdapter;
-import dev.graft.dsl.lora.LowRankLinearAdapter;
+import dev.graft.dsl.lora.LowRankAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
@@ -27,7 +25,7 @@ import java.util.Map;
  * {@code B'A' = Σ wᵢsᵢBᵢAᵢ} and the rank is the sum of the ranks. With {@code svd} each layer's
  * dense sum {@code Σ wᵢ ΔWᵢ} (any adapter whose merge changes only the weight) is cut to its best
  * rank-{@code k} approximation, and the share of the squared singular values left out is reported.
- * The result is a LoRA ({@link LoRALinear} or {@link LoRAConv}) around the shared base.
+ * The result is a LoRA ({@link LoRAAdapter}) around the shared base.
  */
 final class Combination {
   private Combination() {}
@@ -77,12 +75,9 @@ final class Combination {
       List<Tensor> bs = new ArrayList<>();
       for (String n : present) {
         LoraWrapper w = layer.adapters.get(n);
-        if (w instanceof LowRankLinearAdapter l && l.base() == base) {
+        if (w instanceof LowRankAdapter l && l.base() == base) {
           as.add(l.loraA());
           bs.add(l.loraB().times((float) (weights.get(n) * l.scale())));
-        } else if (w instanceof LowRankConvAdapter c && c.base() == base) {
-          as.add(c.loraA());
-          bs.add(c.loraB().times((float) (weights.get(n) * c.scale())));
         } else {
           refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         }
@@ -90,8 +85,7 @@ final class Combination {
       if (as.size() == present.size()) {
         Tensor a = Tensor.concat(as, 0);
         Tensor b = Tensor.concat(bs, 1);
-        built.put(path, base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
-            : new LoRALinear((Linear) base, a, b, 1.0, 0.0));
+        built.put(path, new LoRAAdapter(base, a, b, 1.0, 0.0));
       }
     }
     if (!refused.isEmpty()) {
@@ -150,8 +144,7 @@ final class Combination {
     float[] sk = cut.s().toArray();
     Tensor b = cut.u().times(Tensor.of(sk, 1, sk.length));
     Tensor a = cut.vt();
-    return base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
-        : new LoRALinear((Linear) base, a, b, 1.0, 0.0);
+    return new LoRAAdapter(base, a, b, 1.0, 0.0);
   }
 
   private static boolean onlyWeightDiffers(Layer base, Layer merged) {

@@ -7,49 +7,44 @@ import dev.graft.dsl.lora.IA3Conv
 import dev.graft.dsl.lora.IA3Linear
 import dev.graft.dsl.lora.LoKrConv
 import dev.graft.dsl.lora.LoKrLinear
-import dev.graft.dsl.lora.LoRAConv
-import dev.graft.dsl.lora.LoRAFAConv
-import dev.graft.dsl.lora.LoRAFALinear
-import dev.graft.dsl.lora.LoRALinear
+import dev.graft.dsl.lora.LoRAAdapter
+import dev.graft.dsl.lora.LoRAFAAdapter
+import dev.graft.dsl.lora.MiLoRAAdapter
+import dev.graft.dsl.lora.PiSSAAdapter
+import dev.graft.dsl.lora.RsLoRAAdapter
 import dev.graft.dsl.lora.LoRAXSConv
 import dev.graft.dsl.lora.LoRAXSLinear
-import dev.graft.dsl.lora.MiLoRAConv
-import dev.graft.dsl.lora.MiLoRALinear
 import dev.graft.dsl.lora.OFTConv
 import dev.graft.dsl.lora.OFTLinear
-import dev.graft.dsl.lora.PiSSAConv
-import dev.graft.dsl.lora.PiSSALinear
-import dev.graft.dsl.lora.RsLoRAConv
-import dev.graft.dsl.lora.RsLoRALinear
 import dev.graft.dsl.lora.VeRAConv
 import dev.graft.dsl.lora.VeRALinear
 
 /**
- * The adapters of the zoo by method, each with the factories that wrap a `Linear` and a
- * `Conv1d/2d/3d` (in that order). `adapters(DoRA)` in a [LoraScope] puts [factories] into the
- * spec's wrappers.
+ * The adapters of the zoo by method, each with the factories that wrap `Linear` and
+ * `Conv1d/2d/3d` layers (one factory for both where the method is one class, else the Linear one
+ * first). `adapters(DoRA)` in a [LoraScope] puts [factories] into the spec's wrappers.
  *
- * @property factories the Java factories of this method, the Linear one first
+ * @property factories the Java factories of this method
  */
 @Suppress("EnumEntryName")
 enum class Adapter(val factories: List<AdapterFactory>) {
-    /** LoRA: `LoRALinear`, `LoRAConv` (the default). */
-    LoRA(listOf(LoRALinear.FACTORY, LoRAConv.FACTORY)),
+    /** LoRA: `LoRAAdapter` (the default). */
+    LoRA(listOf(LoRAAdapter.FACTORY)),
 
-    /** Rank-stabilized LoRA: `RsLoRALinear`, `RsLoRAConv`. */
-    RsLoRA(listOf(RsLoRALinear.FACTORY, RsLoRAConv.FACTORY)),
+    /** Rank-stabilized LoRA: `RsLoRAAdapter`. */
+    RsLoRA(listOf(RsLoRAAdapter.FACTORY)),
 
-    /** LoRA-FA (frozen A): `LoRAFALinear`, `LoRAFAConv`. */
-    LoRAFA(listOf(LoRAFALinear.FACTORY, LoRAFAConv.FACTORY)),
+    /** LoRA-FA (frozen A): `LoRAFAAdapter`. */
+    LoRAFA(listOf(LoRAFAAdapter.FACTORY)),
 
     /** DoRA (magnitude and direction): `DoRALinear`, `DoRAConv`. */
     DoRA(listOf(DoRALinear.FACTORY, DoRAConv.FACTORY)),
 
-    /** PiSSA (principal singular vectors): `PiSSALinear`, `PiSSAConv`. */
-    PiSSA(listOf(PiSSALinear.FACTORY, PiSSAConv.FACTORY)),
+    /** PiSSA (principal singular vectors): `PiSSAAdapter`. */
+    PiSSA(listOf(PiSSAAdapter.FACTORY)),
 
-    /** MiLoRA (minor singular vectors): `MiLoRALinear`, `MiLoRAConv`. */
-    MiLoRA(listOf(MiLoRALinear.FACTORY, MiLoRAConv.FACTORY)),
+    /** MiLoRA (minor singular vectors): `MiLoRAAdapter`. */
+    MiLoRA(listOf(MiLoRAAdapter.FACTORY)),
 
     /** LoRA-XS: `LoRAXSLinear`, `LoRAXSConv`. */
     LoRAXS(listOf(LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY)),

@@ -2,6 +2,7 @@ package dev.graft.kotlin
 
 import dev.graft.dsl.Net
 import dev.graft.dsl.lora.DoRALinear
+import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.lora.LoraSpec
 import dev.graft.dsl.lora.VeRALinear
@@ -79,7 +80,7 @@ class LoraScopeTest {
         val net = base.mask(Mask.regex("blocks/1/.*")).lora { target("key"); adapters(VeRA, LoRA) }
         assertEquals(listOf("blocks/1/key"), net.adapters().keys.map { it.toString() })
         assertTrue(net.adapters().values.single() is VeRALinear)
-        assertTrue(base.lora { adapters(LoRALinear.FACTORY) }.adapters().values.all { it is LoRALinear })
+        assertTrue(base.lora { adapters(LoRALinear.FACTORY) }.adapters().values.all { it is LoRAAdapter })
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.graft.dsl.io.PeftConfigFields;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Bert;
 import dev.graft.dsl.nn.Linear;
@@ -226,7 +226,7 @@ public final class SpamMiniLm {
 
     SpamClassifier probed = new SpamClassifier(bert, trainedHead);
     String target = ".*encoder/layer/(" + range(frozen, layers) + ")/attention/self/(query|value)";
-    Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRALinear.FACTORY, "DoRA",
+    Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRAAdapter.FACTORY, "DoRA",
         DoRALinear.FACTORY, "IA3", IA3Linear.FACTORY);
     Map<String, AdapterFactory> adapters = new LinkedHashMap<>();
     for (String name : s.adapters) {

@@ -13,7 +13,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
@@ -134,7 +134,7 @@ class GuideExamplesTest {
         net.trainablePaths().toString());
     assertEquals("Net[Classifier, trainable 123 of 235]", net.toString());
     assertInstanceOf(DoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
     assertInstanceOf(Linear.class, Tree.get(net.module(), Path.of("head")), "outside the mask");
     assertTrue(net.apply(X).allClose(model().apply(X), 1e-6, 1e-6), "starts as the model");
 

@@ -6,24 +6,18 @@ import dev.graft.dsl.lora.IA3Conv;
 import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRAFAConv;
-import dev.graft.dsl.lora.LoRAFALinear;
-import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoRAXSConv;
 import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.MiLoRAConv;
-import dev.graft.dsl.lora.MiLoRALinear;
+import dev.graft.dsl.lora.PeftForm;
+import dev.graft.dsl.lora.ZooAdapter;
 import dev.graft.dsl.lora.OFTConv;
 import dev.graft.dsl.lora.OFTLinear;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRAConv;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.runtime.Tensor;
@@ -79,20 +73,8 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
       + " PEFT-compatible LoKr)";
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
-      Map.entry(LoRALinear.class, peft(LORA, "lora", false)),
-      Map.entry(LoRAConv.class, peft(LORA, "lora", false)),
-      Map.entry(RsLoRALinear.class, peft(LORA, "rslora", false)),
-      Map.entry(RsLoRAConv.class, peft(LORA, "rslora", false)),
-      Map.entry(LoRAFALinear.class, peft(LORA, "lorafa", false)),
-      Map.entry(LoRAFAConv.class, peft(LORA, "lorafa", false)),
       Map.entry(DoRALinear.class, peft(LORA, "dora", true)),
       Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
-      Map.entry(PiSSALinear.class, peft(LORA, "pissa", true)),
-      Map.entry(PiSSAConv.class, peft(LORA, "pissa", true)),
-      Map.entry(MiLoRALinear.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization"
-          + " (PeftAdapters.relativeTo(net, original) re-expresses it as a PEFT LoRA of rank 2r"
-          + " over the original weights)")),
-      Map.entry(MiLoRAConv.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization")),
       Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
           + " A and B come from the SVD of the base weight and only R (r, r) is trained")),
       Map.entry(LoRAXSConv.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS")),
@@ -118,9 +100,34 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
   /** The kind of {@code wrapper}; {@code GRAFT} for classes outside the zoo. */
   static AdapterKinds of(LoraWrapper wrapper) {
+    if (wrapper instanceof ZooAdapter z) {
+      PeftForm f = z.kind().peft();
+      return new AdapterKinds(f.peftType() != null ? f.peftType() : GRAFT, f.variant(),
+          f.weightDerived(), f.graftOnly());
+    }
     AdapterKinds k = KNOWN.get(wrapper.getClass());
     return k != null ? k : graftOnly("custom", false, wrapper.getClass().getName()
         + " is not a zoo adapter with a PEFT form");
+  }
+
+  /**
+   * Whether the class name {@code cls} a Graft description records is {@code w}'s class, or an
+   * earlier per-layer name of its kind (a {@code LoRALinear} written before LoRA became one class)
+   * whose {@code FACTORY} builds {@code w}'s kind.
+   */
+  static boolean describes(String cls, LoraWrapper w) {
+    if (cls.equals(w.getClass().getName())) {
+      return true;
+    }
+    if (!(w instanceof ZooAdapter z) || !cls.startsWith("dev.graft.dsl.lora.")) {
+      return false;
+    }
+    try {
+      Object f = Class.forName(cls).getField("FACTORY").get(null);
+      return f instanceof AdapterFactory af && AdapterKind.of(af).orElse(null) == z.kind();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return false; // not a class of the zoo with a factory: a different adapter
+    }
   }
 
   /**
@@ -128,11 +135,10 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    * PEFT's own form of the method holds (LoRA-FA's {@code A}, which PEFT's plain LoRA stores).
    */
   static List<String> savedFields(LoraWrapper w) {
-    if (w instanceof LoRAFALinear || w instanceof LoRAFAConv) {
-      List<String> out = new ArrayList<>();
-      out.add("loraA");
+    if (w instanceof ZooAdapter z && !z.kind().peft().frozenSaved().isEmpty()) {
+      List<String> out = new ArrayList<>(z.kind().peft().frozenSaved());
       for (String f : w.adapterFields()) {
-        if (!f.equals("loraA")) {
+        if (!out.contains(f)) {
           out.add(f);
         }
       }
@@ -147,6 +153,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    * OFT's block size; 0 when the adapter has none (IA3).
    */
   static int rank(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.rank();
+    }
     if (w instanceof PeftLoKrLinear k) {
       return k.rank();
     }
@@ -177,6 +186,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
   /** The wrapper's {@code scale} component, if it has one. */
   static @Nullable Double scale(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return Double.isNaN(z.updateScale()) ? null : z.updateScale();
+    }
     return component(w, "scale") instanceof Double d ? d : null;
   }
 
@@ -187,6 +199,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
   /** The wrapper's {@code dropout} component, 0 if it has none. */
   static double dropout(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.dropout();
+    }
     return component(w, "dropout") instanceof Double d ? d : 0.0;
   }
 

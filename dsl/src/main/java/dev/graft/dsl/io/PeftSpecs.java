@@ -4,22 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.graft.dsl.tree.Layer;
+import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Conv;
 import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
@@ -200,13 +196,10 @@ final class PeftSpecs {
         if (dora) {
           return conv ? DoRAConv.FACTORY : DoRALinear.FACTORY;
         }
-        if (rs) {
-          return conv ? RsLoRAConv.FACTORY : RsLoRALinear.FACTORY;
-        }
-        if (pissa) {
-          return conv ? PiSSAConv.FACTORY : PiSSALinear.FACTORY;
-        }
-        return conv ? LoRAConv.FACTORY : LoRALinear.FACTORY;
+        String variant = rs ? "rslora" : pissa ? "pissa" : "lora";
+        return AdapterCatalog.forPeft(AdapterKinds.LORA, variant).map(AdapterKind::factory)
+            .orElseThrow(() -> bad(file, "names the LoRA variant '" + variant + "', which no"
+                + " zoo kind declares"));
       }
       case AdapterKinds.IA3 -> {
         Matcher ff = matcher(file, config, "feedforward_modules");

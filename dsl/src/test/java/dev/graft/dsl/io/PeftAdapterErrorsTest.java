@@ -12,6 +12,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftHandBuiltTest.Entry;
 import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.VeRALinear;
@@ -121,7 +122,7 @@ class PeftAdapterErrorsTest {
   void doraConfigOntoLora() throws IOException {
     java.nio.file.Path d = write(config("LORA", 1, 2.0, true), good());
     refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG), "use_dora",
-        "LoRALinear");
+        "LoRAAdapter");
   }
 
   @Test
@@ -137,7 +138,7 @@ class PeftAdapterErrorsTest {
   void anotherMethodsConfig() throws IOException {
     java.nio.file.Path d = write(config("IA3", 1, 2.0, false), good());
     refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG), "IA3",
-        "LoRALinear");
+        "LoRAAdapter");
   }
 
   @Test

@@ -8,8 +8,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Conv2d;
@@ -161,7 +160,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_B.weight", new int[] {3, 1, 1, 1}, b)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "1", "\"layers.0\"",
         "  \"use_dora\": false,\n"), weights));
-    LoRAConv w = (LoRAConv) Tree.get(loaded.module(), Path.of("layers/0"));
+    LoRAAdapter w = (LoRAAdapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 8), w.loraA());
     assertEquals(Tensor.of(b, 3, 1), w.loraB());
     float[] kernel = conv.weight().toArray();
@@ -221,7 +220,7 @@ class PeftHandBuiltTest {
     Mlp mlp = Mlp.create(new int[] {3, 2}, Activation.RELU, Key.of(7));
     Net net = CheckpointFixtures.perturbed(Net.of(mlp).freeze().lora(1, 2.0), 9);
     net.saveAdapter(dir.resolve("ours"));
-    LoRALinear w = (LoRALinear) Tree.get(net.module(), Path.of("layers/0"));
+    LoRAAdapter w = (LoRAAdapter) Tree.get(net.module(), Path.of("layers/0"));
     List<Entry> entries = new ArrayList<>();
     entries.add(new Entry("base_model.model.layers.0.lora_A.weight", new int[] {1, 3},
         w.loraA().toArray()));

@@ -14,10 +14,12 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.PiSSAAdapter;
+import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
@@ -212,8 +214,8 @@ class ManyAdaptersTest {
     double lost = approx.minus(full).square().sum().item() / full.square().sum().item();
     assertTrue(reported > 1e-4, "rank 4 cut to 1 must lose something: " + reported);
     assertEquals(lost, reported, 1e-4);
-    assertEquals(1, ((LoRALinear) cutSet.adapters().get("svd")).loraA().dim(0));
-    assertEquals(4, ((LoRALinear) set.adapters().get("cat")).loraA().dim(0));
+    assertEquals(1, ((LoRAAdapter) cutSet.adapters().get("svd")).loraA().dim(0));
+    assertEquals(4, ((LoRAAdapter) set.adapters().get("cat")).loraA().dim(0));
   }
 
   @Test
@@ -269,7 +271,7 @@ class ManyAdaptersTest {
     Net pissa = Net.of(MODEL).freeze().lora(kind(PiSSALinear.FACTORY, "layers/0"));
     String m = assertThrows(IllegalStateException.class, () -> pissa.lora("b", lora(2, 0)))
         .getMessage();
-    assertTrue(m.contains("'layers/0'") && m.contains("PiSSALinear") && m.contains("name"), m);
+    assertTrue(m.contains("'layers/0'") && m.contains("PiSSAAdapter") && m.contains("name"), m);
     // Named from the start, it keeps the original layer and shares it.
     Net named = Net.of(MODEL).freeze().lora("p", kind(PiSSALinear.FACTORY, "layers/0"))
         .lora("b", lora(2, 0));

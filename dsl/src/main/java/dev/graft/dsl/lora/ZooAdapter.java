@@ -1,0 +1,39 @@
+package dev.graft.dsl.lora;
+
+import java.util.List;
+
+/**
+ * A first-class zoo adapter: one record per method that adapts any layer a {@link WeightView}
+ * sees (Linear, Conv1d/2d/3d), and describes itself through its {@link AdapterKind}.
+ */
+public interface ZooAdapter extends LoraWrapper {
+  /** The adapter's kind: name, trainable fields, PEFT form, factory. */
+  AdapterKind kind();
+
+  /**
+   * The rank as a PEFT config states it: the inner dimension of low-rank factors, VeRA's
+   * {@code λ_d} length, OFT's block size; 0 when the adapter has none (IA3).
+   */
+  int rank();
+
+  /** The scale {@code s} of the update; NaN for adapters without one (IA3, VeRA, OFT). */
+  default double updateScale() {
+    return Double.NaN;
+  }
+
+  /** Dropout rate on the adapter's input while training; 0 for adapters without an input path. */
+  default double dropout() {
+    return 0.0;
+  }
+
+  /** The layer seen as a weight matrix. */
+  default WeightView view() {
+    return WeightView.of(kind().name(), base());
+  }
+
+  /** The trainable fields its kind declares. */
+  @Override
+  default List<String> adapterFields() {
+    return kind().trainable();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.graft.dsl.lora;
+
+import dev.graft.dsl.lora.ZooLaws.InputDropout;
+import dev.graft.dsl.lora.ZooLaws.Kind;
+import dev.graft.dsl.lora.ZooLaws.RankRule;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * What ZOO.md promises for each kind of {@link AdapterCatalog}, written down independently of the
+ * adapters' code: the trainable count and how the laws are tuned (rank rule, dropout path,
+ * gradient check). {@link ZooCatalogTest} fails for a catalog kind missing here.
+ */
+final class ZooExpectations {
+  private ZooExpectations() {}
+
+  /**
+   * One kind's promises.
+   *
+   * @param count the trainable count for a base seen as {@code (out, in)}
+   * @param tune the law settings for a base kind
+   */
+  record Expect(ZooLaws.Count count, BiFunction<ZooLaws, Kind, ZooLaws> tune) {
+    /** The laws for {@code adapter} on bases of {@code base}'s type. */
+    ZooLaws laws(AdapterKind adapter, Kind base) {
+      return tune.apply(ZooLaws.of(adapter, base, count), base);
+    }
+  }
+
+  /** {@code r·(in + out)}: LoRA's factors. */
+  static final ZooLaws.Count LORA_COUNT = (out, in, r) -> (long) r * (in + out);
+
+  private static final BiFunction<ZooLaws, Kind, ZooLaws> PLAIN = (laws, base) -> laws;
+
+  private static final BiFunction<ZooLaws, Kind, ZooLaws> SVD_SPLIT = (laws, base) ->
+      laws.ranks(RankRule.AT_MOST_MIN_OUT_IN)
+          .inputDropout(InputDropout.ADAPTER_PATH_HOLDING_WEIGHT);
+
+  /** By kind name. */
+  static final Map<String, Expect> BY_NAME = Map.of(
+      "LoRA", new Expect(LORA_COUNT, PLAIN),
+      "rsLoRA", new Expect(LORA_COUNT, PLAIN),
+      "LoRA-FA", new Expect((out, in, r) -> (long) r * out, PLAIN),
+      "PiSSA", new Expect(LORA_COUNT, SVD_SPLIT),
+      "MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT));
+}
