@@ -3,8 +3,7 @@ package dev.graft.kotlin
 import dev.graft.dsl.lora.AdapterFactory
 import dev.graft.dsl.lora.DoRAConv
 import dev.graft.dsl.lora.DoRALinear
-import dev.graft.dsl.lora.IA3Conv
-import dev.graft.dsl.lora.IA3Linear
+import dev.graft.dsl.lora.IA3Adapter
 import dev.graft.dsl.lora.LoKrConv
 import dev.graft.dsl.lora.LoKrLinear
 import dev.graft.dsl.lora.LoRAAdapter
@@ -52,8 +51,8 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** VeRA (shared random projections): `VeRALinear`, `VeRAConv`. */
     VeRA(listOf(VeRALinear.FACTORY, VeRAConv.FACTORY)),
 
-    /** (IA)³: `IA3Linear`, `IA3Conv`. */
-    IA3(listOf(IA3Linear.FACTORY, IA3Conv.FACTORY)),
+    /** (IA)³: `IA3Adapter`. */
+    IA3(listOf(IA3Adapter.FACTORY)),
 
     /** LoKr (Kronecker product): `LoKrLinear`, `LoKrConv`. */
     LoKr(listOf(LoKrLinear.FACTORY, LoKrConv.FACTORY)),

@@ -6,8 +6,6 @@ import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.LoRAXSConv;
@@ -55,7 +53,6 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
     }
     out.add(adapter("LoRA-XS", "lora-xs", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY));
     out.add(adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY));
-    out.add(adapter("IA3", "ia3", IA3Linear.FACTORY, IA3Conv.FACTORY));
     out.add(adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY));
     out.add(adapter("OFT", "oft", OFTLinear.FACTORY, OFTConv.FACTORY));
     return List.copyOf(out);

@@ -7,7 +7,7 @@ import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Linear;
+import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRAFAAdapter;
 import dev.graft.dsl.lora.MiLoRAAdapter;
@@ -78,7 +78,7 @@ public final class PeftExport {
     kinds.put("dora", adapted(base, DoRALinear.FACTORY, 3, 5));
     kinds.put("pissa", adapted(base, PiSSAAdapter.FACTORY, 3, 5));
     kinds.put("lorafa", adapted(base, LoRAFAAdapter.FACTORY, 3, 5));
-    kinds.put("ia3", adapted(base, IA3Linear.FACTORY, 3, 5));
+    kinds.put("ia3", adapted(base, IA3Adapter.FACTORY, 3, 5));
     kinds.put("vera", adapted(base, VeRALinear.FACTORY, 3, 5));
     kinds.put("lokr", adapted(base, PeftLoKrLinear.FACTORY, 4, 5));
     kinds.put("lokr-r1", adapted(base, PeftLoKrLinear.FACTORY, 1, 5));

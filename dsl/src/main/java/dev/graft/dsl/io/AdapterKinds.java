@@ -2,8 +2,6 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.LoRAXSConv;
@@ -78,8 +76,6 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
       Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
           + " A and B come from the SVD of the base weight and only R (r, r) is trained")),
       Map.entry(LoRAXSConv.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS")),
-      Map.entry(IA3Linear.class, peft(IA3, "ia3", false)),
-      Map.entry(IA3Conv.class, peft(IA3, "ia3", false)),
       Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
       Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
       Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),

@@ -9,8 +9,7 @@ import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
+import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftLoKrConv;
@@ -207,7 +206,7 @@ final class PeftSpecs {
           throw bad(file, "\"feedforward_modules\" selects '" + ModuleNames.dotted(path)
               + "': PEFT scales that layer's input, and the zoo's IA3 scales outputs only");
         }
-        return conv ? IA3Conv.FACTORY : IA3Linear.FACTORY;
+        return IA3Adapter.FACTORY;
       }
       case AdapterKinds.VERA -> {
         if (conv) {

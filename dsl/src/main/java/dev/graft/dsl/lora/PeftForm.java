@@ -42,6 +42,12 @@ public record PeftForm(@Nullable String peftType, String variant, boolean weight
     return new PeftForm("LORA", variant, weightDerived, null, LORA_KEYS, List.of());
   }
 
+  /** A method PEFT reads under {@code peftType}, with these keys. */
+  static PeftForm peft(String peftType, String variant, boolean weightDerived,
+      Map<String, String> keys) {
+    return new PeftForm(peftType, variant, weightDerived, null, keys, List.of());
+  }
+
   /** An adapter only Graft reads, for the reason {@code why}. */
   static PeftForm graftOnly(String variant, boolean weightDerived, String why,
       Map<String, String> keys) {

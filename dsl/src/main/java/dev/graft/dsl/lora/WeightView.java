@@ -5,12 +5,13 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Tensor;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A layer seen as a weight matrix {@code W (out, in)}: a {@link Linear}'s weight as it is, a
  * Conv1d/2d/3d kernel {@code (out, in/groups, *k)} as {@code W_f (out, flat_in)} with {@code flat_in
  * = in/groups · prod(k)}. Every zoo adapter builds its change in this shape, runs it through
- * {@link #lowRank} or {@link #outputAxis}, and folds it back with {@link #withMatrix}, so one class
+ * {@link #lowRank} or as a per-output scale, and folds it back with {@link #withMatrix}, so one class
  * serves both kinds of layer.
  */
 public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfConv {
@@ -54,8 +55,17 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
   /** {@code s·(x Aᵀ) Bᵀ} in the layer's geometry for {@code A (r, in)}, {@code B (out, r)}. */
   Tensor lowRank(Tensor x, Tensor a, Tensor b, double scale);
 
-  /** The axis of an output {@code y} that holds the {@code out} features or channels. */
-  int outputAxis(Tensor y);
+  /** The layer's weight in its own shape: {@code (out, in)}, or the kernel. */
+  Tensor weight();
+
+  /** The layer's bias, if it has one. */
+  @Nullable Tensor bias();
+
+  /** A layer of the same type and geometry with this weight (in its own shape) and bias. */
+  Layer withParams(Tensor weight, @Nullable Tensor bias);
+
+  /** The spatial axes after the output channels: 0 for a Linear, 1 to 3 for a conv. */
+  int spatialDims();
 
   /** {@code layer (out, in)} for messages, e.g. {@code Linear (4, 6)}. */
   default String describe() {
@@ -96,8 +106,23 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public int outputAxis(Tensor y) {
-      return y.ndim() - 1;
+    public Tensor weight() {
+      return layer.weight();
+    }
+
+    @Override
+    public @Nullable Tensor bias() {
+      return layer.bias();
+    }
+
+    @Override
+    public Layer withParams(Tensor weight, @Nullable Tensor bias) {
+      return layer.withParams(weight, bias);
+    }
+
+    @Override
+    public int spatialDims() {
+      return 0;
     }
   }
 
@@ -134,8 +159,23 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public int outputAxis(Tensor y) {
-      return y.ndim() - layer.spatialDims() - 1;
+    public Tensor weight() {
+      return layer.weight();
+    }
+
+    @Override
+    public @Nullable Tensor bias() {
+      return layer.bias();
+    }
+
+    @Override
+    public Layer withParams(Tensor weight, @Nullable Tensor bias) {
+      return layer.withParams(weight, bias);
+    }
+
+    @Override
+    public int spatialDims() {
+      return layer.spatialDims();
     }
   }
 }

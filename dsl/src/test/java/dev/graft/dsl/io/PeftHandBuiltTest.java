@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
@@ -205,7 +206,7 @@ class PeftHandBuiltTest {
         + " \"modules_to_save\": null, \"peft_type\": \"IA3\", \"revision\": null,"
         + " \"target_modules\": [\"layers.0\"], \"task_type\": null}";
     Net loaded = net.loadAdapter(adapterDir(config, weights));
-    IA3Linear w = (IA3Linear) Tree.get(loaded.module(), Path.of("layers/0"));
+    IA3Adapter w = (IA3Adapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(l, 2), w.ia3L());
     float[] base = ((Linear) mlp.layers().get(0)).weight().toArray();
     float[] merged = ((Linear) w.merge()).weight().toArray();

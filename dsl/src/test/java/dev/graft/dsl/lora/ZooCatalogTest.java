@@ -71,7 +71,8 @@ class ZooCatalogTest {
         new Object[] {RsLoRALinear.FACTORY, RsLoRAConv.FACTORY, RsLoRAAdapter.KIND},
         new Object[] {LoRAFALinear.FACTORY, LoRAFAConv.FACTORY, LoRAFAAdapter.KIND},
         new Object[] {PiSSALinear.FACTORY, PiSSAConv.FACTORY, PiSSAAdapter.KIND},
-        new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND});
+        new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
+        new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND});
     for (Object[] row : linearOnly) {
       AdapterFactory lf = (AdapterFactory) row[0];
       AdapterFactory cf = (AdapterFactory) row[1];

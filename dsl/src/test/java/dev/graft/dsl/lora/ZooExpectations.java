@@ -42,5 +42,7 @@ final class ZooExpectations {
       "rsLoRA", new Expect(LORA_COUNT, PLAIN),
       "LoRA-FA", new Expect((out, in, r) -> (long) r * out, PLAIN),
       "PiSSA", new Expect(LORA_COUNT, SVD_SPLIT),
-      "MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT));
+      "MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT),
+      "IA3", new Expect((out, in, r) -> out, (laws, base) -> laws.ranks(RankRule.IGNORED)
+          .inputDropout(InputDropout.NONE)));
 }
