@@ -11,8 +11,7 @@ import dev.graft.dsl.lora.LoRAFAAdapter
 import dev.graft.dsl.lora.MiLoRAAdapter
 import dev.graft.dsl.lora.PiSSAAdapter
 import dev.graft.dsl.lora.RsLoRAAdapter
-import dev.graft.dsl.lora.LoRAXSConv
-import dev.graft.dsl.lora.LoRAXSLinear
+import dev.graft.dsl.lora.LoRAXSAdapter
 import dev.graft.dsl.lora.OFTConv
 import dev.graft.dsl.lora.OFTLinear
 import dev.graft.dsl.lora.VeRAConv
@@ -45,8 +44,8 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** MiLoRA (minor singular vectors): `MiLoRAAdapter`. */
     MiLoRA(listOf(MiLoRAAdapter.FACTORY)),
 
-    /** LoRA-XS: `LoRAXSLinear`, `LoRAXSConv`. */
-    LoRAXS(listOf(LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY)),
+    /** LoRA-XS: `LoRAXSAdapter`. */
+    LoRAXS(listOf(LoRAXSAdapter.FACTORY)),
 
     /** VeRA (shared random projections): `VeRALinear`, `VeRAConv`. */
     VeRA(listOf(VeRALinear.FACTORY, VeRAConv.FACTORY)),

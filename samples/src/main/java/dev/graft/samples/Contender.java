@@ -8,8 +8,6 @@ import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
-import dev.graft.dsl.lora.LoRAXSConv;
-import dev.graft.dsl.lora.LoRAXSLinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.OFTConv;
 import dev.graft.dsl.lora.OFTLinear;
@@ -51,7 +49,6 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
         out.add(adapter("DoRA", "dora", DoRALinear.FACTORY, DoRAConv.FACTORY));
       }
     }
-    out.add(adapter("LoRA-XS", "lora-xs", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY));
     out.add(adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY));
     out.add(adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY));
     out.add(adapter("OFT", "oft", OFTLinear.FACTORY, OFTConv.FACTORY));

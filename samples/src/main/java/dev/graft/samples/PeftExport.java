@@ -13,7 +13,7 @@ import dev.graft.dsl.lora.LoRAFAAdapter;
 import dev.graft.dsl.lora.MiLoRAAdapter;
 import dev.graft.dsl.lora.PiSSAAdapter;
 import dev.graft.dsl.lora.RsLoRAAdapter;
-import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.LoRAXSAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.OFTLinear;
 import dev.graft.dsl.lora.PeftLoKrConv;
@@ -93,7 +93,7 @@ public final class PeftExport {
     kinds.put("milora-as-lora", PeftAdapters.relativeTo(milora, base));
     // Graft-only: PEFT must refuse these.
     kinds.put("graft-only-milora", milora);
-    kinds.put("graft-only-loraxs", adapted(base, LoRAXSLinear.FACTORY, 3, 5));
+    kinds.put("graft-only-loraxs", adapted(base, LoRAXSAdapter.FACTORY, 3, 5));
     kinds.put("graft-only-zoo-oft", adapted(base, OFTLinear.FACTORY, 4, 5));
     write(out, kinds, Random.normal(Key.of(5), 5, 16));
 

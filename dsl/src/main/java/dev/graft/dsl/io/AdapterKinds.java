@@ -4,8 +4,6 @@ import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
-import dev.graft.dsl.lora.LoRAXSConv;
-import dev.graft.dsl.lora.LoRAXSLinear;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
@@ -73,9 +71,6 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
       Map.entry(DoRALinear.class, peft(LORA, "dora", true)),
       Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
-      Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
-          + " A and B come from the SVD of the base weight and only R (r, r) is trained")),
-      Map.entry(LoRAXSConv.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS")),
       Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
       Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
       Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),

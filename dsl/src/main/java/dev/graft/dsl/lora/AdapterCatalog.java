@@ -13,8 +13,12 @@ public final class AdapterCatalog {
 
   /** The kinds, in the order the docs and the shoot-out list them. */
   public static final List<AdapterKind> KINDS = List.of(
-      LoRAAdapter.KIND, RsLoRAAdapter.KIND, LoRAFAAdapter.KIND, PiSSAAdapter.KIND,
+      LoRAAdapter.KIND,
+      RsLoRAAdapter.KIND,
+      LoRAFAAdapter.KIND,
+      PiSSAAdapter.KIND,
       MiLoRAAdapter.KIND,
+      LoRAXSAdapter.KIND,
       IA3Adapter.KIND);
 
   /** The kind named {@code name} (as {@link AdapterKind#name()} or its {@code slug}). */

@@ -13,6 +13,7 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.DoRAMagnitude;
+import dev.graft.dsl.lora.LoRAXSAdapter;
 import dev.graft.dsl.lora.LoRAXSConv;
 import dev.graft.dsl.lora.LoRAXSLinear;
 import dev.graft.dsl.lora.LoraSpec;
@@ -94,7 +95,7 @@ class BaseDerivedLoadTest {
     Net trained = perturbed(adapted(LoRAXSLinear.FACTORY), 3);
     Layer before = copy(trained.module());
     CheckpointException e = assertThrows(CheckpointException.class, () -> trained.loadBase(file));
-    assertTrue(e.getMessage().contains("LoRAXSLinear at 'layers/0'")
+    assertTrue(e.getMessage().contains("LoRAXSAdapter at 'layers/0'")
         && e.getMessage().contains("trained R") && e.getMessage().contains("before training"),
         e.getMessage());
     assertTrue(Tree.equals(before, trained.module()));

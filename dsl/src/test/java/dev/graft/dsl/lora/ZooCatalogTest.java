@@ -72,6 +72,7 @@ class ZooCatalogTest {
         new Object[] {LoRAFALinear.FACTORY, LoRAFAConv.FACTORY, LoRAFAAdapter.KIND},
         new Object[] {PiSSALinear.FACTORY, PiSSAConv.FACTORY, PiSSAAdapter.KIND},
         new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
+        new Object[] {LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, LoRAXSAdapter.KIND},
         new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND});
     for (Object[] row : linearOnly) {
       AdapterFactory lf = (AdapterFactory) row[0];

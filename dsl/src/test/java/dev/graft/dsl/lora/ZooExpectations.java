@@ -43,6 +43,8 @@ final class ZooExpectations {
       "LoRA-FA", new Expect((out, in, r) -> (long) r * out, PLAIN),
       "PiSSA", new Expect(LORA_COUNT, SVD_SPLIT),
       "MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT),
+      "LoRA-XS", new Expect((out, in, r) -> (long) r * r,
+          (laws, base) -> laws.ranks(RankRule.AT_MOST_MIN_OUT_IN)),
       "IA3", new Expect((out, in, r) -> out, (laws, base) -> laws.ranks(RankRule.IGNORED)
           .inputDropout(InputDropout.NONE)));
 }
