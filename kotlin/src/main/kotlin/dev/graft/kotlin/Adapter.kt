@@ -1,8 +1,7 @@
 package dev.graft.kotlin
 
 import dev.graft.dsl.lora.AdapterFactory
-import dev.graft.dsl.lora.DoRAConv
-import dev.graft.dsl.lora.DoRALinear
+import dev.graft.dsl.lora.DoRAAdapter
 import dev.graft.dsl.lora.IA3Adapter
 import dev.graft.dsl.lora.LoKrConv
 import dev.graft.dsl.lora.LoKrLinear
@@ -35,8 +34,8 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** LoRA-FA (frozen A): `LoRAFAAdapter`. */
     LoRAFA(listOf(LoRAFAAdapter.FACTORY)),
 
-    /** DoRA (magnitude and direction): `DoRALinear`, `DoRAConv`. */
-    DoRA(listOf(DoRALinear.FACTORY, DoRAConv.FACTORY)),
+    /** DoRA (magnitude and direction): `DoRAAdapter`. */
+    DoRA(listOf(DoRAAdapter.FACTORY)),
 
     /** PiSSA (principal singular vectors): `PiSSAAdapter`. */
     PiSSA(listOf(PiSSAAdapter.FACTORY)),

@@ -1,6 +1,8 @@
 package dev.graft.kotlin
 
 import dev.graft.dsl.Net
+import dev.graft.dsl.lora.DoRAAdapter
+import dev.graft.dsl.lora.DoRAConv
 import dev.graft.dsl.lora.DoRALinear
 import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.lora.LoRALinear
@@ -57,7 +59,7 @@ class LoraScopeTest {
             listOf("blocks/0/query", "blocks/0/value", "blocks/1/query", "blocks/1/value"),
             net.adapters().keys.map { it.toString() },
         )
-        assertTrue(net.adapters().values.all { it is DoRALinear })
+        assertTrue(net.adapters().values.all { it is DoRAAdapter })
         // The same net as the Java call with the equivalent regex (matched whole, see PathPatterns).
         assertSameNet(base.lora(LoraSpec.builder().rank(2).alpha(4.0).target(".*/(query|value)")
             .wrappers(Adapter.DoRA.factories).build()), net)

@@ -4,8 +4,6 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.LoraSpec;
@@ -45,9 +43,6 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
     List<Contender> out = new ArrayList<>(List.of(FULL, HEAD));
     for (AdapterKind k : AdapterCatalog.KINDS) {
       out.add(new Contender(k.name(), k.slug(), List.of(k.factory()), false));
-      if (k.slug().equals("lora-fa")) {
-        out.add(adapter("DoRA", "dora", DoRALinear.FACTORY, DoRAConv.FACTORY));
-      }
     }
     out.add(adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY));
     out.add(adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY));

@@ -6,7 +6,7 @@ import dev.graft.dsl.io.ModuleNames;
 import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRAFAAdapter;
@@ -75,7 +75,7 @@ public final class PeftExport {
     Map<String, Net> kinds = new LinkedHashMap<>();
     kinds.put("lora", adapted(base, LoRAAdapter.FACTORY, 3, 5));
     kinds.put("rslora", adapted(base, RsLoRAAdapter.FACTORY, 3, 5));
-    kinds.put("dora", adapted(base, DoRALinear.FACTORY, 3, 5));
+    kinds.put("dora", adapted(base, DoRAAdapter.FACTORY, 3, 5));
     kinds.put("pissa", adapted(base, PiSSAAdapter.FACTORY, 3, 5));
     kinds.put("lorafa", adapted(base, LoRAFAAdapter.FACTORY, 3, 5));
     kinds.put("ia3", adapted(base, IA3Adapter.FACTORY, 3, 5));

@@ -6,7 +6,7 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftConfigFields;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
@@ -227,7 +227,7 @@ public final class SpamMiniLm {
     SpamClassifier probed = new SpamClassifier(bert, trainedHead);
     String target = ".*encoder/layer/(" + range(frozen, layers) + ")/attention/self/(query|value)";
     Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRAAdapter.FACTORY, "DoRA",
-        DoRALinear.FACTORY, "IA3", IA3Adapter.FACTORY);
+        DoRAAdapter.FACTORY, "IA3", IA3Adapter.FACTORY);
     Map<String, AdapterFactory> adapters = new LinkedHashMap<>();
     for (String name : s.adapters) {
       adapters.put(name, zoo.get(name));

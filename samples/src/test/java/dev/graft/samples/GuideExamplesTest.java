@@ -11,6 +11,7 @@ import dev.graft.dsl.AdapterState;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftAdapters;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRAConv;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoRAAdapter;
@@ -133,7 +134,7 @@ class GuideExamplesTest {
         + " encoder/layers/2/loraA, encoder/layers/2/loraB, head/weight, head/bias]",
         net.trainablePaths().toString());
     assertEquals("Net[Classifier, trainable 123 of 235]", net.toString());
-    assertInstanceOf(DoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
+    assertInstanceOf(DoRAAdapter.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
     assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
     assertInstanceOf(Linear.class, Tree.get(net.module(), Path.of("head")), "outside the mask");
     assertTrue(net.apply(X).allClose(model().apply(X), 1e-6, 1e-6), "starts as the model");
@@ -159,7 +160,7 @@ class GuideExamplesTest {
     Net net = Net.of(model).freeze().lora(spec);
     // end
     assertEquals(3, net.adapters().size());
-    assertTrue(net.adapters().values().stream().allMatch(a -> a instanceof DoRALinear));
+    assertTrue(net.adapters().values().stream().allMatch(a -> a instanceof DoRAAdapter));
     assertEquals(4 * (4 + 8) + 8 + 4 * (8 + 8) + 8 + 4 * (8 + 3) + 3, net.trainableCount());
   }
 

@@ -1,7 +1,5 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoKrConv;
 import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.AdapterFactory;
@@ -69,8 +67,6 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
       + " PEFT-compatible LoKr)";
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
-      Map.entry(DoRALinear.class, peft(LORA, "dora", true)),
-      Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
       Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
       Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
       Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),

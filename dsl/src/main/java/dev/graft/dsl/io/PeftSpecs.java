@@ -7,8 +7,6 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
@@ -192,10 +190,7 @@ final class PeftSpecs {
         if (rs && pissa) {
           throw bad(file, "combines use_rslora with PiSSA, which no zoo kind does");
         }
-        if (dora) {
-          return conv ? DoRAConv.FACTORY : DoRALinear.FACTORY;
-        }
-        String variant = rs ? "rslora" : pissa ? "pissa" : "lora";
+        String variant = dora ? "dora" : rs ? "rslora" : pissa ? "pissa" : "lora";
         return AdapterCatalog.forPeft(AdapterKinds.LORA, variant).map(AdapterKind::factory)
             .orElseThrow(() -> bad(file, "names the LoRA variant '" + variant + "', which no"
                 + " zoo kind declares"));

@@ -16,6 +16,7 @@ public final class AdapterCatalog {
       LoRAAdapter.KIND,
       RsLoRAAdapter.KIND,
       LoRAFAAdapter.KIND,
+      DoRAAdapter.KIND,
       PiSSAAdapter.KIND,
       MiLoRAAdapter.KIND,
       LoRAXSAdapter.KIND,

@@ -6,8 +6,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * DoRA's magnitude arithmetic (arXiv 2402.09353), shared by {@link DoRALinear} and {@link
- * DoRAConv} on a weight seen as {@code W_f (out, in)}: the row norms {@code ‖W_f + s·B A‖}, the
+ * DoRA's magnitude arithmetic (arXiv 2402.09353), used by {@link DoRAAdapter} on a
+ * weight seen as {@code W_f (out, in)}: the row norms {@code ‖W_f + s·B A‖}, the
  * per-row factor {@code m / ‖·‖} with the norm held constant in the backward pass, and the merged
  * weight.
  *

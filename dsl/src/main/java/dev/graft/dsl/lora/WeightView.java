@@ -64,6 +64,12 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
   /** A layer of the same type and geometry with this weight (in its own shape) and bias. */
   Layer withParams(Tensor weight, @Nullable Tensor bias);
 
+  /**
+   * The layer's map without its bias, for the weight matrix {@code m (out, in)} in place of its
+   * own: {@code x mᵀ}, or the convolution with {@code m} as kernel.
+   */
+  Tensor unbiased(Tensor x, Tensor m);
+
   /** The spatial axes after the output channels: 0 for a Linear, 1 to 3 for a conv. */
   int spatialDims();
 
@@ -121,6 +127,11 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
+    public Tensor unbiased(Tensor x, Tensor m) {
+      return layer.withParams(m, null).apply(x);
+    }
+
+    @Override
     public int spatialDims() {
       return 0;
     }
@@ -171,6 +182,11 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     @Override
     public Layer withParams(Tensor weight, @Nullable Tensor bias) {
       return layer.withParams(weight, bias);
+    }
+
+    @Override
+    public Tensor unbiased(Tensor x, Tensor m) {
+      return layer.convolve(x, ConvLowRank.asKernel(layer, m));
     }
 
     @Override

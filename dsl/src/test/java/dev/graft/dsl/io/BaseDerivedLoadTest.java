@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.DoRAMagnitude;
 import dev.graft.dsl.lora.LoRAXSAdapter;
@@ -59,10 +60,10 @@ class BaseDerivedLoadTest {
     Tensor x = Random.normal(Key.of(4), 3, 6);
     for (int i = 0; i < 3; i++) {
       Path layer = Path.of("layers/" + i);
-      DoRALinear before = (DoRALinear) Tree.get(trained.module(), layer);
-      DoRALinear after = (DoRALinear) Tree.get(loaded.module(), layer);
+      DoRAAdapter before = (DoRAAdapter) Tree.get(trained.module(), layer);
+      DoRAAdapter after = (DoRAAdapter) Tree.get(loaded.module(), layer);
       Linear fresh = (Linear) Tree.get(pretrained, layer);
-      assertEquals(fresh.weight(), after.base().weight());
+      assertEquals(fresh.weight(), after.view().matrix());
       assertSame(before.loraMagnitude(), after.loraMagnitude());
       assertSame(before.loraA(), after.loraA());
       // merged rows: norm m, direction of W_new + s·B A

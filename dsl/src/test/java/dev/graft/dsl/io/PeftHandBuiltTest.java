@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.IA3Linear;
@@ -187,7 +188,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_magnitude_vector", new int[] {2}, m)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "4", "\"layers.0\"",
         "  \"use_dora\": true,\n"), weights));
-    DoRALinear w = (DoRALinear) Tree.get(loaded.module(), Path.of("layers/0"));
+    DoRAAdapter w = (DoRAAdapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 3), w.loraA());
     assertEquals(Tensor.of(b, 2, 1), w.loraB());
     assertEquals(Tensor.of(m, 2), w.loraMagnitude());

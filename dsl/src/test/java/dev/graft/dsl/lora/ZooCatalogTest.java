@@ -70,6 +70,7 @@ class ZooCatalogTest {
         new Object[] {LoRALinear.FACTORY, LoRAConv.FACTORY, LoRAAdapter.KIND},
         new Object[] {RsLoRALinear.FACTORY, RsLoRAConv.FACTORY, RsLoRAAdapter.KIND},
         new Object[] {LoRAFALinear.FACTORY, LoRAFAConv.FACTORY, LoRAFAAdapter.KIND},
+        new Object[] {DoRALinear.FACTORY, DoRAConv.FACTORY, DoRAAdapter.KIND},
         new Object[] {PiSSALinear.FACTORY, PiSSAConv.FACTORY, PiSSAAdapter.KIND},
         new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
         new Object[] {LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, LoRAXSAdapter.KIND},

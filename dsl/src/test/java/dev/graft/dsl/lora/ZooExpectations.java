@@ -41,6 +41,8 @@ final class ZooExpectations {
       "LoRA", new Expect(LORA_COUNT, PLAIN),
       "rsLoRA", new Expect(LORA_COUNT, PLAIN),
       "LoRA-FA", new Expect((out, in, r) -> (long) r * out, PLAIN),
+      "DoRA", new Expect((out, in, r) -> (long) r * (in + out) + out,
+          (laws, base) -> laws.withoutGradCheck()),
       "PiSSA", new Expect(LORA_COUNT, SVD_SPLIT),
       "MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT),
       "LoRA-XS", new Expect((out, in, r) -> (long) r * r,

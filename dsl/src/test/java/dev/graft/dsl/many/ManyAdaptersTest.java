@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.Combined;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterSet;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
 import dev.graft.dsl.lora.LoRAAdapter;
@@ -166,7 +167,7 @@ class ManyAdaptersTest {
         .lora("i", kind(IA3Linear.FACTORY, "layers/1"));
     String m = assertThrows(IllegalArgumentException.class,
         () -> net.combine("mix", Map.of("a", 1.0, "d", 1.0))).getMessage();
-    assertTrue(m.contains("'d' at 'layers/0' (DoRALinear)") && m.contains("'d' at 'layers/2'")
+    assertTrue(m.contains("'d' at 'layers/0' (DoRAAdapter)") && m.contains("'d' at 'layers/2'")
         && m.contains("svd"), m);
     assertFalse(m.contains("'a' at"), m);
     assertThrows(IllegalArgumentException.class,
