@@ -3,8 +3,7 @@ package dev.graft.kotlin
 import dev.graft.dsl.lora.AdapterFactory
 import dev.graft.dsl.lora.DoRAAdapter
 import dev.graft.dsl.lora.IA3Adapter
-import dev.graft.dsl.lora.LoKrConv
-import dev.graft.dsl.lora.LoKrLinear
+import dev.graft.dsl.lora.LoKrAdapter
 import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.lora.LoRAFAAdapter
 import dev.graft.dsl.lora.MiLoRAAdapter
@@ -52,8 +51,8 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** (IA)³: `IA3Adapter`. */
     IA3(listOf(IA3Adapter.FACTORY)),
 
-    /** LoKr (Kronecker product): `LoKrLinear`, `LoKrConv`. */
-    LoKr(listOf(LoKrLinear.FACTORY, LoKrConv.FACTORY)),
+    /** LoKr (Kronecker product): `LoKrAdapter`. */
+    LoKr(listOf(LoKrAdapter.FACTORY)),
 
     /** OFT (block-diagonal orthogonal): `OFTLinear`, `OFTConv`. */
     OFT(listOf(OFTLinear.FACTORY, OFTConv.FACTORY)),

@@ -4,8 +4,6 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
-import dev.graft.dsl.lora.LoKrConv;
-import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.OFTConv;
 import dev.graft.dsl.lora.OFTLinear;
@@ -45,7 +43,6 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
       out.add(new Contender(k.name(), k.slug(), List.of(k.factory()), false));
     }
     out.add(adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY));
-    out.add(adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY));
     out.add(adapter("OFT", "oft", OFTLinear.FACTORY, OFTConv.FACTORY));
     return List.copyOf(out);
   }

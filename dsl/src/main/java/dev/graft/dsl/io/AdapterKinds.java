@@ -1,7 +1,5 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.lora.LoKrConv;
-import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
@@ -62,15 +60,10 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   private static final String NO_PEFT_OFT = "the zoo's OFT stores full blocks S with R ="
       + " Cayley(S - S^T); PEFT's OFT stores packed triangles with its own map (use PeftOFTLinear"
       + " for a PEFT-compatible OFT)";
-  private static final String NO_PEFT_LOKR = "the zoo's LoKr crops W1 (r, r) kron W2 to the"
-      + " weight; PEFT's LoKr factors each side of the weight (use PeftLoKrLinear for a"
-      + " PEFT-compatible LoKr)";
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
       Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
       Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
-      Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
-      Map.entry(LoKrConv.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
       Map.entry(OFTLinear.class, graftOnly("oft", false, NO_PEFT_OFT)),

@@ -20,7 +20,8 @@ public final class AdapterCatalog {
       PiSSAAdapter.KIND,
       MiLoRAAdapter.KIND,
       LoRAXSAdapter.KIND,
-      IA3Adapter.KIND);
+      IA3Adapter.KIND,
+      LoKrAdapter.KIND);
 
   /** The kind named {@code name} (as {@link AdapterKind#name()} or its {@code slug}). */
   public static Optional<AdapterKind> named(String name) {

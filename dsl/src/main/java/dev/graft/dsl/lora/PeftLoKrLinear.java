@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * {@code in = c·d} come from {@link PeftLoKr#factorization}, {@code W1 (a, c)} is {@code lokrW1}
  * or {@code lokrW1A (a, r) · lokrW1B (r, c)}, and {@code W2 (b, d)} is {@code lokrW2} or {@code
  * lokrW2A (b, r) · lokrW2B (r, d)} (which form: {@link PeftLoKr#fullW1}, {@link
- * PeftLoKr#fullW2}). Unlike the zoo's {@link LoKrLinear} nothing is cropped: the Kronecker
+ * PeftLoKr#fullW2}). Unlike the zoo's {@link LoKrAdapter} nothing is cropped: the Kronecker
  * product has the base's exact shape. Initialization is PEFT's default ({@code init_weights =
  * True}): {@code W1} (or {@code W1_a}) zero, the other factors kaiming-uniform ({@code a = √5}),
  * so the layer starts as the base. PEFT's {@code rank_dropout} and {@code module_dropout} are not

@@ -74,7 +74,8 @@ class ZooCatalogTest {
         new Object[] {PiSSALinear.FACTORY, PiSSAConv.FACTORY, PiSSAAdapter.KIND},
         new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
         new Object[] {LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, LoRAXSAdapter.KIND},
-        new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND});
+        new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND},
+        new Object[] {LoKrLinear.FACTORY, LoKrConv.FACTORY, LoKrAdapter.KIND});
     for (Object[] row : linearOnly) {
       AdapterFactory lf = (AdapterFactory) row[0];
       AdapterFactory cf = (AdapterFactory) row[1];

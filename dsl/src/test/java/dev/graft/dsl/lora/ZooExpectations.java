@@ -48,5 +48,7 @@ final class ZooExpectations {
       "LoRA-XS", new Expect((out, in, r) -> (long) r * r,
           (laws, base) -> laws.ranks(RankRule.AT_MOST_MIN_OUT_IN)),
       "IA3", new Expect((out, in, r) -> out, (laws, base) -> laws.ranks(RankRule.IGNORED)
-          .inputDropout(InputDropout.NONE)));
+          .inputDropout(InputDropout.NONE)),
+      "LoKr", new Expect((out, in, r) -> (long) r * r
+          + (long) ((out + r - 1) / r) * ((in + r - 1) / r), PLAIN));
 }
