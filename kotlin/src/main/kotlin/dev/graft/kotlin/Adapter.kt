@@ -10,8 +10,7 @@ import dev.graft.dsl.lora.MiLoRAAdapter
 import dev.graft.dsl.lora.PiSSAAdapter
 import dev.graft.dsl.lora.RsLoRAAdapter
 import dev.graft.dsl.lora.LoRAXSAdapter
-import dev.graft.dsl.lora.OFTConv
-import dev.graft.dsl.lora.OFTLinear
+import dev.graft.dsl.lora.OFTAdapter
 import dev.graft.dsl.lora.VeRAConv
 import dev.graft.dsl.lora.VeRALinear
 
@@ -54,6 +53,6 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** LoKr (Kronecker product): `LoKrAdapter`. */
     LoKr(listOf(LoKrAdapter.FACTORY)),
 
-    /** OFT (block-diagonal orthogonal): `OFTLinear`, `OFTConv`. */
-    OFT(listOf(OFTLinear.FACTORY, OFTConv.FACTORY)),
+    /** OFT (block-diagonal orthogonal): `OFTAdapter`. */
+    OFT(listOf(OFTAdapter.FACTORY)),
 }

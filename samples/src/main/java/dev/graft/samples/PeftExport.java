@@ -15,7 +15,7 @@ import dev.graft.dsl.lora.PiSSAAdapter;
 import dev.graft.dsl.lora.RsLoRAAdapter;
 import dev.graft.dsl.lora.LoRAXSAdapter;
 import dev.graft.dsl.lora.LoraSpec;
-import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.OFTAdapter;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
@@ -94,7 +94,7 @@ public final class PeftExport {
     // Graft-only: PEFT must refuse these.
     kinds.put("graft-only-milora", milora);
     kinds.put("graft-only-loraxs", adapted(base, LoRAXSAdapter.FACTORY, 3, 5));
-    kinds.put("graft-only-zoo-oft", adapted(base, OFTLinear.FACTORY, 4, 5));
+    kinds.put("graft-only-zoo-oft", adapted(base, OFTAdapter.FACTORY, 4, 5));
     write(out, kinds, Random.normal(Key.of(5), 5, 16));
 
     // A convolution (folders named conv-*): Conv2d(4 -> 6, 3x3, padding 1), weights beside.

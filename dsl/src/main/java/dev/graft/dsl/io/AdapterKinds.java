@@ -5,8 +5,6 @@ import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftForm;
 import dev.graft.dsl.lora.ZooAdapter;
-import dev.graft.dsl.lora.OFTConv;
-import dev.graft.dsl.lora.OFTLinear;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
@@ -57,17 +55,12 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   /** What older Graft versions wrote as {@code peft_type} for {@link #GRAFT}; read as it. */
   static final String LEGACY_GRAFT = "GRAFT";
 
-  private static final String NO_PEFT_OFT = "the zoo's OFT stores full blocks S with R ="
-      + " Cayley(S - S^T); PEFT's OFT stores packed triangles with its own map (use PeftOFTLinear"
-      + " for a PEFT-compatible OFT)";
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
       Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
       Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
-      Map.entry(OFTLinear.class, graftOnly("oft", false, NO_PEFT_OFT)),
-      Map.entry(OFTConv.class, graftOnly("oft", false, NO_PEFT_OFT)),
       Map.entry(PeftOFTLinear.class, peft(OFT, "oft", false)));
 
   private static AdapterKinds peft(String type, String variant, boolean weightDerived) {

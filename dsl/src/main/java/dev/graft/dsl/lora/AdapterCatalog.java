@@ -21,7 +21,8 @@ public final class AdapterCatalog {
       MiLoRAAdapter.KIND,
       LoRAXSAdapter.KIND,
       IA3Adapter.KIND,
-      LoKrAdapter.KIND);
+      LoKrAdapter.KIND,
+      OFTAdapter.KIND);
 
   /** The kind named {@code name} (as {@link AdapterKind#name()} or its {@code slug}). */
   public static Optional<AdapterKind> named(String name) {

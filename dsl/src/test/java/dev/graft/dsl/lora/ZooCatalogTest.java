@@ -75,7 +75,8 @@ class ZooCatalogTest {
         new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
         new Object[] {LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, LoRAXSAdapter.KIND},
         new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND},
-        new Object[] {LoKrLinear.FACTORY, LoKrConv.FACTORY, LoKrAdapter.KIND});
+        new Object[] {LoKrLinear.FACTORY, LoKrConv.FACTORY, LoKrAdapter.KIND},
+        new Object[] {OFTLinear.FACTORY, OFTConv.FACTORY, OFTAdapter.KIND});
     for (Object[] row : linearOnly) {
       AdapterFactory lf = (AdapterFactory) row[0];
       AdapterFactory cf = (AdapterFactory) row[1];
