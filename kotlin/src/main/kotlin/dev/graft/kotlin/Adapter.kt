@@ -11,8 +11,7 @@ import dev.graft.dsl.lora.PiSSAAdapter
 import dev.graft.dsl.lora.RsLoRAAdapter
 import dev.graft.dsl.lora.LoRAXSAdapter
 import dev.graft.dsl.lora.OFTAdapter
-import dev.graft.dsl.lora.VeRAConv
-import dev.graft.dsl.lora.VeRALinear
+import dev.graft.dsl.lora.VeRAAdapter
 
 /**
  * The adapters of the zoo by method, each with the factories that wrap `Linear` and
@@ -44,8 +43,8 @@ enum class Adapter(val factories: List<AdapterFactory>) {
     /** LoRA-XS: `LoRAXSAdapter`. */
     LoRAXS(listOf(LoRAXSAdapter.FACTORY)),
 
-    /** VeRA (shared random projections): `VeRALinear`, `VeRAConv`. */
-    VeRA(listOf(VeRALinear.FACTORY, VeRAConv.FACTORY)),
+    /** VeRA (shared random projections): `VeRAAdapter`. */
+    VeRA(listOf(VeRAAdapter.FACTORY)),
 
     /** (IA)³: `IA3Adapter`. */
     IA3(listOf(IA3Adapter.FACTORY)),

@@ -7,7 +7,7 @@ import dev.graft.dsl.lora.DoRALinear
 import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.lora.LoraSpec
-import dev.graft.dsl.lora.VeRALinear
+import dev.graft.dsl.lora.VeRAAdapter
 import dev.graft.dsl.tree.Mask
 import dev.graft.dsl.tree.Tree
 import dev.graft.runtime.Key
@@ -81,7 +81,7 @@ class LoraScopeTest {
     fun `targets intersect the mask and adapters are tried in order`() {
         val net = base.mask(Mask.regex("blocks/1/.*")).lora { target("key"); adapters(VeRA, LoRA) }
         assertEquals(listOf("blocks/1/key"), net.adapters().keys.map { it.toString() })
-        assertTrue(net.adapters().values.single() is VeRALinear)
+        assertTrue(net.adapters().values.single() is VeRAAdapter)
         assertTrue(base.lora { adapters(LoRALinear.FACTORY) }.adapters().values.all { it is LoRAAdapter })
     }
 

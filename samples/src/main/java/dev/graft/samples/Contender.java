@@ -5,8 +5,6 @@ import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraSpec;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.tree.Mask;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +38,6 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
     for (AdapterKind k : AdapterCatalog.KINDS) {
       out.add(new Contender(k.name(), k.slug(), List.of(k.factory()), false));
     }
-    out.add(adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY));
     return List.copyOf(out);
   }
 

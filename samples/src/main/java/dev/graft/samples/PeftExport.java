@@ -19,7 +19,7 @@ import dev.graft.dsl.lora.OFTAdapter;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
@@ -79,7 +79,7 @@ public final class PeftExport {
     kinds.put("pissa", adapted(base, PiSSAAdapter.FACTORY, 3, 5));
     kinds.put("lorafa", adapted(base, LoRAFAAdapter.FACTORY, 3, 5));
     kinds.put("ia3", adapted(base, IA3Adapter.FACTORY, 3, 5));
-    kinds.put("vera", adapted(base, VeRALinear.FACTORY, 3, 5));
+    kinds.put("vera", adapted(base, VeRAAdapter.FACTORY, 3, 5));
     kinds.put("lokr", adapted(base, PeftLoKrLinear.FACTORY, 4, 5));
     kinds.put("lokr-r1", adapted(base, PeftLoKrLinear.FACTORY, 1, 5));
     kinds.put("lokr-both", adapted(base, PeftLoKrLinear.factory(true, -1), 1, 5));

@@ -8,8 +8,6 @@ import dev.graft.dsl.lora.ZooAdapter;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -57,8 +55,6 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
 
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
-      Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
-      Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftOFTLinear.class, peft(OFT, "oft", false)));
@@ -74,7 +70,7 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   /** The kind of {@code wrapper}; {@code GRAFT} for classes outside the zoo. */
   static AdapterKinds of(LoraWrapper wrapper) {
     if (wrapper instanceof ZooAdapter z) {
-      PeftForm f = z.kind().peft();
+      PeftForm f = z.peft();
       return new AdapterKinds(f.peftType() != null ? f.peftType() : GRAFT, f.variant(),
           f.weightDerived(), f.graftOnly());
     }
@@ -108,8 +104,8 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    * PEFT's own form of the method holds (LoRA-FA's {@code A}, which PEFT's plain LoRA stores).
    */
   static List<String> savedFields(LoraWrapper w) {
-    if (w instanceof ZooAdapter z && !z.kind().peft().frozenSaved().isEmpty()) {
-      List<String> out = new ArrayList<>(z.kind().peft().frozenSaved());
+    if (w instanceof ZooAdapter z && !z.peft().frozenSaved().isEmpty()) {
+      List<String> out = new ArrayList<>(z.peft().frozenSaved());
       for (String f : w.adapterFields()) {
         if (!out.contains(f)) {
           out.add(f);
@@ -167,6 +163,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
   /** The wrapper's {@code seed} component (VeRA), if it has one. */
   static @Nullable Long seed(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.sharedSeed();
+    }
     return component(w, "seed") instanceof Long s ? s : null;
   }
 

@@ -61,7 +61,7 @@ final class PeftFields {
    */
   static String suffix(LoraWrapper w, String field) {
     if (w instanceof ZooAdapter z) {
-      return z.kind().peft().key(field);
+      return z.peft().key(field);
     }
     return SUFFIX.getOrDefault(field, field);
   }

@@ -13,7 +13,7 @@ import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
@@ -208,7 +208,7 @@ final class PeftSpecs {
           throw bad(file, "targets the Conv layer '" + path + "' with VeRA; PEFT's and Graft's"
               + " VeRA read Linear layers only");
         }
-        return VeRALinear.FACTORY;
+        return VeRAAdapter.FACTORY;
       }
       case AdapterKinds.LOKR -> {
         if (conv && bool(file, config, "use_effective_conv2d")

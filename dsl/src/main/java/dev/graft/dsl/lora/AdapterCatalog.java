@@ -20,6 +20,7 @@ public final class AdapterCatalog {
       PiSSAAdapter.KIND,
       MiLoRAAdapter.KIND,
       LoRAXSAdapter.KIND,
+      VeRAAdapter.KIND,
       IA3Adapter.KIND,
       LoKrAdapter.KIND,
       OFTAdapter.KIND);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the library knows about one kind of zoo adapter, declared once by its class: its
@@ -18,16 +19,30 @@ public final class AdapterKind {
   private final List<String> trainable;
   private final PeftForm peft;
   private final BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create;
+  private final @Nullable Preparer preparer;
   private final AdapterFactory factory;
 
+  /**
+   * What a kind whose adapters share state across the layers of one {@code lora} call (VeRA's
+   * projections) builds from all the bases before any adapter: the constructor to use for them.
+   */
+  @FunctionalInterface
+  public interface Preparer {
+    /** The constructor for the adapters around {@code bases}. */
+    BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> prepare(List<Layer> bases,
+        AdapterConfig config);
+  }
+
   private AdapterKind(String name, Class<? extends ZooAdapter> type, List<String> trainable,
-      PeftForm peft, BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create) {
+      PeftForm peft, BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create,
+      @Nullable Preparer preparer) {
     this.name = name;
     this.type = type;
     this.trainable = List.copyOf(trainable);
     this.peft = peft;
     this.create = create;
-    this.factory = new KindFactory(this, name, Layer.class);
+    this.preparer = preparer;
+    this.factory = new KindFactory(this, name, Layer.class, null);
   }
 
   /**
@@ -37,7 +52,12 @@ public final class AdapterKind {
    */
   public static <T extends ZooAdapter> AdapterKind of(String name, Class<T> type,
       List<String> trainable, PeftForm peft, BiFunction<Layer, AdapterConfig, T> create) {
-    return new AdapterKind(name, type, trainable, peft, create);
+    return new AdapterKind(name, type, trainable, peft, create, null);
+  }
+
+  /** This kind, preparing shared state over each call's bases with {@code preparer}. */
+  public AdapterKind preparedBy(Preparer preparer) {
+    return new AdapterKind(name, type, trainable, peft, create, preparer);
   }
 
   /** The name, as the papers spell it ({@code LoRA}, {@code rsLoRA}, {@code LoRA-FA}, ...). */
@@ -75,7 +95,7 @@ public final class AdapterKind {
    * per-layer names ({@code LoRALinear.FACTORY}, {@code LoRAConv.FACTORY}) now are.
    */
   public AdapterFactory factory(String name, Class<? extends Layer> only) {
-    return new KindFactory(this, name, only);
+    return new KindFactory(this, name, only, null);
   }
 
   /** The kind a factory of {@link #factory()} or {@link #factory(String, Class)} builds. */
@@ -92,8 +112,12 @@ public final class AdapterKind {
     return name;
   }
 
-  /** A factory of one kind for the layers of one type (or all the kind adapts). */
-  private record KindFactory(AdapterKind kind, String name, Class<? extends Layer> only)
+  /**
+   * A factory of one kind for the layers of one type (or all the kind adapts), with the
+   * constructor its {@link #prepare} gave when the kind shares state across layers.
+   */
+  private record KindFactory(AdapterKind kind, String name, Class<? extends Layer> only,
+      @Nullable BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> prepared)
       implements AdapterFactory {
     @Override
     public boolean appliesTo(Layer layer) {
@@ -101,8 +125,22 @@ public final class AdapterKind {
     }
 
     @Override
+    public AdapterFactory prepare(List<Layer> bases, AdapterConfig config) {
+      if (kind.preparer == null || bases.isEmpty()) {
+        return this;
+      }
+      for (Layer base : bases) {
+        if (!appliesTo(base)) {
+          throw new IllegalArgumentException(name + ": cannot wrap "
+              + base.getClass().getSimpleName());
+        }
+      }
+      return new KindFactory(kind, name, only, kind.preparer.prepare(bases, config));
+    }
+
+    @Override
     public LoraWrapper create(Layer base, AdapterConfig config) {
-      return kind.create(base, config);
+      return prepared != null ? prepared.apply(base, config) : kind.create(base, config);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.graft.dsl.lora;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A first-class zoo adapter: one record per method that adapts any layer a {@link WeightView}
@@ -24,6 +25,16 @@ public interface ZooAdapter extends LoraWrapper {
   /** Dropout rate on the adapter's input while training; 0 for adapters without an input path. */
   default double dropout() {
     return 0.0;
+  }
+
+  /** How this adapter appears in a PEFT directory: its kind's form unless it depends on the base. */
+  default PeftForm peft() {
+    return kind().peft();
+  }
+
+  /** The seed shared frozen tensors were drawn from (VeRA's projections); null if none. */
+  default @Nullable Long sharedSeed() {
+    return null;
   }
 
   /** The layer seen as a weight matrix. */

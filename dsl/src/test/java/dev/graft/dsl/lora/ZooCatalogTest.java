@@ -74,6 +74,7 @@ class ZooCatalogTest {
         new Object[] {PiSSALinear.FACTORY, PiSSAConv.FACTORY, PiSSAAdapter.KIND},
         new Object[] {MiLoRALinear.FACTORY, MiLoRAConv.FACTORY, MiLoRAAdapter.KIND},
         new Object[] {LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY, LoRAXSAdapter.KIND},
+        new Object[] {VeRALinear.FACTORY, VeRAConv.FACTORY, VeRAAdapter.KIND},
         new Object[] {IA3Linear.FACTORY, IA3Conv.FACTORY, IA3Adapter.KIND},
         new Object[] {LoKrLinear.FACTORY, LoKrConv.FACTORY, LoKrAdapter.KIND},
         new Object[] {OFTLinear.FACTORY, OFTConv.FACTORY, OFTAdapter.KIND});

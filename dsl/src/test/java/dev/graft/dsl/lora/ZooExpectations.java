@@ -54,6 +54,7 @@ final class ZooExpectations {
       Map.entry("MiLoRA", new Expect(LORA_COUNT, SVD_SPLIT)),
       Map.entry("LoRA-XS", new Expect((out, in, r) -> (long) r * r,
           (laws, base) -> laws.ranks(RankRule.AT_MOST_MIN_OUT_IN))),
+      Map.entry("VeRA", new Expect((out, in, r) -> out + r, PLAIN)),
       Map.entry("IA3", new Expect((out, in, r) -> out, (laws, base) -> laws.ranks(RankRule.IGNORED)
           .inputDropout(InputDropout.NONE))),
       Map.entry("LoKr", new Expect((out, in, r) -> (long) r * r
