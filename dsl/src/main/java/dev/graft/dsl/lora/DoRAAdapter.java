@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the low-rank path's input while training
  */
 public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMagnitude,
-    double scale, double dropout) implements ZooAdapter, BaseDerived {
+    double scale, double dropout) implements ScaledAdapter, BaseDerived {
 
   /** DoRA's description: factors and magnitude train; PEFT's LoRA with {@code use_dora}. */
   public static final AdapterKind KIND = AdapterKind.of("DoRA", DoRAAdapter.class,
@@ -70,17 +70,6 @@ public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMag
   @Override
   public int rank() {
     return loraB.dim(1);
-  }
-
-  /** {@link #scale()}. */
-  @Override
-  public double updateScale() {
-    return scale;
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
   }
 
   @Override

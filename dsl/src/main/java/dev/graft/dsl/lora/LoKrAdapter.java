@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoKrAdapter(Layer base, Tensor lokrW1, Tensor lokrW2, double scale, double dropout)
-    implements ZooAdapter {
+    implements ScaledAdapter {
 
   /** LoKr's description: both factors train; only Graft reads the cropped form. */
   public static final AdapterKind KIND = AdapterKind.of("LoKr", LoKrAdapter.class,
@@ -71,17 +71,6 @@ public record LoKrAdapter(Layer base, Tensor lokrW1, Tensor lokrW2, double scale
   @Override
   public int rank() {
     return lokrW1.dim(0);
-  }
-
-  /** {@link #scale()}. */
-  @Override
-  public double updateScale() {
-    return scale;
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
   }
 
   @Override

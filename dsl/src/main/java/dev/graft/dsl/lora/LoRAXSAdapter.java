@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR, double scale,
-    double dropout) implements ZooAdapter, BaseDerived {
+    double dropout) implements ScaledAdapter, BaseDerived {
 
   /** LoRA-XS's description: only {@code R} trains; only Graft reads it. */
   public static final AdapterKind KIND = AdapterKind.of("LoRA-XS", LoRAXSAdapter.class,
@@ -69,17 +69,6 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
   @Override
   public int rank() {
     return loraR.dim(0);
-  }
-
-  /** {@link #scale()}. */
-  @Override
-  public double updateScale() {
-    return scale;
-  }
-
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
   }
 
   /** {@code base(x) + s·((x Aᵀ) (B R)ᵀ)}, never forming the dense update. */

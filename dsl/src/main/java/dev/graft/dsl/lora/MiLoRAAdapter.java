@@ -19,7 +19,7 @@ import java.util.List;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record MiLoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankAdapter, BaseDerived {
+    implements SvdSplitAdapter {
 
   /** MiLoRA's description: only Graft reads it (PEFT has no such initialization). */
   public static final AdapterKind KIND = AdapterKind.of("MiLoRA", MiLoRAAdapter.class,
@@ -46,15 +46,9 @@ public record MiLoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
     return KIND;
   }
 
-  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  /** The {@code bottom-r} singular triplets moved into the factors. */
   @Override
-  public void checkNewBase() {
-    throw BaseDerived.splitRefusal(KIND.name(), "bottom-r");
-  }
-
-  /** Never reached: {@link #checkNewBase()} refuses. */
-  @Override
-  public LoraWrapper withNewBase() {
-    throw BaseDerived.splitRefusal(KIND.name(), "bottom-r");
+  public String triplets() {
+    return "bottom-r";
   }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * @param dropout dropout rate on the adapter's input while training
  */
 public record PiSSAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale, double dropout)
-    implements LowRankAdapter, BaseDerived {
+    implements SvdSplitAdapter {
 
   /** PiSSA's description: PEFT's LoRA with {@code init_lora_weights = "pissa"}. */
   public static final AdapterKind KIND = AdapterKind.of("PiSSA", PiSSAAdapter.class,
@@ -44,15 +44,9 @@ public record PiSSAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale,
     return KIND;
   }
 
-  /** Refused: see {@link BaseDerived#splitRefusal}. */
+  /** The {@code top-r} singular triplets moved into the factors. */
   @Override
-  public void checkNewBase() {
-    throw BaseDerived.splitRefusal(KIND.name(), "top-r");
-  }
-
-  /** Never reached: {@link #checkNewBase()} refuses. */
-  @Override
-  public LoraWrapper withNewBase() {
-    throw BaseDerived.splitRefusal(KIND.name(), "top-r");
+  public String triplets() {
+    return "top-r";
   }
 }

@@ -125,11 +125,6 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
     return seed;
   }
 
-  @Override
-  public Tensor apply(Tensor x) {
-    return apply(x, null);
-  }
-
   /** {@code base(x) + ((x (λ_d ⊙ A)ᵀ) (λ_b ⊙ B)ᵀ)}, factored. */
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {

@@ -1,5 +1,7 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.runtime.Key;
+import dev.graft.runtime.Tensor;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,15 @@ public interface ZooAdapter extends LoraWrapper {
   /** The seed shared frozen tensors were drawn from (VeRA's projections); null if none. */
   default @Nullable Long sharedSeed() {
     return null;
+  }
+
+  /**
+   * {@link #apply(Tensor, Key)} without a key: the inference forward. An adapter with an input
+   * path implements {@code apply(x, key)}; one without (IA3, OFT) implements this method instead.
+   */
+  @Override
+  default Tensor apply(Tensor x) {
+    return apply(x, null);
   }
 
   /** The layer seen as a weight matrix. */
