@@ -2,11 +2,10 @@ package dev.graft.dsl;
 
 import dev.graft.dsl.tree.Layer;
 
-import dev.graft.dsl.lora.ConvLowRank;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.LowRankAdapter;
-import dev.graft.dsl.nn.ConvLayer;
+import dev.graft.dsl.lora.WeightView;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -103,15 +102,11 @@ final class Combination {
   private static LoraWrapper svd(Path path, Layer base, AdapterTable.Site layer,
       List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
-    Tensor w0;
-    if (base instanceof Linear lin) {
-      w0 = lin.weight();
-    } else if (base instanceof ConvLayer conv) {
-      w0 = ConvLowRank.flatWeight(conv);
-    } else {
+    if (!WeightView.supports(base)) {
       refused.add("the adapters at '" + path + "' (a " + base.getClass().getSimpleName() + ")");
       return null;
     }
+    Tensor w0 = WeightView.of("combine", base).matrix();
     Tensor delta = null;
     for (String n : present) {
       LoraWrapper w = layer.adapters.get(n);
@@ -120,8 +115,7 @@ final class Combination {
         refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         continue;
       }
-      Tensor wm = base instanceof ConvLayer ? ConvLowRank.flatWeight((ConvLayer) merged)
-          : ((Linear) merged).weight();
+      Tensor wm = WeightView.of("combine", merged).matrix();
       Tensor d = wm.minus(w0).times((float) (double) weights.get(n));
       delta = delta == null ? d : delta.plus(d);
     }

@@ -2,10 +2,8 @@ package dev.graft.dsl;
 
 import dev.graft.dsl.tree.Layer;
 
-import dev.graft.dsl.lora.ConvLowRank;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.LowRank;
 import dev.graft.dsl.lora.LowRankAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
@@ -76,7 +74,7 @@ final class ResidualConversion {
     LowRankAdapter l = (LowRankAdapter) w;
     LowRankAdapter l0 = (LowRankAdapter) w0;
     Layer base = original != null ? original
-        : l0.view().plus(LowRank.product(l0.loraB(), l0.loraA(), l0.scale()));
+        : l0.merge();
     return new LoRAAdapter(base, Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), 0),
         Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), 1), l.scale(),
         l.dropout());

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@code A (r, flat_in)} as a convolution with {@code r} output channels per group and the base's
  * kernel, stride, padding and dilation; {@code B (out, r)} as a grouped 1×1 convolution.
  */
-public final class ConvLowRank {
+final class ConvLowRank {
   private ConvLowRank() {}
 
   /** {@code flat_in = in/groups · prod(kernel)} of a conv layer. */

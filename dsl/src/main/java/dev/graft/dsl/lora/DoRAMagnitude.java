@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #merged}) and, through a constant correction that leaves the gradient as it is, the
  * forward value ({@link Rows#corrected}).
  */
-public final class DoRAMagnitude {
+final class DoRAMagnitude {
   /**
    * A factored row whose squared norm keeps less than this share of the size of its parts has
    * lost more than one bit to cancellation; its norm is recomputed from the dense row.

@@ -6,7 +6,7 @@ import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 
 /** The low-rank arithmetic LoRA-family adapters share: initialization, the factored delta, merging. */
-public final class LowRank {
+final class LowRank {
   private LowRank() {}
 
   /** A pair of factors {@code A (r, in)} and {@code B (out, r)}. */
