@@ -17,11 +17,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the checkpoint code needs to know about each zoo class: the PEFT method it corresponds to
+ * What the checkpoint code needs to know about each adapter: the PEFT method it corresponds to
  * ({@code peft_type} and, for LoRA's variants, the config flag), whether its frozen parts were
  * computed from the base weight (so a base loaded afterwards would not fit them), and its rank,
- * scale, seed and dropout as plain numbers. A wrapper outside the zoo is of kind {@link #GRAFT}:
- * saved under its own field names, readable by Graft only.
+ * scale, seed and dropout as plain numbers. A zoo adapter states all of it itself ({@link
+ * ZooAdapter}, {@link PeftForm}); the PEFT-form LoKr and OFT are listed here; a wrapper outside
+ * both is of kind {@link #GRAFT}: saved under its own field names, readable by Graft only, its
+ * numbers read from record components of those names where it has them.
  *
  * @param peftType PEFT's {@code peft_type}, or {@code "GRAFT"} where PEFT has no such method
  * @param variant how a LoRA-family config tells the variant apart ({@code "lora"}, {@code
@@ -53,7 +55,10 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   /** What older Graft versions wrote as {@code peft_type} for {@link #GRAFT}; read as it. */
   static final String LEGACY_GRAFT = "GRAFT";
 
-
+  /**
+   * The PEFT-form adapters outside the zoo's catalog (they exist to read and write PEFT's own
+   * parametrization); every catalog adapter describes itself ({@link ZooAdapter#peft()}).
+   */
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
@@ -67,7 +72,10 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
     return new AdapterKinds(GRAFT, variant, weightDerived, why);
   }
 
-  /** The kind of {@code wrapper}; {@code GRAFT} for classes outside the zoo. */
+  /**
+   * The kind of {@code wrapper}: a catalog adapter's own {@link PeftForm}, the table's entry for
+   * a PEFT-form adapter, {@code GRAFT} for any other class.
+   */
   static AdapterKinds of(LoraWrapper wrapper) {
     if (wrapper instanceof ZooAdapter z) {
       PeftForm f = z.peft();
@@ -208,8 +216,11 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
         try {
           c.getAccessor().setAccessible(true);
           return c.getAccessor().invoke(record);
-        } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
-          return null;
+        } catch (IllegalAccessException | java.lang.reflect.InaccessibleObjectException e) {
+          return null; // a record Graft may not read: it states no such value
+        } catch (InvocationTargetException e) {
+          throw new IllegalStateException("reading component '" + name + "' of "
+              + record.getClass().getName() + " failed: " + e.getCause(), e.getCause());
         }
       }
     }
