@@ -12,8 +12,6 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftAdapters;
 import dev.graft.dsl.lora.DoRAAdapter;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
@@ -121,7 +119,7 @@ class GuideExamplesTest {
         .mask(Mask.regex("encoder/.*"))         // the next lora acts inside the encoder only
         .lora(
             LoraSpec.builder().rank(2).alpha(4.0).target("encoder/layers/0")
-                .wrappers(List.of(DoRALinear.FACTORY)).build(),
+                .wrappers(List.of(DoRAAdapter.FACTORY)).build(),
             LoraSpec.of(4, 8.0));               // first match wins: layers/2 gets plain LoRA
     System.out.println(net.trainablePaths());
     // [encoder/layers/0/loraA, encoder/layers/0/loraB, encoder/layers/0/loraMagnitude,
@@ -155,7 +153,7 @@ class GuideExamplesTest {
     Classifier model = model();
     // guide: zoo
     LoraSpec spec = LoraSpec.builder().rank(4).alpha(8.0)
-        .wrappers(List.of(DoRALinear.FACTORY, DoRAConv.FACTORY))
+        .wrappers(List.of(DoRAAdapter.FACTORY))
         .build();
     Net net = Net.of(model).freeze().lora(spec);
     // end
