@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class DoRAConv {
   /** DoRA for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = DoRAAdapter.KIND.factory("DoRAConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = DoRAAdapter.KIND.factory("DoRAConv",
+      ConvLayer.class);
 
   private DoRAConv() {}
 }

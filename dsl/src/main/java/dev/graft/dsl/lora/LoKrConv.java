@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class LoKrConv {
   /** LoKr for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoKrAdapter.KIND.factory("LoKrConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = LoKrAdapter.KIND.factory("LoKrConv",
+      ConvLayer.class);
 
   private LoKrConv() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class LoRAConv {
   /** LoRA for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoRAAdapter.KIND.factory("LoRAConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = LoRAAdapter.KIND.factory("LoRAConv",
+      ConvLayer.class);
 
   private LoRAConv() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class LoRAFAConv {
   /** LoRA-FA for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFAConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFAConv",
+      ConvLayer.class);
 
   private LoRAFAConv() {}
 }

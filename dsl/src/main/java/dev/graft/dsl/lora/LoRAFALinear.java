@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.Linear;
 @Deprecated
 public final class LoRAFALinear {
   /** LoRA-FA for {@link Linear} layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFALinear", Linear.class);
+  public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFALinear",
+      Linear.class);
 
   private LoRAFALinear() {}
 }

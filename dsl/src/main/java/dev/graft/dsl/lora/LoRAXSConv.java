@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class LoRAXSConv {
   /** LoRA-XS for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSConv",
+      ConvLayer.class);
 
   private LoRAXSConv() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.Linear;
 @Deprecated
 public final class LoRAXSLinear {
   /** LoRA-XS for {@link Linear} layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSLinear", Linear.class);
+  public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSLinear",
+      Linear.class);
 
   private LoRAXSLinear() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.Linear;
 @Deprecated
 public final class MiLoRALinear {
   /** MiLoRA for {@link Linear} layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = MiLoRAAdapter.KIND.factory("MiLoRALinear", Linear.class);
+  public static final AdapterFactory FACTORY = MiLoRAAdapter.KIND.factory("MiLoRALinear",
+      Linear.class);
 
   private MiLoRALinear() {}
 }

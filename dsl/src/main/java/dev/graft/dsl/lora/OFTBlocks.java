@@ -5,9 +5,9 @@ import dev.graft.runtime.Tensor;
 
 /**
  * What {@link OFTAdapter} needs on either axis: the rank rule ({@code r} is the block size and
- * must divide the rotated axis: the input size of a Linear, the output channels of a conv), the zero initialization of {@code S (n, r, r)}, and the rotations with {@code
- * R = blockdiag(Cayley(S_i − S_iᵀ))}: {@code W Rᵀ} of each neuron's input space, or {@code R W}
- * across the output channels.
+ * must divide the rotated axis: the input size of a Linear, the output channels of a conv), and
+ * the rotations with {@code R = blockdiag(Cayley(S_i − S_iᵀ))}: {@code W Rᵀ} of each neuron's
+ * input space, or {@code R W} across the output channels.
  */
 final class OFTBlocks {
   private OFTBlocks() {}

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param weightDerived whether the initialization read the base weight (so a base loaded
  *     afterwards would not fit the frozen parts)
  * @param graftOnly why PEFT cannot read the adapter with the same meaning (null when it can)
- * @param keys each stored field's key suffix after the module name, e.g. {@code loraA → lora_A.weight}
+ * @param keys each stored field's key suffix after the module name, e.g. {@code loraA →
+ *     lora_A.weight}
  * @param frozenSaved frozen fields PEFT's form stores too, before the trainable ones (LoRA-FA's
  *     {@code loraA}, which PEFT's plain LoRA holds)
  */

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class PiSSAConv {
   /** PiSSA for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSAConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSAConv",
+      ConvLayer.class);
 
   private PiSSAConv() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.Linear;
 @Deprecated
 public final class PiSSALinear {
   /** PiSSA for {@link Linear} layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSALinear", Linear.class);
+  public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSALinear",
+      Linear.class);
 
   private PiSSALinear() {}
 }

@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.Linear;
 @Deprecated
 public final class RsLoRALinear {
   /** rsLoRA for {@link Linear} layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = RsLoRAAdapter.KIND.factory("RsLoRALinear", Linear.class);
+  public static final AdapterFactory FACTORY = RsLoRAAdapter.KIND.factory("RsLoRALinear",
+      Linear.class);
 
   private RsLoRALinear() {}
 }

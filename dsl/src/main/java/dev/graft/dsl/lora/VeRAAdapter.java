@@ -61,7 +61,7 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
     return prepare(List.of(base), config).apply(base, config);
   }
 
-  /** VeRA around {@code base} with {@code shared} projections, {@code λ_b = 0}, {@code λ_d = 0.1}. */
+  /** VeRA around {@code base} with {@code shared} projections, {@code λ_b = 0}, {@code λ_d}. */
   public static VeRAAdapter create(Layer base, AdapterConfig config, VeRAProjections shared) {
     return new VeRAAdapter(base, shared.a(), shared.b(),
         Tensor.zeros(WeightView.of(KIND.name(), base).out()),

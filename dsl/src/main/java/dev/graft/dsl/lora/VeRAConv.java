@@ -6,7 +6,8 @@ import dev.graft.dsl.nn.ConvLayer;
 @Deprecated
 public final class VeRAConv {
   /** VeRA for Conv1d/2d/3d layers only, under its earlier name. */
-  public static final AdapterFactory FACTORY = VeRAAdapter.KIND.factory("VeRAConv", ConvLayer.class);
+  public static final AdapterFactory FACTORY = VeRAAdapter.KIND.factory("VeRAConv",
+      ConvLayer.class);
 
   private VeRAConv() {}
 }

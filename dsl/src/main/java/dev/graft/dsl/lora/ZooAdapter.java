@@ -29,7 +29,7 @@ public interface ZooAdapter extends LoraWrapper {
     return 0.0;
   }
 
-  /** How this adapter appears in a PEFT directory: its kind's form unless it depends on the base. */
+  /** How this adapter appears in a PEFT directory: its kind's form, unless the base changes it. */
   default PeftForm peft() {
     return kind().peft();
   }

@@ -11,7 +11,7 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** IA3's scaling of weight and bias ({@link IA3Adapter}; its laws run in {@link ZooCatalogTest}). */
+/** IA3's scaling of weight and bias ({@link IA3Adapter}; laws in {@link ZooCatalogTest}). */
 class ZooIA3Test {
   @Test
   void linearScalesRowsAndBiasByHand() {

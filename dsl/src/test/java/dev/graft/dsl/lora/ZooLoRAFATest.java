@@ -10,7 +10,7 @@ import dev.graft.runtime.Key;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** LoRA-FA ({@link LoRAFAAdapter}; its laws run in {@link ZooCatalogTest}): only {@code B} trains. */
+/** LoRA-FA ({@link LoRAFAAdapter}; laws in {@link ZooCatalogTest}): only {@code B} trains. */
 class ZooLoRAFATest {
   @Test
   void aIsLoRAsInitAndStaysFrozenInNet() {

@@ -14,7 +14,7 @@ import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** OFT's orthogonality ({@link OFTAdapter}, {@link Cayley}; its laws run in {@link ZooCatalogTest}). */
+/** OFT's orthogonality ({@link OFTAdapter}, {@link Cayley}; laws in {@link ZooCatalogTest}). */
 class ZooOFTTest {
   @Test
   void cayleyOfAnySIsOrthogonalAndEqualsTheExactFormula() {
