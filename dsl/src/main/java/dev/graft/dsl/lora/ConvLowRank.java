@@ -79,9 +79,4 @@ final class ConvLowRank {
     Tensor y = up(down(layer, x, a), b, layer.groups(), layer.spatialDims());
     return scale == 1.0 ? y : y.times((float) scale);
   }
-
-  /** {@code W + s·B A} folded into the layer (same type, same bias). */
-  public static ConvLayer mergeDelta(ConvLayer layer, Tensor flatDelta) {
-    return layer.withWeight(layer.weight().plus(asKernel(layer, flatDelta)));
-  }
 }

@@ -57,6 +57,6 @@ public record IA3Adapter(Layer base, Tensor ia3L) implements ZooAdapter {
   public Layer merge() {
     WeightView v = view();
     Tensor b = v.bias();
-    return v.withParams(RowScale.onRows(v.weight(), ia3L), b == null ? null : b.times(ia3L));
+    return v.withParams(RowScale.onRows(v.matrix(), ia3L), b == null ? null : b.times(ia3L));
   }
 }

@@ -47,22 +47,23 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
   Tensor matrix();
 
   /** A layer of the same type, bias and geometry whose weight is the matrix {@code m}. */
-  Layer withMatrix(Tensor m);
+  default Layer withMatrix(Tensor m) {
+    return withParams(m, bias());
+  }
 
   /** The layer with {@code delta (out, in)} added to its weight (same type, bias, geometry). */
-  Layer plus(Tensor delta);
+  default Layer plus(Tensor delta) {
+    return withMatrix(matrix().plus(delta));
+  }
 
   /** {@code s·(x Aᵀ) Bᵀ} in the layer's geometry for {@code A (r, in)}, {@code B (out, r)}. */
   Tensor lowRank(Tensor x, Tensor a, Tensor b, double scale);
 
-  /** The layer's weight in its own shape: {@code (out, in)}, or the kernel. */
-  Tensor weight();
-
   /** The layer's bias, if it has one. */
   @Nullable Tensor bias();
 
-  /** A layer of the same type and geometry with this weight (in its own shape) and bias. */
-  Layer withParams(Tensor weight, @Nullable Tensor bias);
+  /** A layer of the same type and geometry with the weight matrix {@code m} and this bias. */
+  Layer withParams(Tensor m, @Nullable Tensor bias);
 
   /**
    * The layer's map without its bias, for the weight matrix {@code m (out, in)} in place of its
@@ -97,23 +98,8 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public Layer withMatrix(Tensor m) {
-      return layer.withWeight(m);
-    }
-
-    @Override
-    public Layer plus(Tensor delta) {
-      return layer.withWeight(layer.weight().plus(delta));
-    }
-
-    @Override
     public Tensor lowRank(Tensor x, Tensor a, Tensor b, double scale) {
       return LowRank.delta(x, a, b, scale);
-    }
-
-    @Override
-    public Tensor weight() {
-      return layer.weight();
     }
 
     @Override
@@ -122,8 +108,8 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public Layer withParams(Tensor weight, @Nullable Tensor bias) {
-      return layer.withParams(weight, bias);
+    public Layer withParams(Tensor m, @Nullable Tensor bias) {
+      return layer.withParams(m, bias);
     }
 
     @Override
@@ -155,23 +141,8 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public Layer withMatrix(Tensor m) {
-      return layer.withWeight(ConvLowRank.asKernel(layer, m));
-    }
-
-    @Override
-    public Layer plus(Tensor delta) {
-      return ConvLowRank.mergeDelta(layer, delta);
-    }
-
-    @Override
     public Tensor lowRank(Tensor x, Tensor a, Tensor b, double scale) {
       return ConvLowRank.delta(layer, x, a, b, scale);
-    }
-
-    @Override
-    public Tensor weight() {
-      return layer.weight();
     }
 
     @Override
@@ -180,8 +151,8 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     }
 
     @Override
-    public Layer withParams(Tensor weight, @Nullable Tensor bias) {
-      return layer.withParams(weight, bias);
+    public Layer withParams(Tensor m, @Nullable Tensor bias) {
+      return layer.withParams(ConvLowRank.asKernel(layer, m), bias);
     }
 
     @Override
