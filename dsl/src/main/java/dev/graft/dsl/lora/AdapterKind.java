@@ -3,7 +3,9 @@ package dev.graft.dsl.lora;
 import dev.graft.dsl.tree.Layer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * shoot-out read them from there.
  */
 public final class AdapterKind {
+  private static final Map<Class<?>, AdapterKind> BY_TYPE = new ConcurrentHashMap<>();
+
   private final String name;
   private final Class<? extends ZooAdapter> type;
   private final List<String> trainable;
@@ -43,6 +47,7 @@ public final class AdapterKind {
     this.create = create;
     this.preparer = preparer;
     this.factory = new KindFactory(this, name, Layer.class, null);
+    BY_TYPE.put(type, this);
   }
 
   /**
@@ -96,6 +101,19 @@ public final class AdapterKind {
    */
   public AdapterFactory factory(String name, Class<? extends Layer> only) {
     return new KindFactory(this, name, only, null);
+  }
+
+  /**
+   * The kind declared for the adapter class {@code type} (the last {@link #of} or {@link
+   * #preparedBy} made for it, which its {@code KIND} field holds).
+   */
+  static AdapterKind ofType(Class<?> type) {
+    AdapterKind k = BY_TYPE.get(type);
+    if (k == null) {
+      throw new IllegalStateException(type.getName() + " declares no AdapterKind: give it a"
+          + " static final AdapterKind KIND = AdapterKind.of(...)");
+    }
+    return k;
   }
 
   /** The kind a factory of {@link #factory()} or {@link #factory(String, Class)} builds. */

@@ -61,11 +61,6 @@ public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMag
         config.dropout());
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The inner dimension of the factors. */
   @Override
   public int rank() {

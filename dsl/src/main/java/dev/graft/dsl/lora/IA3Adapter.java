@@ -35,11 +35,6 @@ public record IA3Adapter(Layer base, Tensor ia3L) implements ZooAdapter {
     return new IA3Adapter(base, Tensor.ones(WeightView.of(KIND.name(), base).out()));
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** IA3 has no rank. */
   @Override
   public int rank() {

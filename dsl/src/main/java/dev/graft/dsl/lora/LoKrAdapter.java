@@ -62,11 +62,6 @@ public record LoKrAdapter(Layer base, Tensor lokrW1, Tensor lokrW2, double scale
         config.dropout());
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The size of {@code W1}. */
   @Override
   public int rank() {

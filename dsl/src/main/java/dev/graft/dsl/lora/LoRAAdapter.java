@@ -37,9 +37,4 @@ public record LoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale, 
     LowRank.Factors f = LowRank.init(KIND, base, config);
     return new LoRAAdapter(base, f.a(), f.b(), config.scale(), config.dropout());
   }
-
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
 }

@@ -37,9 +37,4 @@ public record LoRAFAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
     LowRank.Factors f = LowRank.init(KIND, base, config);
     return new LoRAFAAdapter(base, f.a(), f.b(), config.scale(), config.dropout());
   }
-
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
 }

@@ -60,11 +60,6 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
         rank));
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The size of {@code R}. */
   @Override
   public int rank() {

@@ -41,11 +41,6 @@ public record MiLoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
     return SvdInit.split(KIND, base, config, false, MiLoRAAdapter::new);
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The {@code bottom-r} singular triplets moved into the factors. */
   @Override
   public String triplets() {

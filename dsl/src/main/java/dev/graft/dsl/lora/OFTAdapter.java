@@ -62,11 +62,6 @@ public record OFTAdapter(Layer base, Tensor oftS) implements ZooAdapter {
     return new OFTAdapter(base, Tensor.zeros(size / r, r, r));
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The block size. */
   @Override
   public int rank() {

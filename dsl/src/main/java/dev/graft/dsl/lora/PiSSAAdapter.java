@@ -39,11 +39,6 @@ public record PiSSAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale,
     return SvdInit.split(KIND, base, config, true, PiSSAAdapter::new);
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** The {@code top-r} singular triplets moved into the factors. */
   @Override
   public String triplets() {

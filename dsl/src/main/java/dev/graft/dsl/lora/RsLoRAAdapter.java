@@ -35,9 +35,4 @@ public record RsLoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
     LowRank.Factors f = LowRank.init(KIND, base, config);
     return new RsLoRAAdapter(base, f.a(), f.b(), config.rsScale(), config.dropout());
   }
-
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
 }

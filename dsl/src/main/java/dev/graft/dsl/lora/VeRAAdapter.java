@@ -102,11 +102,6 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
     };
   }
 
-  @Override
-  public AdapterKind kind() {
-    return KIND;
-  }
-
   /** PEFT's VeRA on a Linear; Graft-only on a conv. */
   @Override
   public PeftForm peft() {

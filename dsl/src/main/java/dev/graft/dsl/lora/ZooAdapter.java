@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  * sees (Linear, Conv1d/2d/3d), and describes itself through its {@link AdapterKind}.
  */
 public interface ZooAdapter extends LoraWrapper {
-  /** The adapter's kind: name, trainable fields, PEFT form, factory. */
-  AdapterKind kind();
+  /** The adapter's kind (name, trainable fields, PEFT form, factory): its class's {@code KIND}. */
+  default AdapterKind kind() {
+    return AdapterKind.ofType(getClass());
+  }
 
   /**
    * The rank as a PEFT config states it: the inner dimension of low-rank factors, VeRA's

@@ -60,6 +60,32 @@ class ZooCatalogTest {
     }
   }
 
+  /** A zoo adapter that forgot to declare its kind. */
+  record Undeclared(dev.graft.dsl.tree.Layer base) implements ZooAdapter {
+    @Override
+    public dev.graft.dsl.tree.Layer merge() {
+      return base;
+    }
+
+    @Override
+    public int rank() {
+      return 0;
+    }
+
+    @Override
+    public dev.graft.runtime.Tensor apply(dev.graft.runtime.Tensor x) {
+      return base.apply(x);
+    }
+  }
+
+  @Test
+  void anAdapterWithoutAKindIsToldToDeclareOne() {
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> new Undeclared(Linear.create(2, 2, Key.of(1))).kind());
+    assertTrue(e.getMessage().contains(Undeclared.class.getName())
+        && e.getMessage().contains("static final AdapterKind KIND"), e.getMessage());
+  }
+
   @Test
   void earlierPerLayerNamesBuildTheKindOnTheirLayerOnly() {
     Linear linear = Linear.create(6, 5, Key.of(1));
