@@ -4,10 +4,8 @@ import dev.graft.dsl.tree.Layer;
 
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.MiLoRAConv;
-import dev.graft.dsl.lora.MiLoRALinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
+import dev.graft.dsl.lora.MiLoRAAdapter;
+import dev.graft.dsl.lora.PiSSAAdapter;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import java.util.ArrayList;
@@ -91,8 +89,7 @@ final class AdapterTable {
 
   /** Whether {@code w}'s base is an SVD residual rather than the layer it was built on. */
   static boolean residual(LoraWrapper w) {
-    return w instanceof PiSSALinear || w instanceof PiSSAConv || w instanceof MiLoRALinear
-        || w instanceof MiLoRAConv;
+    return w instanceof PiSSAAdapter || w instanceof MiLoRAAdapter;
   }
 
   /** The original base of {@code layer}, or a clear error when the tree has lost it. */

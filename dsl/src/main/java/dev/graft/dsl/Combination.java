@@ -2,13 +2,10 @@ package dev.graft.dsl;
 
 import dev.graft.dsl.tree.Layer;
 
-import dev.graft.dsl.lora.ConvLowRank;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.LowRankConvAdapter;
-import dev.graft.dsl.lora.LowRankLinearAdapter;
-import dev.graft.dsl.nn.ConvLayer;
+import dev.graft.dsl.lora.LowRankAdapter;
+import dev.graft.dsl.lora.WeightView;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -27,7 +24,7 @@ import java.util.Map;
  * {@code B'A' = Σ wᵢsᵢBᵢAᵢ} and the rank is the sum of the ranks. With {@code svd} each layer's
  * dense sum {@code Σ wᵢ ΔWᵢ} (any adapter whose merge changes only the weight) is cut to its best
  * rank-{@code k} approximation, and the share of the squared singular values left out is reported.
- * The result is a LoRA ({@link LoRALinear} or {@link LoRAConv}) around the shared base.
+ * The result is a LoRA ({@link LoRAAdapter}) around the shared base.
  */
 final class Combination {
   private Combination() {}
@@ -77,12 +74,9 @@ final class Combination {
       List<Tensor> bs = new ArrayList<>();
       for (String n : present) {
         LoraWrapper w = layer.adapters.get(n);
-        if (w instanceof LowRankLinearAdapter l && l.base() == base) {
+        if (w instanceof LowRankAdapter l && l.base() == base) {
           as.add(l.loraA());
           bs.add(l.loraB().times((float) (weights.get(n) * l.scale())));
-        } else if (w instanceof LowRankConvAdapter c && c.base() == base) {
-          as.add(c.loraA());
-          bs.add(c.loraB().times((float) (weights.get(n) * c.scale())));
         } else {
           refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         }
@@ -90,8 +84,7 @@ final class Combination {
       if (as.size() == present.size()) {
         Tensor a = Tensor.concat(as, 0);
         Tensor b = Tensor.concat(bs, 1);
-        built.put(path, base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
-            : new LoRALinear((Linear) base, a, b, 1.0, 0.0));
+        built.put(path, new LoRAAdapter(base, a, b, 1.0, 0.0));
       }
     }
     if (!refused.isEmpty()) {
@@ -109,15 +102,11 @@ final class Combination {
   private static LoraWrapper svd(Path path, Layer base, AdapterTable.Site layer,
       List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
-    Tensor w0;
-    if (base instanceof Linear lin) {
-      w0 = lin.weight();
-    } else if (base instanceof ConvLayer conv) {
-      w0 = ConvLowRank.flatWeight(conv);
-    } else {
+    if (!WeightView.supports(base)) {
       refused.add("the adapters at '" + path + "' (a " + base.getClass().getSimpleName() + ")");
       return null;
     }
+    Tensor w0 = WeightView.of("combine", base).matrix();
     Tensor delta = null;
     for (String n : present) {
       LoraWrapper w = layer.adapters.get(n);
@@ -126,8 +115,7 @@ final class Combination {
         refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         continue;
       }
-      Tensor wm = base instanceof ConvLayer ? ConvLowRank.flatWeight((ConvLayer) merged)
-          : ((Linear) merged).weight();
+      Tensor wm = WeightView.of("combine", merged).matrix();
       Tensor d = wm.minus(w0).times((float) (double) weights.get(n));
       delta = delta == null ? d : delta.plus(d);
     }
@@ -150,8 +138,7 @@ final class Combination {
     float[] sk = cut.s().toArray();
     Tensor b = cut.u().times(Tensor.of(sk, 1, sk.length));
     Tensor a = cut.vt();
-    return base instanceof ConvLayer conv ? new LoRAConv(conv, a, b, 1.0, 0.0)
-        : new LoRALinear((Linear) base, a, b, 1.0, 0.0);
+    return new LoRAAdapter(base, a, b, 1.0, 0.0);
   }
 
   private static boolean onlyWeightDiffers(Layer base, Layer merged) {

@@ -11,10 +11,10 @@ import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.SafetensorsReader;
 import dev.graft.dsl.lora.AdapterConfig;
 import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.AdapterSet;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
+import dev.graft.dsl.lora.RsLoRAAdapter;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -269,7 +269,7 @@ final class Pretrained {
     double alpha = rank;
     if (layer.has("scale")) {
       double s = layer.get("scale").asDouble();
-      boolean rs = f == RsLoRALinear.FACTORY || f == RsLoRAConv.FACTORY;
+      boolean rs = AdapterKind.of(f).orElse(null) == RsLoRAAdapter.KIND;
       alpha = rs ? s * Math.sqrt(rank) : s * rank;
     }
     long seed = layer.path("seed").asLong(0L);

@@ -2,13 +2,9 @@ package dev.graft.dsl;
 
 import dev.graft.dsl.tree.Layer;
 
-import dev.graft.dsl.lora.ConvLowRank;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.LowRank;
-import dev.graft.dsl.lora.LowRankConvAdapter;
-import dev.graft.dsl.lora.LowRankLinearAdapter;
+import dev.graft.dsl.lora.LowRankAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
@@ -75,20 +71,13 @@ final class ResidualConversion {
 
   private static LoraWrapper convert(LoraWrapper w, LoraWrapper w0,
       @Nullable Layer original) {
-    if (w instanceof LowRankLinearAdapter l && w0 instanceof LowRankLinearAdapter l0) {
-      Linear base = original instanceof Linear o ? o : l0.base().withWeight(l0.base().weight()
-          .plus(LowRank.product(l0.loraB(), l0.loraA(), l0.scale())));
-      return new LoRALinear(base, Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), 0),
-          Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), 1), l.scale(),
-          l.dropout());
-    }
-    LowRankConvAdapter c = (LowRankConvAdapter) w;
-    LowRankConvAdapter c0 = (LowRankConvAdapter) w0;
-    ConvLayer base = original instanceof ConvLayer o ? o : ConvLowRank.mergeDelta(c0.base(),
-        LowRank.product(c0.loraB(), c0.loraA(), c0.scale()));
-    return new LoRAConv(base, Tensor.concat(java.util.List.of(c.loraA(), c0.loraA()), 0),
-        Tensor.concat(java.util.List.of(c.loraB(), c0.loraB().unaryMinus()), 1), c.scale(),
-        c.dropout());
+    LowRankAdapter l = (LowRankAdapter) w;
+    LowRankAdapter l0 = (LowRankAdapter) w0;
+    Layer base = original != null ? original
+        : l0.merge();
+    return new LoRAAdapter(base, Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), 0),
+        Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), 1), l.scale(),
+        l.dropout());
   }
 
   /** The weight of a Linear or conv layer. */

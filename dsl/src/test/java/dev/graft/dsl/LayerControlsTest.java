@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.ZooLaws;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
@@ -45,7 +45,7 @@ class LayerControlsTest {
     Net net = trained();
     Net one = net.merge(Mask.of("layers/2"));
     assertInstanceOf(Linear.class, Tree.get(one.module(), L2));
-    assertInstanceOf(LoRALinear.class, Tree.get(one.module(), L0));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(one.module(), L0));
     assertEquals(AdapterState.MERGED, one.adapterState(L2));
     assertEquals(AdapterState.ACTIVE, one.adapterState(L0));
     assertTrue(one.isMerged());
@@ -69,7 +69,7 @@ class LayerControlsTest {
     Net off = net.disableAdapters(Mask.modules("4"));
     assertEquals(AdapterState.DISABLED, off.adapterState(L4));
     assertEquals(AdapterState.ACTIVE, off.adapterState(L2));
-    assertEquals(((LoRALinear) Tree.get(net.module(), L4)).base(), Tree.get(off.module(), L4));
+    assertEquals(((LoRAAdapter) Tree.get(net.module(), L4)).base(), Tree.get(off.module(), L4));
     assertEquals(net.module(), off.enableAdapters(Mask.of("layers/4")).module());
     assertEquals(net.module(), off.enableAdapters().module());
     // states do not mix: a net with merged layers cannot disable others, and back
@@ -114,7 +114,7 @@ class LayerControlsTest {
   @Test
   void countsPerLayer() {
     Net net = trained();
-    LoRALinear first = (LoRALinear) Tree.get(net.module(), L0);
+    LoRAAdapter first = (LoRAAdapter) Tree.get(net.module(), L0);
     assertEquals(2 * (6 + 8), first.trainableCount());
     assertEquals(2 * (6 + 8) + 6 * 8 + 8, first.totalCount());
     assertEquals(first.trainableCount(), net.trainableCount(Mask.of("layers/0")));
@@ -124,12 +124,12 @@ class LayerControlsTest {
   @Test
   void mergeRefusesNonFiniteWeightsNamingTheLayer() {
     Net net = trained();
-    LoRALinear mid = (LoRALinear) Tree.get(net.module(), L2);
+    LoRAAdapter mid = (LoRAAdapter) Tree.get(net.module(), L2);
     float[] b = mid.loraB().toArray();
     b[3] = Float.NaN;
     Net nan = net.withModule(Tree.set(net.module(), L2.child("loraB"), Tensor.of(b, 8, 2)));
     var e = assertThrows(IllegalStateException.class, nan::merge);
-    assertTrue(e.getMessage().contains("'layers/2'") && e.getMessage().contains("LoRALinear")
+    assertTrue(e.getMessage().contains("'layers/2'") && e.getMessage().contains("LoRAAdapter")
         && e.getMessage().contains("weight") && e.getMessage().contains("merge(mask, false)"),
         e.getMessage());
     // the other layers still merge, and the opt-out merges the NaN as it is

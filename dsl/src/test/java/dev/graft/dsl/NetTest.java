@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Conv2d;
@@ -71,7 +70,7 @@ class NetTest {
     assertEquals(Set.of("layers/0/loraA", "layers/0/loraB", "layers/1/loraA", "layers/1/loraB",
         "layers/2/loraA", "layers/2/loraB"), trainable(net));
     assertEquals(2 * (6 + 5) + 2 * (5 + 4) + 2 * (4 + 3), net.trainableCount());
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/1")));
   }
 
   @Test
@@ -85,8 +84,8 @@ class NetTest {
     Net net = Net.of(mlp()).freeze().lora(
         LoraSpec.builder().rank(1).alpha(1).target("layers/0").build(),
         LoraSpec.builder().rank(3).alpha(1).build());
-    LoRALinear first = (LoRALinear) Tree.get(net.module(), Path.of("layers/0"));
-    LoRALinear second = (LoRALinear) Tree.get(net.module(), Path.of("layers/1"));
+    LoRAAdapter first = (LoRAAdapter) Tree.get(net.module(), Path.of("layers/0"));
+    LoRAAdapter second = (LoRAAdapter) Tree.get(net.module(), Path.of("layers/1"));
     assertEquals(1, first.loraA().dim(0));
     assertEquals(3, second.loraA().dim(0));
   }
@@ -121,7 +120,7 @@ class NetTest {
     Sequential model = Sequential.of(conv, Activation.RELU.module(),
         Conv2d.create(6, 2, 1, KEY.foldIn(1)));
     Net net = perturbed(Net.of(model).freeze().lora(2, 2.0), 9);
-    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/0")));
     Tensor x = Random.normal(Key.of(1), 2, 4, 5, 5);
     assertTrue(net.merge().apply(x).allClose(net.apply(x), 1e-4, 1e-4));
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.optim.Sgd;
@@ -25,7 +25,7 @@ class RootAdapterTest {
     Linear linear = Linear.create(5, 3, Key.of(1));
     Tensor x = Random.normal(Key.of(2), 4, 5);
     Net net = Net.of(linear).freeze().lora(2, 4.0);
-    assertInstanceOf(LoRALinear.class, net.module());
+    assertInstanceOf(LoRAAdapter.class, net.module());
     assertEquals(List.of(Path.root()), List.copyOf(net.adapters().keySet()));
     assertEquals(List.of(Path.of("loraA"), Path.of("loraB")), net.trainablePaths());
     assertEquals(2 * (5 + 3), net.trainableCount());
@@ -51,7 +51,7 @@ class RootAdapterTest {
     assertEquals(moved.module(), Net.load(dir.resolve("m.safetensors"), net.module()).module());
     moved.saveAdapter(dir.resolve("adapter"));
     Net back = net.loadAdapter(dir.resolve("adapter"));
-    assertEquals(((LoRALinear) moved.module()).loraB(), ((LoRALinear) back.module()).loraB());
+    assertEquals(((LoRAAdapter) moved.module()).loraB(), ((LoRAAdapter) back.module()).loraB());
   }
 
   /** Tiny assertion helper: equal up to float32 rounding. */

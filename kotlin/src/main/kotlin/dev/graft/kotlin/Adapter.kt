@@ -1,68 +1,57 @@
 package dev.graft.kotlin
 
 import dev.graft.dsl.lora.AdapterFactory
-import dev.graft.dsl.lora.DoRAConv
-import dev.graft.dsl.lora.DoRALinear
-import dev.graft.dsl.lora.IA3Conv
-import dev.graft.dsl.lora.IA3Linear
-import dev.graft.dsl.lora.LoKrConv
-import dev.graft.dsl.lora.LoKrLinear
-import dev.graft.dsl.lora.LoRAConv
-import dev.graft.dsl.lora.LoRAFAConv
-import dev.graft.dsl.lora.LoRAFALinear
-import dev.graft.dsl.lora.LoRALinear
-import dev.graft.dsl.lora.LoRAXSConv
-import dev.graft.dsl.lora.LoRAXSLinear
-import dev.graft.dsl.lora.MiLoRAConv
-import dev.graft.dsl.lora.MiLoRALinear
-import dev.graft.dsl.lora.OFTConv
-import dev.graft.dsl.lora.OFTLinear
-import dev.graft.dsl.lora.PiSSAConv
-import dev.graft.dsl.lora.PiSSALinear
-import dev.graft.dsl.lora.RsLoRAConv
-import dev.graft.dsl.lora.RsLoRALinear
-import dev.graft.dsl.lora.VeRAConv
-import dev.graft.dsl.lora.VeRALinear
+import dev.graft.dsl.lora.DoRAAdapter
+import dev.graft.dsl.lora.IA3Adapter
+import dev.graft.dsl.lora.LoKrAdapter
+import dev.graft.dsl.lora.LoRAAdapter
+import dev.graft.dsl.lora.LoRAFAAdapter
+import dev.graft.dsl.lora.MiLoRAAdapter
+import dev.graft.dsl.lora.PiSSAAdapter
+import dev.graft.dsl.lora.RsLoRAAdapter
+import dev.graft.dsl.lora.LoRAXSAdapter
+import dev.graft.dsl.lora.OFTAdapter
+import dev.graft.dsl.lora.VeRAAdapter
 
 /**
- * The adapters of the zoo by method, each with the factories that wrap a `Linear` and a
- * `Conv1d/2d/3d` (in that order). `adapters(DoRA)` in a [LoraScope] puts [factories] into the
- * spec's wrappers.
+ * The adapters of the zoo by method, each with the factories that wrap `Linear` and
+ * `Conv1d/2d/3d` layers (one factory for both where the method is one class, else the Linear one
+ * first). `adapters(DoRA)` in a [LoraScope] puts [factories] into the spec's wrappers.
  *
- * @property factories the Java factories of this method, the Linear one first
+ * @property factories the Java factories of this method
  */
 @Suppress("EnumEntryName")
 enum class Adapter(val factories: List<AdapterFactory>) {
-    /** LoRA: `LoRALinear`, `LoRAConv` (the default). */
-    LoRA(listOf(LoRALinear.FACTORY, LoRAConv.FACTORY)),
+    /** LoRA: `LoRAAdapter` (the default). */
+    LoRA(listOf(LoRAAdapter.FACTORY)),
 
-    /** Rank-stabilized LoRA: `RsLoRALinear`, `RsLoRAConv`. */
-    RsLoRA(listOf(RsLoRALinear.FACTORY, RsLoRAConv.FACTORY)),
+    /** Rank-stabilized LoRA: `RsLoRAAdapter`. */
+    RsLoRA(listOf(RsLoRAAdapter.FACTORY)),
 
-    /** LoRA-FA (frozen A): `LoRAFALinear`, `LoRAFAConv`. */
-    LoRAFA(listOf(LoRAFALinear.FACTORY, LoRAFAConv.FACTORY)),
+    /** LoRA-FA (frozen A): `LoRAFAAdapter`. */
+    LoRAFA(listOf(LoRAFAAdapter.FACTORY)),
 
-    /** DoRA (magnitude and direction): `DoRALinear`, `DoRAConv`. */
-    DoRA(listOf(DoRALinear.FACTORY, DoRAConv.FACTORY)),
+    /** DoRA (magnitude and direction): `DoRAAdapter`. */
+    DoRA(listOf(DoRAAdapter.FACTORY)),
 
-    /** PiSSA (principal singular vectors): `PiSSALinear`, `PiSSAConv`. */
-    PiSSA(listOf(PiSSALinear.FACTORY, PiSSAConv.FACTORY)),
+    /** PiSSA (principal singular vectors): `PiSSAAdapter`. */
+    PiSSA(listOf(PiSSAAdapter.FACTORY)),
 
-    /** MiLoRA (minor singular vectors): `MiLoRALinear`, `MiLoRAConv`. */
-    MiLoRA(listOf(MiLoRALinear.FACTORY, MiLoRAConv.FACTORY)),
+    /** MiLoRA (minor singular vectors): `MiLoRAAdapter`. */
+    MiLoRA(listOf(MiLoRAAdapter.FACTORY)),
 
-    /** LoRA-XS: `LoRAXSLinear`, `LoRAXSConv`. */
-    LoRAXS(listOf(LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY)),
+    /** LoRA-XS: `LoRAXSAdapter`. */
+    LoRAXS(listOf(LoRAXSAdapter.FACTORY)),
 
-    /** VeRA (shared random projections): `VeRALinear`, `VeRAConv`. */
-    VeRA(listOf(VeRALinear.FACTORY, VeRAConv.FACTORY)),
+    /** VeRA (shared random projections): `VeRAAdapter`. */
+    VeRA(listOf(VeRAAdapter.FACTORY)),
 
-    /** (IA)³: `IA3Linear`, `IA3Conv`. */
-    IA3(listOf(IA3Linear.FACTORY, IA3Conv.FACTORY)),
+    /** (IA)³: `IA3Adapter`. */
+    IA3(listOf(IA3Adapter.FACTORY)),
 
-    /** LoKr (Kronecker product): `LoKrLinear`, `LoKrConv`. */
-    LoKr(listOf(LoKrLinear.FACTORY, LoKrConv.FACTORY)),
+    /** LoKr (Kronecker product): `LoKrAdapter`. */
+    LoKr(listOf(LoKrAdapter.FACTORY)),
 
-    /** OFT (block-diagonal orthogonal): `OFTLinear`, `OFTConv`. */
-    OFT(listOf(OFTLinear.FACTORY, OFTConv.FACTORY)),
+    /** OFT (block-diagonal orthogonal): `OFTAdapter`. */
+    OFT(listOf(OFTAdapter.FACTORY)),
 }

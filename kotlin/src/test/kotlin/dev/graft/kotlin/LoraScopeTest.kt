@@ -1,10 +1,13 @@
 package dev.graft.kotlin
 
 import dev.graft.dsl.Net
+import dev.graft.dsl.lora.DoRAAdapter
+import dev.graft.dsl.lora.DoRAConv
 import dev.graft.dsl.lora.DoRALinear
+import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.lora.LoRALinear
 import dev.graft.dsl.lora.LoraSpec
-import dev.graft.dsl.lora.VeRALinear
+import dev.graft.dsl.lora.VeRAAdapter
 import dev.graft.dsl.tree.Mask
 import dev.graft.dsl.tree.Tree
 import dev.graft.runtime.Key
@@ -44,7 +47,7 @@ class LoraScopeTest {
             adapters(DoRA)
         }
         val java = LoraSpec.builder().rank(3).alpha(6.0).dropout(0.1).seed(5).target("blocks/0/.*")
-            .wrappers(listOf(DoRALinear.FACTORY, dev.graft.dsl.lora.DoRAConv.FACTORY)).build()
+            .wrappers(listOf(DoRAAdapter.FACTORY)).build()
         assertEquals(java, spec)
         assertSameNet(base.lora(java), base.lora { rank = 3; alpha = 6.0; dropout = 0.1; seed = 5; targetRegex("blocks/0/.*"); adapters(DoRA) })
     }
@@ -56,7 +59,7 @@ class LoraScopeTest {
             listOf("blocks/0/query", "blocks/0/value", "blocks/1/query", "blocks/1/value"),
             net.adapters().keys.map { it.toString() },
         )
-        assertTrue(net.adapters().values.all { it is DoRALinear })
+        assertTrue(net.adapters().values.all { it is DoRAAdapter })
         // The same net as the Java call with the equivalent regex (matched whole, see PathPatterns).
         assertSameNet(base.lora(LoraSpec.builder().rank(2).alpha(4.0).target(".*/(query|value)")
             .wrappers(Adapter.DoRA.factories).build()), net)
@@ -78,8 +81,10 @@ class LoraScopeTest {
     fun `targets intersect the mask and adapters are tried in order`() {
         val net = base.mask(Mask.regex("blocks/1/.*")).lora { target("key"); adapters(VeRA, LoRA) }
         assertEquals(listOf("blocks/1/key"), net.adapters().keys.map { it.toString() })
-        assertTrue(net.adapters().values.single() is VeRALinear)
-        assertTrue(base.lora { adapters(LoRALinear.FACTORY) }.adapters().values.all { it is LoRALinear })
+        assertTrue(net.adapters().values.single() is VeRAAdapter)
+        assertTrue(
+            base.lora { adapters(LoRALinear.FACTORY) }.adapters().values.all { it is LoRAAdapter },
+        )
     }
 
     @Test

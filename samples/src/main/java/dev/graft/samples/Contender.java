@@ -1,30 +1,10 @@
 package dev.graft.samples;
 
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoKrConv;
-import dev.graft.dsl.lora.LoKrLinear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRAFAConv;
-import dev.graft.dsl.lora.LoRAFALinear;
-import dev.graft.dsl.lora.LoRALinear;
-import dev.graft.dsl.lora.LoRAXSConv;
-import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraSpec;
-import dev.graft.dsl.lora.MiLoRAConv;
-import dev.graft.dsl.lora.MiLoRALinear;
-import dev.graft.dsl.lora.OFTConv;
-import dev.graft.dsl.lora.OFTLinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.tree.Mask;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +13,8 @@ import java.util.Locale;
 /**
  * One row of the shoot-out: how the pretrained network is made trainable for the new task. Full
  * fine-tuning trains every leaf; head-only trains the new head alone (a linear probe); every other
- * contender freezes the backbone, wraps its Linear and Conv layers with one zoo adapter (its
- * {@code Linear} and {@code Conv} factories, in that order) and trains the adapters and the head.
+ * contender freezes the backbone, wraps its Linear and Conv layers with one zoo adapter and trains
+ * the adapters and the head.
  *
  * @param name the name printed in the table and on the plot
  * @param id the name {@code --adapters} accepts (lower case)
@@ -47,21 +27,19 @@ public record Contender(String name, String id, List<AdapterFactory> wrappers, b
   /** Only the new head trains: what the frozen features give on their own. */
   public static final Contender HEAD = new Contender("head only", "head", List.of(), false);
 
-  /** Every contender, in table order: full fine-tuning, head-only, then the zoo. */
-  public static final List<Contender> ALL = List.of(
-      FULL,
-      HEAD,
-      adapter("LoRA", "lora", LoRALinear.FACTORY, LoRAConv.FACTORY),
-      adapter("rsLoRA", "rslora", RsLoRALinear.FACTORY, RsLoRAConv.FACTORY),
-      adapter("LoRA-FA", "lora-fa", LoRAFALinear.FACTORY, LoRAFAConv.FACTORY),
-      adapter("DoRA", "dora", DoRALinear.FACTORY, DoRAConv.FACTORY),
-      adapter("PiSSA", "pissa", PiSSALinear.FACTORY, PiSSAConv.FACTORY),
-      adapter("MiLoRA", "milora", MiLoRALinear.FACTORY, MiLoRAConv.FACTORY),
-      adapter("LoRA-XS", "lora-xs", LoRAXSLinear.FACTORY, LoRAXSConv.FACTORY),
-      adapter("VeRA", "vera", VeRALinear.FACTORY, VeRAConv.FACTORY),
-      adapter("IA3", "ia3", IA3Linear.FACTORY, IA3Conv.FACTORY),
-      adapter("LoKr", "lokr", LoKrLinear.FACTORY, LoKrConv.FACTORY),
-      adapter("OFT", "oft", OFTLinear.FACTORY, OFTConv.FACTORY));
+  /**
+   * Every contender, in table order: full fine-tuning, head-only, then every kind of the zoo's
+   * {@link AdapterCatalog}, in its order.
+   */
+  public static final List<Contender> ALL = all();
+
+  private static List<Contender> all() {
+    List<Contender> out = new ArrayList<>(List.of(FULL, HEAD));
+    for (AdapterKind k : AdapterCatalog.KINDS) {
+      out.add(new Contender(k.name(), k.slug(), List.of(k.factory()), false));
+    }
+    return List.copyOf(out);
+  }
 
   /** Copies the factory list. */
   public Contender {

@@ -1,7 +1,7 @@
 package dev.graft.samples;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Embedding;
 import dev.graft.dsl.nn.Linear;
@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Plugging in an adapter of your own: {@link EmbeddingLoRA} on the {@link Embedding} table and
- * the zoo's {@link LoRALinear} on the {@link Linear} layer, in one {@code LoraSpec}; the first
+ * the zoo's {@link LoRAAdapter} on the {@link Linear} layer, in one {@code LoraSpec}; the first
  * wrapper that applies to a layer wins. Run it with {@code mvn -B -q -pl samples -am compile
  * exec:java -Dexec.mainClass=dev.graft.samples.CustomAdapter}.
  */
@@ -36,7 +36,7 @@ public final class CustomAdapter {
   /** The spec: the user's adapter first, then the zoo's. */
   static LoraSpec spec() {
     return LoraSpec.builder().rank(2).alpha(4.0)
-        .wrappers(List.of(EmbeddingLoRA.FACTORY, LoRALinear.FACTORY))
+        .wrappers(List.of(EmbeddingLoRA.FACTORY, LoRAAdapter.FACTORY))
         .build();
   }
 

@@ -5,21 +5,20 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.io.ModuleNames;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRAFALinear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
-import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.DoRAAdapter;
+import dev.graft.dsl.lora.IA3Adapter;
+import dev.graft.dsl.lora.LoRAAdapter;
+import dev.graft.dsl.lora.LoRAFAAdapter;
+import dev.graft.dsl.lora.MiLoRAAdapter;
+import dev.graft.dsl.lora.PiSSAAdapter;
+import dev.graft.dsl.lora.RsLoRAAdapter;
+import dev.graft.dsl.lora.LoRAXSAdapter;
 import dev.graft.dsl.lora.LoraSpec;
-import dev.graft.dsl.lora.MiLoRALinear;
-import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.OFTAdapter;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRALinear;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
@@ -73,13 +72,13 @@ public final class PeftExport {
     }
     writeWeights(base, out.resolve("base.safetensors"));
     Map<String, Net> kinds = new LinkedHashMap<>();
-    kinds.put("lora", adapted(base, LoRALinear.FACTORY, 3, 5));
-    kinds.put("rslora", adapted(base, RsLoRALinear.FACTORY, 3, 5));
-    kinds.put("dora", adapted(base, DoRALinear.FACTORY, 3, 5));
-    kinds.put("pissa", adapted(base, PiSSALinear.FACTORY, 3, 5));
-    kinds.put("lorafa", adapted(base, LoRAFALinear.FACTORY, 3, 5));
-    kinds.put("ia3", adapted(base, IA3Linear.FACTORY, 3, 5));
-    kinds.put("vera", adapted(base, VeRALinear.FACTORY, 3, 5));
+    kinds.put("lora", adapted(base, LoRAAdapter.FACTORY, 3, 5));
+    kinds.put("rslora", adapted(base, RsLoRAAdapter.FACTORY, 3, 5));
+    kinds.put("dora", adapted(base, DoRAAdapter.FACTORY, 3, 5));
+    kinds.put("pissa", adapted(base, PiSSAAdapter.FACTORY, 3, 5));
+    kinds.put("lorafa", adapted(base, LoRAFAAdapter.FACTORY, 3, 5));
+    kinds.put("ia3", adapted(base, IA3Adapter.FACTORY, 3, 5));
+    kinds.put("vera", adapted(base, VeRAAdapter.FACTORY, 3, 5));
     kinds.put("lokr", adapted(base, PeftLoKrLinear.FACTORY, 4, 5));
     kinds.put("lokr-r1", adapted(base, PeftLoKrLinear.FACTORY, 1, 5));
     kinds.put("lokr-both", adapted(base, PeftLoKrLinear.factory(true, -1), 1, 5));
@@ -89,12 +88,12 @@ public final class PeftExport {
         new PeftOFTLinear.Options(true, false, 5, false, 6e-5)), 4, 1));
     kinds.put("oft-coft", adapted(base, PeftOFTLinear.factory(
         new PeftOFTLinear.Options(false, true, 3, true, 0.05)), 2, 1));
-    Net milora = adapted(base, MiLoRALinear.FACTORY, 3, 5);
+    Net milora = adapted(base, MiLoRAAdapter.FACTORY, 3, 5);
     kinds.put("milora-as-lora", milora.relativeTo(base));
     // Graft-only: PEFT must refuse these.
     kinds.put("graft-only-milora", milora);
-    kinds.put("graft-only-loraxs", adapted(base, LoRAXSLinear.FACTORY, 3, 5));
-    kinds.put("graft-only-zoo-oft", adapted(base, OFTLinear.FACTORY, 4, 5));
+    kinds.put("graft-only-loraxs", adapted(base, LoRAXSAdapter.FACTORY, 3, 5));
+    kinds.put("graft-only-zoo-oft", adapted(base, OFTAdapter.FACTORY, 4, 5));
     write(out, kinds, Random.normal(Key.of(5), 5, 16));
 
     // A convolution (folders named conv-*): Conv2d(4 -> 6, 3x3, padding 1), weights beside.
@@ -102,7 +101,7 @@ public final class PeftExport {
         Key.of(3))));
     writeWeights(conv, out.resolve("conv-base.safetensors"));
     Map<String, Net> convs = new LinkedHashMap<>();
-    convs.put("conv-lora", adapted(conv, LoRAConv.FACTORY, 2, 5));
+    convs.put("conv-lora", adapted(conv, LoRAAdapter.FACTORY, 2, 5));
     convs.put("conv-lokr", adapted(conv, PeftLoKrConv.FACTORY, 4, 5));
     convs.put("conv-lokr-r1", adapted(conv, PeftLoKrConv.FACTORY, 1, 5));
     convs.put("conv-lokr-both", adapted(conv, PeftLoKrConv.factory(true, -1), 1, 5));

@@ -6,9 +6,9 @@ import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftConfigFields;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
+import dev.graft.dsl.lora.IA3Adapter;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Bert;
 import dev.graft.dsl.nn.Linear;
@@ -227,8 +227,8 @@ public final class SpamMiniLm {
 
     SpamClassifier probed = new SpamClassifier(bert, trainedHead);
     String target = ".*encoder/layer/(" + range(frozen, layers) + ")/attention/self/(query|value)";
-    Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRALinear.FACTORY, "DoRA",
-        DoRALinear.FACTORY, "IA3", IA3Linear.FACTORY);
+    Map<String, AdapterFactory> zoo = Map.of("LoRA", LoRAAdapter.FACTORY, "DoRA",
+        DoRAAdapter.FACTORY, "IA3", IA3Adapter.FACTORY);
     Map<String, AdapterFactory> adapters = new LinkedHashMap<>();
     for (String name : s.adapters) {
       adapters.put(name, zoo.get(name));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterConfig;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Embedding;
 import dev.graft.dsl.nn.Linear;
@@ -34,7 +34,7 @@ class CustomAdapterTest {
   void theSpecWrapsTheTableWithTheUsersAdapterAndTheLinearWithTheZoos() {
     Net net = Net.of(CustomAdapter.model()).freeze().lora(CustomAdapter.spec());
     assertInstanceOf(EmbeddingLoRA.class, Tree.get(net.module(), Path.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/1")));
     assertEquals(List.of(Path.of("layers/0/loraA"), Path.of("layers/0/loraB"),
         Path.of("layers/1/loraA"), Path.of("layers/1/loraB")), net.trainablePaths());
     assertEquals(2 * (20 + 8) + 2 * (8 + 1), net.trainableCount());

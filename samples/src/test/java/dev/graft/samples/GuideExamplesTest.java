@@ -11,9 +11,8 @@ import dev.graft.dsl.AdapterState;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftAdapters;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
@@ -120,7 +119,7 @@ class GuideExamplesTest {
         .mask(Mask.regex("encoder/.*"))         // the next lora acts inside the encoder only
         .lora(
             LoraSpec.builder().rank(2).alpha(4.0).target("encoder/layers/0")
-                .wrappers(List.of(DoRALinear.FACTORY)).build(),
+                .wrappers(List.of(DoRAAdapter.FACTORY)).build(),
             LoraSpec.of(4, 8.0));               // first match wins: layers/2 gets plain LoRA
     System.out.println(net.trainablePaths());
     // [encoder/layers/0/loraA, encoder/layers/0/loraB, encoder/layers/0/loraMagnitude,
@@ -133,8 +132,8 @@ class GuideExamplesTest {
         + " encoder/layers/2/loraA, encoder/layers/2/loraB, head/weight, head/bias]",
         net.trainablePaths().toString());
     assertEquals("Net[Classifier, trainable 123 of 235]", net.toString());
-    assertInstanceOf(DoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
+    assertInstanceOf(DoRAAdapter.class, Tree.get(net.module(), Path.of("encoder/layers/0")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("encoder/layers/2")));
     assertInstanceOf(Linear.class, Tree.get(net.module(), Path.of("head")), "outside the mask");
     assertTrue(net.apply(X).allClose(model().apply(X), 1e-6, 1e-6), "starts as the model");
 
@@ -154,12 +153,12 @@ class GuideExamplesTest {
     Classifier model = model();
     // guide: zoo
     LoraSpec spec = LoraSpec.builder().rank(4).alpha(8.0)
-        .wrappers(List.of(DoRALinear.FACTORY, DoRAConv.FACTORY))
+        .wrappers(List.of(DoRAAdapter.FACTORY))
         .build();
     Net net = Net.of(model).freeze().lora(spec);
     // end
     assertEquals(3, net.adapters().size());
-    assertTrue(net.adapters().values().stream().allMatch(a -> a instanceof DoRALinear));
+    assertTrue(net.adapters().values().stream().allMatch(a -> a instanceof DoRAAdapter));
     assertEquals(4 * (4 + 8) + 8 + 4 * (8 + 8) + 8 + 4 * (8 + 3) + 3, net.trainableCount());
   }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.lora.AdapterCatalog;
+import dev.graft.dsl.lora.AdapterKind;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,18 @@ class OptionsTest {
     assertEquals(8.0, o.effectiveAlpha(), "alpha defaults to 2 x rank");
     assertNull(o.progress());
     assertFalse(o.help());
+  }
+
+  @Test
+  void theZooContendersAreTheCatalogsKindsInItsOrder() {
+    List<String> zoo = Contender.ALL.subList(2, Contender.ALL.size()).stream()
+        .map(Contender::id).toList();
+    assertEquals(AdapterCatalog.KINDS.stream().map(AdapterKind::slug).toList(), zoo);
+    for (Contender c : Contender.ALL.subList(2, Contender.ALL.size())) {
+      AdapterKind k = AdapterCatalog.named(c.id()).orElseThrow();
+      assertEquals(List.of(k.factory()), c.wrappers(), c.name());
+      assertEquals(k.name(), c.name());
+    }
   }
 
   @Test

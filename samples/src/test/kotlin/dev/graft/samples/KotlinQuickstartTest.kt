@@ -1,7 +1,7 @@
 package dev.graft.samples
 
 import dev.graft.dsl.Net
-import dev.graft.dsl.lora.LoRALinear
+import dev.graft.dsl.lora.LoRAAdapter
 import dev.graft.dsl.nn.Linear
 import dev.graft.dsl.tree.Mask
 import dev.graft.dsl.tree.Path
@@ -36,7 +36,7 @@ class KotlinQuickstartTest {
             trained.adapters().keys.map { it.toString() })
         val module: GraftModule = trained.module()
         assertTrue(Tree.get(module, Path.of("readout")) is Linear)
-        assertTrue(Tree.get(module, Path.of("blocks/0/fc")) is LoRALinear)
+        assertTrue(Tree.get(module, Path.of("blocks/0/fc")) is LoRAAdapter)
         assertTrue(trained.trainablePaths().all { it.name() == "loraA" || it.name() == "loraB" })
         assertEquals(4L * (16 + 64) * 4, trained.trainableCount())
     }

@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvOptions;
@@ -68,8 +68,8 @@ class TreeCodecTest {
     Net net = Models.vera(5);
     Layer copy = TreeCodec.decode(TreeCodec.encode(net.module()), Layer.class);
     Sequential s = (Sequential) copy;
-    VeRALinear a = (VeRALinear) s.layers().get(0);
-    VeRALinear b = (VeRALinear) s.layers().get(2);
+    VeRAAdapter a = (VeRAAdapter) s.layers().get(0);
+    VeRAAdapter b = (VeRAAdapter) s.layers().get(2);
     assertSame(a.veraA(), b.veraA());
     assertEquals(net.totalCount(), Net.of(copy).totalCount());
   }

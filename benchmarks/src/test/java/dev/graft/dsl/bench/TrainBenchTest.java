@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.train.Losses;
 import dev.graft.runtime.Tensor;
 import java.util.List;
@@ -44,7 +44,7 @@ class TrainBenchTest {
     for (String v : List.of("lora", "dora")) {
       Net net = b.net(v);
       assertEquals(4, net.adapters().size(), v);
-      Class<?> type = v.equals("lora") ? LoRALinear.class : DoRALinear.class;
+      Class<?> type = v.equals("lora") ? LoRAAdapter.class : DoRAAdapter.class;
       net.adapters().values().forEach(a -> assertTrue(type.isInstance(a), v + ": " + a));
       assertTrue(net.module().apply(x).allClose(base, 1e-5, 1e-5), v + " starts as the base");
     }

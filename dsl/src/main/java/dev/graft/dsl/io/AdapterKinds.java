@@ -1,31 +1,13 @@
 package dev.graft.dsl.io;
 
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoKrConv;
-import dev.graft.dsl.lora.LoKrLinear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRAFAConv;
-import dev.graft.dsl.lora.LoRAFALinear;
-import dev.graft.dsl.lora.LoRALinear;
-import dev.graft.dsl.lora.LoRAXSConv;
-import dev.graft.dsl.lora.LoRAXSLinear;
+import dev.graft.dsl.lora.AdapterFactory;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.MiLoRAConv;
-import dev.graft.dsl.lora.MiLoRALinear;
-import dev.graft.dsl.lora.OFTConv;
-import dev.graft.dsl.lora.OFTLinear;
+import dev.graft.dsl.lora.PeftForm;
+import dev.graft.dsl.lora.ZooAdapter;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.runtime.Tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -35,11 +17,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the checkpoint code needs to know about each zoo class: the PEFT method it corresponds to
+ * What the checkpoint code needs to know about each adapter: the PEFT method it corresponds to
  * ({@code peft_type} and, for LoRA's variants, the config flag), whether its frozen parts were
  * computed from the base weight (so a base loaded afterwards would not fit them), and its rank,
- * scale, seed and dropout as plain numbers. A wrapper outside the zoo is of kind {@link #GRAFT}:
- * saved under its own field names, readable by Graft only.
+ * scale, seed and dropout as plain numbers. A zoo adapter states all of it itself ({@link
+ * ZooAdapter}, {@link PeftForm}); the PEFT-form LoKr and OFT are listed here; a wrapper outside
+ * both is of kind {@link #GRAFT}: saved under its own field names, readable by Graft only, its
+ * numbers read from record components of those names where it has them.
  *
  * @param peftType PEFT's {@code peft_type}, or {@code "GRAFT"} where PEFT has no such method
  * @param variant how a LoRA-family config tells the variant apart ({@code "lora"}, {@code
@@ -71,41 +55,13 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
   /** What older Graft versions wrote as {@code peft_type} for {@link #GRAFT}; read as it. */
   static final String LEGACY_GRAFT = "GRAFT";
 
-  private static final String NO_PEFT_OFT = "the zoo's OFT stores full blocks S with R ="
-      + " Cayley(S - S^T); PEFT's OFT stores packed triangles with its own map (use PeftOFTLinear"
-      + " for a PEFT-compatible OFT)";
-  private static final String NO_PEFT_LOKR = "the zoo's LoKr crops W1 (r, r) kron W2 to the"
-      + " weight; PEFT's LoKr factors each side of the weight (use PeftLoKrLinear for a"
-      + " PEFT-compatible LoKr)";
-
+  /**
+   * The PEFT-form adapters outside the zoo's catalog (they exist to read and write PEFT's own
+   * parametrization); every catalog adapter describes itself ({@link ZooAdapter#peft()}).
+   */
   private static final Map<Class<?>, AdapterKinds> KNOWN = Map.ofEntries(
-      Map.entry(LoRALinear.class, peft(LORA, "lora", false)),
-      Map.entry(LoRAConv.class, peft(LORA, "lora", false)),
-      Map.entry(RsLoRALinear.class, peft(LORA, "rslora", false)),
-      Map.entry(RsLoRAConv.class, peft(LORA, "rslora", false)),
-      Map.entry(LoRAFALinear.class, peft(LORA, "lorafa", false)),
-      Map.entry(LoRAFAConv.class, peft(LORA, "lorafa", false)),
-      Map.entry(DoRALinear.class, peft(LORA, "dora", true)),
-      Map.entry(DoRAConv.class, peft(LORA, "dora", true)),
-      Map.entry(PiSSALinear.class, peft(LORA, "pissa", true)),
-      Map.entry(PiSSAConv.class, peft(LORA, "pissa", true)),
-      Map.entry(MiLoRALinear.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization"
-          + " (PeftAdapters.relativeTo(net, original) re-expresses it as a PEFT LoRA of rank 2r"
-          + " over the original weights)")),
-      Map.entry(MiLoRAConv.class, graftOnly("milora", true, "PEFT has no MiLoRA initialization")),
-      Map.entry(LoRAXSLinear.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS: its frozen"
-          + " A and B come from the SVD of the base weight and only R (r, r) is trained")),
-      Map.entry(LoRAXSConv.class, graftOnly("loraxs", true, "PEFT has no LoRA-XS")),
-      Map.entry(IA3Linear.class, peft(IA3, "ia3", false)),
-      Map.entry(IA3Conv.class, peft(IA3, "ia3", false)),
-      Map.entry(VeRALinear.class, peft(VERA, "vera", false)),
-      Map.entry(VeRAConv.class, graftOnly("vera", false, "PEFT's VeRA adapts Linear layers only")),
-      Map.entry(LoKrLinear.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
-      Map.entry(LoKrConv.class, graftOnly("lokr", false, NO_PEFT_LOKR)),
       Map.entry(PeftLoKrLinear.class, peft(LOKR, "lokr", false)),
       Map.entry(PeftLoKrConv.class, peft(LOKR, "lokr", false)),
-      Map.entry(OFTLinear.class, graftOnly("oft", false, NO_PEFT_OFT)),
-      Map.entry(OFTConv.class, graftOnly("oft", false, NO_PEFT_OFT)),
       Map.entry(PeftOFTLinear.class, peft(OFT, "oft", false)));
 
   private static AdapterKinds peft(String type, String variant, boolean weightDerived) {
@@ -116,11 +72,39 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
     return new AdapterKinds(GRAFT, variant, weightDerived, why);
   }
 
-  /** The kind of {@code wrapper}; {@code GRAFT} for classes outside the zoo. */
+  /**
+   * The kind of {@code wrapper}: a catalog adapter's own {@link PeftForm}, the table's entry for
+   * a PEFT-form adapter, {@code GRAFT} for any other class.
+   */
   static AdapterKinds of(LoraWrapper wrapper) {
+    if (wrapper instanceof ZooAdapter z) {
+      PeftForm f = z.peft();
+      return new AdapterKinds(f.peftType() != null ? f.peftType() : GRAFT, f.variant(),
+          f.weightDerived(), f.graftOnly());
+    }
     AdapterKinds k = KNOWN.get(wrapper.getClass());
     return k != null ? k : graftOnly("custom", false, wrapper.getClass().getName()
         + " is not a zoo adapter with a PEFT form");
+  }
+
+  /**
+   * Whether the class name {@code cls} a Graft description records is {@code w}'s class, or an
+   * earlier per-layer name of its kind (a {@code LoRALinear} written before LoRA became one class)
+   * whose {@code FACTORY} builds {@code w}'s kind.
+   */
+  static boolean describes(String cls, LoraWrapper w) {
+    if (cls.equals(w.getClass().getName())) {
+      return true;
+    }
+    if (!(w instanceof ZooAdapter z) || !cls.startsWith("dev.graft.dsl.lora.")) {
+      return false;
+    }
+    try {
+      Object f = Class.forName(cls).getField("FACTORY").get(null);
+      return f instanceof AdapterFactory af && AdapterKind.of(af).orElse(null) == z.kind();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return false; // not a class of the zoo with a factory: a different adapter
+    }
   }
 
   /**
@@ -128,11 +112,10 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    * PEFT's own form of the method holds (LoRA-FA's {@code A}, which PEFT's plain LoRA stores).
    */
   static List<String> savedFields(LoraWrapper w) {
-    if (w instanceof LoRAFALinear || w instanceof LoRAFAConv) {
-      List<String> out = new ArrayList<>();
-      out.add("loraA");
+    if (w instanceof ZooAdapter z && !z.peft().frozenSaved().isEmpty()) {
+      List<String> out = new ArrayList<>(z.peft().frozenSaved());
       for (String f : w.adapterFields()) {
-        if (!f.equals("loraA")) {
+        if (!out.contains(f)) {
           out.add(f);
         }
       }
@@ -147,6 +130,9 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
    * OFT's block size; 0 when the adapter has none (IA3).
    */
   static int rank(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.rank();
+    }
     if (w instanceof PeftLoKrLinear k) {
       return k.rank();
     }
@@ -177,16 +163,25 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
 
   /** The wrapper's {@code scale} component, if it has one. */
   static @Nullable Double scale(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return Double.isNaN(z.updateScale()) ? null : z.updateScale();
+    }
     return component(w, "scale") instanceof Double d ? d : null;
   }
 
   /** The wrapper's {@code seed} component (VeRA), if it has one. */
   static @Nullable Long seed(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.sharedSeed();
+    }
     return component(w, "seed") instanceof Long s ? s : null;
   }
 
   /** The wrapper's {@code dropout} component, 0 if it has none. */
   static double dropout(LoraWrapper w) {
+    if (w instanceof ZooAdapter z) {
+      return z.dropout();
+    }
     return component(w, "dropout") instanceof Double d ? d : 0.0;
   }
 
@@ -221,8 +216,11 @@ record AdapterKinds(String peftType, String variant, boolean weightDerived,
         try {
           c.getAccessor().setAccessible(true);
           return c.getAccessor().invoke(record);
-        } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
-          return null;
+        } catch (IllegalAccessException | java.lang.reflect.InaccessibleObjectException e) {
+          return null; // a record Graft may not read: it states no such value
+        } catch (InvocationTargetException e) {
+          throw new IllegalStateException("reading component '" + name + "' of "
+              + record.getClass().getName() + " failed: " + e.getCause(), e.getCause());
         }
       }
     }

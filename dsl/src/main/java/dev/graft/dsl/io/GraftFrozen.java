@@ -2,8 +2,7 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
@@ -63,7 +62,7 @@ public final class GraftFrozen {
     Set<String> inWeights = new HashSet<>(AdapterKinds.savedFields(w));
     inWeights.addAll(w.adapterFields());
     inWeights.add("base");
-    if (w instanceof VeRALinear || w instanceof VeRAConv) {
+    if (w instanceof VeRAAdapter) {
       inWeights.add("veraA");
       inWeights.add("veraB");
     }

@@ -132,7 +132,7 @@ public final class PeftAdapters {
       LoraWrapper w = e.getValue();
       for (String field : AdapterKinds.savedFields(w)) {
         Tensor t = Tree.leaf(tree, e.getKey().child(field));
-        String key = ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field));
+        String key = ModuleNames.peftKey(e.getKey(), PeftFields.suffix(w, field));
         put(tensors, key, t.reshape(PeftFields.fileShape(w.base(), field, t)));
       }
     }
@@ -190,7 +190,7 @@ public final class PeftAdapters {
         for (String field : AdapterKinds.savedFields(w)) {
           Path leaf = e.getKey().child(field);
           Tensor t = Tree.leaf(tree, leaf);
-          names.put(leaf, List.of(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(field))));
+          names.put(leaf, List.of(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(w, field))));
           fileShapes.put(leaf, PeftFields.fileShape(w.base(), field, t));
         }
       }

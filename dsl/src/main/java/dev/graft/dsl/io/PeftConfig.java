@@ -304,7 +304,7 @@ final class PeftConfig {
         throw bad(file, "layer '" + name + "' is not an object");
       }
       JsonNode cls = layer.get("class");
-      if (cls == null || !cls.isTextual() || !cls.textValue().equals(w.getClass().getName())) {
+      if (cls == null || !cls.isTextual() || !AdapterKinds.describes(cls.textValue(), w)) {
         throw bad(file, "layer '" + name + "' is a " + (cls == null ? "missing class" : cls)
             + " but the tree holds a " + w.getClass().getName());
       }

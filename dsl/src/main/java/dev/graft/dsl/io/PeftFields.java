@@ -1,5 +1,8 @@
 package dev.graft.dsl.io;
 
+import dev.graft.dsl.lora.LoraWrapper;
+import dev.graft.dsl.lora.PeftForm;
+import dev.graft.dsl.lora.ZooAdapter;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.runtime.Tensor;
@@ -52,8 +55,14 @@ final class PeftFields {
 
   private PeftFields() {}
 
-  /** The key suffix of field {@code field} (see the class table). */
-  static String suffix(String field) {
+  /**
+   * The key suffix of field {@code field} of {@code w}: what its kind's {@link PeftForm} declares
+   * for a zoo adapter, else the class table.
+   */
+  static String suffix(LoraWrapper w, String field) {
+    if (w instanceof ZooAdapter z) {
+      return z.peft().key(field);
+    }
     return SUFFIX.getOrDefault(field, field);
   }
 

@@ -4,23 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.graft.dsl.tree.Layer;
+import dev.graft.dsl.lora.AdapterCatalog;
 import dev.graft.dsl.lora.AdapterFactory;
-import dev.graft.dsl.lora.DoRAConv;
-import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.IA3Conv;
-import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.AdapterKind;
+import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.PeftLoKrConv;
 import dev.graft.dsl.lora.PeftLoKrLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
-import dev.graft.dsl.lora.RsLoRAConv;
-import dev.graft.dsl.lora.RsLoRALinear;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
@@ -197,16 +190,10 @@ final class PeftSpecs {
         if (rs && pissa) {
           throw bad(file, "combines use_rslora with PiSSA, which no zoo kind does");
         }
-        if (dora) {
-          return conv ? DoRAConv.FACTORY : DoRALinear.FACTORY;
-        }
-        if (rs) {
-          return conv ? RsLoRAConv.FACTORY : RsLoRALinear.FACTORY;
-        }
-        if (pissa) {
-          return conv ? PiSSAConv.FACTORY : PiSSALinear.FACTORY;
-        }
-        return conv ? LoRAConv.FACTORY : LoRALinear.FACTORY;
+        String variant = dora ? "dora" : rs ? "rslora" : pissa ? "pissa" : "lora";
+        return AdapterCatalog.forPeft(AdapterKinds.LORA, variant).map(AdapterKind::factory)
+            .orElseThrow(() -> bad(file, "names the LoRA variant '" + variant + "', which no"
+                + " zoo kind declares"));
       }
       case AdapterKinds.IA3 -> {
         Matcher ff = matcher(file, config, "feedforward_modules");
@@ -214,14 +201,14 @@ final class PeftSpecs {
           throw bad(file, "\"feedforward_modules\" selects '" + ModuleNames.dotted(path)
               + "': PEFT scales that layer's input, and the zoo's IA3 scales outputs only");
         }
-        return conv ? IA3Conv.FACTORY : IA3Linear.FACTORY;
+        return IA3Adapter.FACTORY;
       }
       case AdapterKinds.VERA -> {
         if (conv) {
           throw bad(file, "targets the Conv layer '" + path + "' with VeRA; PEFT's and Graft's"
               + " VeRA read Linear layers only");
         }
-        return VeRALinear.FACTORY;
+        return VeRAAdapter.FACTORY;
       }
       case AdapterKinds.LOKR -> {
         if (conv && bool(file, config, "use_effective_conv2d")

@@ -2,12 +2,11 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.AdaptedLayers;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.MiLoRAConv;
-import dev.graft.dsl.lora.MiLoRALinear;
-import dev.graft.dsl.lora.PiSSAConv;
-import dev.graft.dsl.lora.PiSSALinear;
+import dev.graft.dsl.lora.LowRankAdapter;
+import dev.graft.dsl.lora.MiLoRAAdapter;
+import dev.graft.dsl.lora.PiSSAAdapter;
 import dev.graft.dsl.lora.SvdInit;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
@@ -32,30 +31,19 @@ final class SvdToLora {
     Layer out = tree;
     for (Map.Entry<Path, LoraWrapper> e : AdaptedLayers.of(tree).entrySet()) {
       LoraWrapper w = e.getValue();
-      if (w instanceof MiLoRAConv || w instanceof PiSSAConv) {
-        throw new IllegalArgumentException("relativeTo: the " + w.getClass().getSimpleName()
-            + " at '" + e.getKey() + "' is a Conv; only Linear layers are converted");
-      }
-      Tensor a;
-      Tensor b;
-      double scale;
-      double dropout;
-      Linear residual;
-      if (w instanceof MiLoRALinear m) {
-        a = m.loraA();
-        b = m.loraB();
-        scale = m.scale();
-        dropout = m.dropout();
-        residual = m.base();
-      } else if (w instanceof PiSSALinear p) {
-        a = p.loraA();
-        b = p.loraB();
-        scale = p.scale();
-        dropout = p.dropout();
-        residual = p.base();
-      } else {
+      if (!(w instanceof PiSSAAdapter || w instanceof MiLoRAAdapter)) {
         continue;
       }
+      LowRankAdapter split = (LowRankAdapter) w;
+      if (!(split.base() instanceof Linear residual)) {
+        throw new IllegalArgumentException("relativeTo: the " + split.kind().name()
+            + " at '" + e.getKey() + "' adapts a " + split.base().getClass().getSimpleName()
+            + "; only Linear layers are converted");
+      }
+      Tensor a = split.loraA();
+      Tensor b = split.loraB();
+      double scale = split.scale();
+      double dropout = split.dropout();
       Object o;
       try {
         o = Tree.get(orig, e.getKey());
@@ -74,7 +62,7 @@ final class SvdToLora {
           SvdInit.top("relativeTo", d, r), scale);
       Tensor a2 = Tensor.concat(0, a, moved.a());                           // (2r, in)
       Tensor b2 = Tensor.concat(1, b, moved.b().unaryMinus());              // (out, 2r)
-      LoRALinear lora = new LoRALinear(base.withParams(base.weight(), residual.bias()), a2, b2,
+      LoRAAdapter lora = new LoRAAdapter(base.withParams(base.weight(), residual.bias()), a2, b2,
           scale, dropout);
       out = Tree.set(out, e.getKey(), lora);  // same trainable leaves: loraA, loraB
     }

@@ -2,8 +2,7 @@ package dev.graft.dsl.io;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.VeRAConv;
-import dev.graft.dsl.lora.VeRALinear;
+import dev.graft.dsl.lora.VeRAAdapter;
 import dev.graft.dsl.lora.VeRAProjections;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -32,7 +31,7 @@ final class VeraShared {
   private VeraShared() {}
 
   private static boolean isVera(LoraWrapper w) {
-    return w instanceof VeRALinear || w instanceof VeRAConv;
+    return w instanceof VeRAAdapter;
   }
 
   /**
@@ -71,9 +70,7 @@ final class VeraShared {
   static void checkSeeded(Layer tree, Map<Path, LoraWrapper> wrappers) {
     for (Map.Entry<Path, LoraWrapper> e : wrappers.entrySet()) {
       long seed;
-      if (e.getValue() instanceof VeRALinear v) {
-        seed = v.seed();
-      } else if (e.getValue() instanceof VeRAConv v) {
+      if (e.getValue() instanceof VeRAAdapter v) {
         seed = v.seed();
       } else {
         continue;

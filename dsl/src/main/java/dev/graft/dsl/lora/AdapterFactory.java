@@ -9,7 +9,7 @@ import java.util.List;
  * {@code FACTORY}; a user's own adapter plugs into {@code Net.lora} through the same interface.
  */
 public interface AdapterFactory {
-  /** A short name for messages and summaries, e.g. {@code LoRALinear}. */
+  /** A short name for messages and summaries, e.g. {@code LoRA}. */
   String name();
 
   /** Whether this factory can wrap {@code layer} (never another wrapper). */

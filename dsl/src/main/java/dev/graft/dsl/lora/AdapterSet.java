@@ -1,5 +1,6 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -120,7 +121,7 @@ public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<Str
 
   /** {@code w(x) − base(x)}; from the factors alone for the low-rank family on this base. */
   private Tensor delta(LoraWrapper w, Tensor x, Tensor b, @Nullable Key key) {
-    if (w instanceof LowRankLinearAdapter l && l.base() == base) {
+    if (w instanceof LowRankAdapter l && l.base() == base && base instanceof Linear) {
       return LowRank.delta(AdapterDropout.apply(x, l.dropout(), key), l.loraA(), l.loraB(),
           l.scale());
     }

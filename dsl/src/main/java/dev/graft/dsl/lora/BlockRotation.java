@@ -9,7 +9,7 @@ import dev.graft.runtime.Tensor;
  * block {@code i} is multiplied by {@code R_i} (or {@code R_iᵀ}) on the right, as one batched
  * matmul over the blocks.
  */
-public final class BlockRotation {
+final class BlockRotation {
   private BlockRotation() {}
 
   /**

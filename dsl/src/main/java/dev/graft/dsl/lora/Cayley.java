@@ -15,7 +15,7 @@ import dev.graft.runtime.Tensor;
  * invertible, and {@code ‖(I − Q)⁻¹‖₂ ≤ 1}, so the elimination is well conditioned for any
  * {@code S}.
  */
-public final class Cayley {
+final class Cayley {
   private Cayley() {}
 
   /** {@code R_i = (I + Q_i)(I − Q_i)⁻¹}, {@code Q_i = S_i − S_iᵀ}, for {@code S (..., r, r)}. */

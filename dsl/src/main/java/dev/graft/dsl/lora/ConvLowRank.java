@@ -11,7 +11,7 @@ import java.util.Arrays;
  * {@code A (r, flat_in)} as a convolution with {@code r} output channels per group and the base's
  * kernel, stride, padding and dilation; {@code B (out, r)} as a grouped 1×1 convolution.
  */
-public final class ConvLowRank {
+final class ConvLowRank {
   private ConvLowRank() {}
 
   /** {@code flat_in = in/groups · prod(kernel)} of a conv layer. */
@@ -78,10 +78,5 @@ public final class ConvLowRank {
   public static Tensor delta(ConvLayer layer, Tensor x, Tensor a, Tensor b, double scale) {
     Tensor y = up(down(layer, x, a), b, layer.groups(), layer.spatialDims());
     return scale == 1.0 ? y : y.times((float) scale);
-  }
-
-  /** {@code W + s·B A} folded into the layer (same type, same bias). */
-  public static ConvLayer mergeDelta(ConvLayer layer, Tensor flatDelta) {
-    return layer.withWeight(layer.weight().plus(asKernel(layer, flatDelta)));
   }
 }

@@ -6,8 +6,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * DoRA's magnitude arithmetic (arXiv 2402.09353), shared by {@link DoRALinear} and {@link
- * DoRAConv} on a weight seen as {@code W_f (out, in)}: the row norms {@code ‖W_f + s·B A‖}, the
+ * DoRA's magnitude arithmetic (arXiv 2402.09353), used by {@link DoRAAdapter} on a
+ * weight seen as {@code W_f (out, in)}: the row norms {@code ‖W_f + s·B A‖}, the
  * per-row factor {@code m / ‖·‖} with the norm held constant in the backward pass, and the merged
  * weight.
  *
@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link #merged}) and, through a constant correction that leaves the gradient as it is, the
  * forward value ({@link Rows#corrected}).
  */
-public final class DoRAMagnitude {
+final class DoRAMagnitude {
   /**
    * A factored row whose squared norm keeps less than this share of the size of its parts has
    * lost more than one bit to cancellation; its norm is recomputed from the dense row.

@@ -5,7 +5,7 @@ import dev.graft.runtime.Tensor;
 import java.util.Arrays;
 
 /** Shape checks for an adapter's tensor components, with messages naming adapter and field. */
-public final class FieldShapes {
+final class FieldShapes {
   private FieldShapes() {}
 
   /** Rejects {@code t} unless its shape is exactly {@code expected}. */

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * to a base's {@code (out, in)} with {@code p = ⌈out/r⌉}, {@code q = ⌈in/r⌉} (LoKr). Entry {@code
  * (i·p + k, j·q + l)} of the product is {@code W1[i, j]·W2[k, l]}.
  */
-public final class Kronecker {
+final class Kronecker {
   private Kronecker() {}
 
   /** {@code ⌈n / r⌉}: the size of {@code W2}'s side for a base side {@code n}. */

@@ -23,7 +23,7 @@ public abstract class LoraSpec {
    * GroupedLinear (mixture-of-experts layers, as d9d wraps them).
    */
   public static final List<AdapterFactory> DEFAULT_WRAPPERS =
-      List.of(LoRALinear.FACTORY, LoRAConv.FACTORY, LoRAGroupedLinear.FACTORY);
+      List.of(LoRAAdapter.FACTORY, LoRAGroupedLinear.FACTORY);
 
   /** A new builder; rank defaults to 8 and alpha to 16 as in ZOO.md. */
   public static Builder builder() {

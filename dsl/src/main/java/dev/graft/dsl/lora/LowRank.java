@@ -1,11 +1,12 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 
 /** The low-rank arithmetic LoRA-family adapters share: initialization, the factored delta, merging. */
-public final class LowRank {
+final class LowRank {
   private LowRank() {}
 
   /** A pair of factors {@code A (r, in)} and {@code B (out, r)}. */
@@ -19,6 +20,18 @@ public final class LowRank {
     checkRank(adapter, config.rank());
     Tensor a = Init.kaimingUniform(config.key(), Math.sqrt(5.0), in, config.rank(), in);
     return new Factors(a, Tensor.zeros(out, config.rank()));
+  }
+
+  /** LoRA's initialization for {@code base} seen as a weight matrix, naming {@code kind}. */
+  static Factors init(AdapterKind kind, Layer base, AdapterConfig config) {
+    WeightView v = WeightView.of(kind.name(), base);
+    return init(kind.name(), v.out(), v.in(), config);
+  }
+
+  /** Checks the factors against {@code base} seen as a weight matrix, naming {@code kind}. */
+  static void checkFactors(AdapterKind kind, Layer base, Tensor a, Tensor b) {
+    WeightView v = WeightView.of(kind.name(), base);
+    checkFactors(kind.name(), a, b, v.out(), v.in());
   }
 
   /** Rejects a rank below 1, naming the adapter. */

@@ -4,19 +4,13 @@ import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 
 /**
- * What {@link OFTLinear} and {@link OFTConv} share: the rank rule ({@code r} is the block size
- * and must divide the rotated axis: the input size for {@link OFTLinear}, the output channels for
- * {@link OFTConv}), the zero initialization of {@code S (n, r, r)}, and the rotations with {@code
- * R = blockdiag(Cayley(S_i − S_iᵀ))}: {@code W Rᵀ} of each neuron's input space, or {@code R W}
- * across the output channels.
+ * What {@link OFTAdapter} needs on either axis: the rank rule ({@code r} is the block size and
+ * must divide the rotated axis: the input size of a Linear, the output channels of a conv), and
+ * the rotations with {@code R = blockdiag(Cayley(S_i − S_iᵀ))}: {@code W Rᵀ} of each neuron's
+ * input space, or {@code R W} across the output channels.
  */
-public final class OFTBlocks {
+final class OFTBlocks {
   private OFTBlocks() {}
-
-  /** Rejects a block size below 1 or one that does not divide {@code in}. */
-  public static void checkBlockSize(String adapter, int r, int in) {
-    checkBlockSize(adapter, r, in, "input size", "in");
-  }
 
   /**
    * Rejects a block size below 1 or one that does not divide {@code size}, the rotated axis
@@ -31,17 +25,6 @@ public final class OFTBlocks {
       throw new IllegalArgumentException(adapter + ": rank " + r + " is the block size and must"
           + " divide the " + what + " " + size + " (" + sym + " % r = " + size % r + ")");
     }
-  }
-
-  /** {@code S = 0} of shape {@code (in/r, r, r)}: the identity rotation. */
-  public static Tensor init(String adapter, int r, int in) {
-    checkBlockSize(adapter, r, in);
-    return Tensor.zeros(in / r, r, r);
-  }
-
-  /** Checks {@code S (n, r, r)} with {@code n·r = in}. */
-  public static void check(String adapter, Tensor s, int in) {
-    check(adapter, s, in, "in");
   }
 
   /** Checks {@code S (n, r, r)} with {@code n·r = size}, the rotated axis written {@code sym}. */
@@ -61,7 +44,7 @@ public final class OFTBlocks {
   }
 
   /** {@code W Rᵀ} for {@code W (out, in)}: each row (neuron) rotated by {@code R}. */
-  public static Tensor rotateWeight(Tensor w, Tensor s) {
+  static Tensor rotateWeight(Tensor w, Tensor s) {
     return BlockRotation.applyRight(w, Cayley.rotations(s), true);
   }
 }

@@ -1,5 +1,8 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.dsl.tree.Layer;
+import java.util.function.BiFunction;
+
 /**
  * The shape rules of PEFT's LoKr ({@code peft.tuners.lokr}, from LyCORIS), which {@link
  * PeftLoKrLinear} follows: each side of the base is split into two factors by {@link
@@ -78,5 +81,18 @@ public final class PeftLoKr {
       out.add("lokrW2B");
     }
     return java.util.List.copyOf(out);
+  }
+
+  /**
+   * A factory named {@code name} for the layers of type {@code type}, building with {@code
+   * create}; refuses a {@code decompose_factor} other than {@code -1} or a positive integer.
+   */
+  static AdapterFactory factory(String name, Class<? extends Layer> type, int decomposeFactor,
+      BiFunction<Layer, AdapterConfig, LoraWrapper> create) {
+    if (decomposeFactor == 0 || decomposeFactor < -1) {
+      throw new IllegalArgumentException(name + ": decompose_factor must be -1 or >= 1, got "
+          + decomposeFactor);
+    }
+    return AdapterFactory.of(name, type::isInstance, create);
   }
 }

@@ -40,19 +40,13 @@ public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Te
 
   /** Builds PEFT-form LoKr adapters for convolutions. */
   public static AdapterFactory factory(boolean decomposeBoth, int decomposeFactor) {
-    if (decomposeFactor == 0 || decomposeFactor < -1) {
-      throw new IllegalArgumentException("PeftLoKrConv: decompose_factor must be -1 or >= 1, got "
-          + decomposeFactor);
-    }
-    return AdapterFactory.of("PeftLoKrConv", layer -> layer instanceof ConvLayer,
+    return PeftLoKr.factory("PeftLoKrConv", ConvLayer.class, decomposeFactor,
         (base, config) -> create((ConvLayer) base, config, decomposeBoth, decomposeFactor));
   }
 
   /** Validates which factors are present and their shapes against the kernel. */
   public PeftLoKrConv {
-    if (rank < 1) {
-      throw new IllegalArgumentException("PeftLoKrConv: rank must be >= 1, got " + rank);
-    }
+    LowRank.checkRank("PeftLoKrConv", rank);
     int[] w = base.weight().shape();
     int[] kernel = Arrays.copyOfRange(w, 2, w.length);
     int[] w1 = twoFactors("lokrW1", lokrW1, lokrW1A, lokrW1B, rank, 1);

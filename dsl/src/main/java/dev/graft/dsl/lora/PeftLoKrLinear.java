@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * {@code in = c·d} come from {@link PeftLoKr#factorization}, {@code W1 (a, c)} is {@code lokrW1}
  * or {@code lokrW1A (a, r) · lokrW1B (r, c)}, and {@code W2 (b, d)} is {@code lokrW2} or {@code
  * lokrW2A (b, r) · lokrW2B (r, d)} (which form: {@link PeftLoKr#fullW1}, {@link
- * PeftLoKr#fullW2}). Unlike the zoo's {@link LoKrLinear} nothing is cropped: the Kronecker
+ * PeftLoKr#fullW2}). Unlike the zoo's {@link LoKrAdapter} nothing is cropped: the Kronecker
  * product has the base's exact shape. Initialization is PEFT's default ({@code init_weights =
  * True}): {@code W1} (or {@code W1_a}) zero, the other factors kaiming-uniform ({@code a = √5}),
  * so the layer starts as the base. PEFT's {@code rank_dropout} and {@code module_dropout} are not
@@ -45,19 +45,13 @@ public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Ten
    * and {@code decompose_factor}.
    */
   public static AdapterFactory factory(boolean decomposeBoth, int decomposeFactor) {
-    if (decomposeFactor == 0 || decomposeFactor < -1) {
-      throw new IllegalArgumentException("PeftLoKrLinear: decompose_factor must be -1 or >= 1, got "
-          + decomposeFactor);
-    }
-    return AdapterFactory.of("PeftLoKrLinear", layer -> layer instanceof Linear,
+    return PeftLoKr.factory("PeftLoKrLinear", Linear.class, decomposeFactor,
         (base, config) -> create((Linear) base, config, decomposeBoth, decomposeFactor));
   }
 
   /** Validates which factors are present and their shapes against the base. */
   public PeftLoKrLinear {
-    if (rank < 1) {
-      throw new IllegalArgumentException("PeftLoKrLinear: rank must be >= 1, got " + rank);
-    }
+    LowRank.checkRank("PeftLoKrLinear", rank);
     int[] w1 = side("W1", lokrW1, lokrW1A, lokrW1B, rank);
     int[] w2 = side("W2", lokrW2, lokrW2A, lokrW2B, rank);
     if (w1[0] * w2[0] != base.outFeatures() || w1[1] * w2[1] != base.inFeatures()) {

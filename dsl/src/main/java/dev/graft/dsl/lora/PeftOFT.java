@@ -21,7 +21,7 @@ import dev.graft.runtime.Tensor;
  * (PEFT does this in place before every use; here it is a straight-through step: the forward
  * sees the projected value, the gradient flows as if it were the identity, as in PEFT).
  */
-public final class PeftOFT {
+final class PeftOFT {
   private PeftOFT() {}
 
   /** The number of stored values of a block of size {@code b}: {@code b(b−1)/2}. */

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * {@code oftR = 0}, the identity. PEFT's {@code module_dropout} (whole blocks replaced by the
  * identity while training) is not modelled.
  *
- * <p>The zoo's {@link OFTLinear} (full blocks {@code S}, exact Cayley map of {@code S − Sᵀ}) is a
+ * <p>The zoo's {@link OFTAdapter} (full blocks {@code S}, exact Cayley map of {@code S − Sᵀ}) is a
  * different parametrization of the same family; this record is the one that reads and writes
  * PEFT's files.
  *

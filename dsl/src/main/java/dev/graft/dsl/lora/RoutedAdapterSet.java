@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param set the layer's adapters
  * @param rows the adapter name of each row of the batch
  */
-public record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
+record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
   /** Copies the rows. */
   public RoutedAdapterSet {
     rows = List.copyOf(rows);

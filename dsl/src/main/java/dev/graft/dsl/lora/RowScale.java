@@ -9,7 +9,7 @@ import java.util.Arrays;
  * on a weight {@code (out, ...)} and on an output {@code (..., out)} or {@code (..., out,
  * *spatial)}. IA3's {@code l} and DoRA's {@code m/‖·‖} are both such a scale.
  */
-public final class RowScale {
+final class RowScale {
   private RowScale() {}
 
   /** Checks that {@code v} is a vector of {@code out} values, naming the adapter and the field. */

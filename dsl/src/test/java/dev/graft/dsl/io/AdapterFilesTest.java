@@ -53,7 +53,7 @@ class AdapterFilesTest {
     Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
     for (var e : net.adapters().entrySet()) {
       for (String f : e.getValue().adapterFields()) {
-        tensors.put(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(f)),
+        tensors.put(ModuleNames.peftKey(e.getKey(), PeftFields.suffix(e.getValue(), f)),
             Tree.leaf(net.module(), e.getKey().child(f)));
       }
     }

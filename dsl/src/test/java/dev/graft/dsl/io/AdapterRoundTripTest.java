@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.CheckpointFixtures.Zoo;
+import dev.graft.dsl.lora.AdapterCatalog;
+import dev.graft.dsl.lora.AdapterKind;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.VeRALinear;
 import dev.graft.dsl.tree.Path;
@@ -42,6 +44,19 @@ class AdapterRoundTripTest {
 
   static Stream<Zoo> zoo() {
     return CheckpointFixtures.zoo().stream();
+  }
+
+  /** The round trips below cover every kind of the catalog, each on Linear and on Conv. */
+  @Test
+  void everyCatalogKindHasItsPeftExpectations() {
+    java.util.Set<AdapterKind> linear = new java.util.HashSet<>();
+    java.util.Set<AdapterKind> conv = new java.util.HashSet<>();
+    for (Zoo z : CheckpointFixtures.zoo()) {
+      linear.add(AdapterKind.of(z.linear()).orElseThrow());
+      conv.add(AdapterKind.of(z.conv()).orElseThrow());
+    }
+    assertEquals(java.util.Set.copyOf(AdapterCatalog.KINDS), linear);
+    assertEquals(java.util.Set.copyOf(AdapterCatalog.KINDS), conv);
   }
 
   @ParameterizedTest(name = "{0} on Linear")

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.io.PeftHandBuiltTest.Entry;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.VeRALinear;
@@ -121,7 +123,7 @@ class PeftAdapterErrorsTest {
   void doraConfigOntoLora() throws IOException {
     java.nio.file.Path d = write(config("LORA", 1, 2.0, true), good());
     refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG), "use_dora",
-        "LoRALinear");
+        "LoRAAdapter");
   }
 
   @Test
@@ -137,7 +139,7 @@ class PeftAdapterErrorsTest {
   void anotherMethodsConfig() throws IOException {
     java.nio.file.Path d = write(config("IA3", 1, 2.0, false), good());
     refused(CheckpointException.class, net, d, d.resolve(PeftAdapters.CONFIG), "IA3",
-        "LoRALinear");
+        "LoRAAdapter");
   }
 
   @Test
@@ -216,7 +218,7 @@ class PeftAdapterErrorsTest {
     refused(CheckpointException.class, adapted(mlp(1), LoRALinear.FACTORY, 2, 8.0),
         dir.resolve("two"), cfg, "scale");
     refused(CheckpointException.class, adapted(mlp(1), DoRALinear.FACTORY, 2, 4.0),
-        dir.resolve("two"), cfg, "DoRALinear");
+        dir.resolve("two"), cfg, "DoRAAdapter");
     refused(CheckpointException.class, Net.of(mlp(1)).freeze().lora(2, 4.0, "layers/[01]"),
         dir.resolve("two"), cfg, "layers/2");
 

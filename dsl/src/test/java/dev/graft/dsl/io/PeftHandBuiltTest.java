@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.IA3Adapter;
 import dev.graft.dsl.lora.IA3Linear;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Conv2d;
@@ -161,7 +162,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_B.weight", new int[] {3, 1, 1, 1}, b)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "1", "\"layers.0\"",
         "  \"use_dora\": false,\n"), weights));
-    LoRAConv w = (LoRAConv) Tree.get(loaded.module(), Path.of("layers/0"));
+    LoRAAdapter w = (LoRAAdapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 8), w.loraA());
     assertEquals(Tensor.of(b, 3, 1), w.loraB());
     float[] kernel = conv.weight().toArray();
@@ -187,7 +188,7 @@ class PeftHandBuiltTest {
         new Entry("base_model.model.layers.0.lora_magnitude_vector", new int[] {2}, m)));
     Net loaded = net.loadAdapter(adapterDir(loraConfig(1, "4", "\"layers.0\"",
         "  \"use_dora\": true,\n"), weights));
-    DoRALinear w = (DoRALinear) Tree.get(loaded.module(), Path.of("layers/0"));
+    DoRAAdapter w = (DoRAAdapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(a, 1, 3), w.loraA());
     assertEquals(Tensor.of(b, 2, 1), w.loraB());
     assertEquals(Tensor.of(m, 2), w.loraMagnitude());
@@ -206,7 +207,7 @@ class PeftHandBuiltTest {
         + " \"modules_to_save\": null, \"peft_type\": \"IA3\", \"revision\": null,"
         + " \"target_modules\": [\"layers.0\"], \"task_type\": null}";
     Net loaded = net.loadAdapter(adapterDir(config, weights));
-    IA3Linear w = (IA3Linear) Tree.get(loaded.module(), Path.of("layers/0"));
+    IA3Adapter w = (IA3Adapter) Tree.get(loaded.module(), Path.of("layers/0"));
     assertEquals(Tensor.of(l, 2), w.ia3L());
     float[] base = ((Linear) mlp.layers().get(0)).weight().toArray();
     float[] merged = ((Linear) w.merge()).weight().toArray();
@@ -221,7 +222,7 @@ class PeftHandBuiltTest {
     Mlp mlp = Mlp.create(new int[] {3, 2}, Activation.RELU, Key.of(7));
     Net net = CheckpointFixtures.perturbed(Net.of(mlp).freeze().lora(1, 2.0), 9);
     net.saveAdapter(dir.resolve("ours"));
-    LoRALinear w = (LoRALinear) Tree.get(net.module(), Path.of("layers/0"));
+    LoRAAdapter w = (LoRAAdapter) Tree.get(net.module(), Path.of("layers/0"));
     List<Entry> entries = new ArrayList<>();
     entries.add(new Entry("base_model.model.layers.0.lora_A.weight", new int[] {1, 3},
         w.loraA().toArray()));

@@ -13,9 +13,10 @@ import dev.graft.dsl.io.PeftFixtures.Two;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.LoKrLinear;
 import dev.graft.dsl.lora.LoRAFALinear;
+import dev.graft.dsl.lora.MiLoRALinear;
 import dev.graft.dsl.lora.LoRAXSLinear;
 import dev.graft.dsl.lora.LoraSpec;
-import dev.graft.dsl.lora.MiLoRALinear;
+import dev.graft.dsl.lora.OFTAdapter;
 import dev.graft.dsl.lora.OFTLinear;
 import dev.graft.dsl.lora.PeftOFTLinear;
 import dev.graft.dsl.lora.VeRALinear;
@@ -168,7 +169,7 @@ class PeftSaveFormsTest {
     Net zooOft = PeftFixtures.base().freeze().lora(LoraSpec.builder().rank(4)
         .wrappers(List.of(OFTLinear.FACTORY)).build());
     e = assertThrows(CheckpointException.class, () -> zooOft.loadAdapter(PeftFixtures.dir("oft")));
-    assertTrue(e.getMessage().contains("OFTLinear"), e.getMessage());
+    assertTrue(e.getMessage().contains("OFTAdapter"), e.getMessage());
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.Net;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Mask;
@@ -51,7 +51,7 @@ class TreeCheckpointTest {
     Layer adapted = Net.of(mlp(2)).freeze().lora(2, 4.0, Mask.regex("layers/0/.*")).module();
     Layer loaded = Checkpoints.loadBase(adapted, file);
     LoraWrapper w = (LoraWrapper) Tree.get(loaded, Path.of("layers/0"));
-    assertTrue(w instanceof LoRALinear);
+    assertTrue(w instanceof LoRAAdapter);
     assertEquals(Tree.get(mlp(1), Path.of("layers/0")), w.base());
     assertEquals(Tree.get(mlp(1), Path.of("layers/2")), Tree.get(loaded, Path.of("layers/2")));
   }

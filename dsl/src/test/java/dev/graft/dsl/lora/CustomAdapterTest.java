@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A user-defined adapter plugged into {@code Net.lora} through {@link AdapterFactory#of}: an
  * additive delta on an {@link Embedding} table (as jNO's {@code MyEmbeddingAdapter}), next to the
- * zoo's {@link LoRALinear} in the same spec.
+ * zoo's {@link LoRAAdapter} in the same spec.
  */
 class CustomAdapterTest {
 
@@ -67,7 +67,7 @@ class CustomAdapterTest {
   void bothAdaptersAreGraftedAndOnlyTheirFieldsTrain() {
     Net net = Net.of(model()).freeze().lora(SPEC);
     assertInstanceOf(EmbeddingAdapter.class, Tree.get(net.module(), Path.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/1")));
     assertEquals(List.of(Path.of("layers/0/delta"), Path.of("layers/1/loraA"),
         Path.of("layers/1/loraB")), net.trainablePaths());
     assertEquals(7 * 4 + 2 * (4 + 3), net.trainableCount());
@@ -104,7 +104,7 @@ class CustomAdapterTest {
     Sequential m = model();
     Net net = Net.of(m).freeze().lora(2, 4.0);
     assertSame(m.layers().get(0), Tree.get(net.module(), Path.of("layers/0")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/1")));
     assertEquals(List.of(Path.of("layers/1/loraA"), Path.of("layers/1/loraB")),
         net.trainablePaths());
   }

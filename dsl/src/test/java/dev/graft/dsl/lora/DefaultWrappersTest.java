@@ -48,10 +48,10 @@ class DefaultWrappersTest {
     Sequential model = Sequential.of(Conv1d.create(2, 3, 2, Key.of(1)),
         GroupedLinear.create(4, 6, 5, true, Key.of(2)), Linear.create(5, 2, Key.of(3)));
     Net net = Net.of(model).freeze().lora(2, 4.0);
-    assertInstanceOf(LoRAConv.class, Tree.get(net.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/0")));
     assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("layers/1")));
-    assertInstanceOf(LoRALinear.class, Tree.get(net.module(), Path.of("layers/2")));
-    assertEquals(List.of(LoRALinear.FACTORY, LoRAConv.FACTORY, LoRAGroupedLinear.FACTORY),
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/2")));
+    assertEquals(List.of(LoRAAdapter.FACTORY, LoRAGroupedLinear.FACTORY),
         LoraSpec.DEFAULT_WRAPPERS);
     // G·r·(in + out) for the grouped layer, r·(flat_in + out) and r·(in + out) for the others
     assertEquals(2 * (2 * 2 + 3) + 4 * 2 * (6 + 5) + 2 * (5 + 2), net.trainableCount());

@@ -59,21 +59,23 @@ class DoRAPrecisionTest {
   /** The case QuickTheories shrank to under seed 691: Linear(1, 3), rank 2, alpha 5.5. */
   @Test
   void theSeed691CaseMergesAsItIsAdapted() {
-    ZooLaws laws = ZooLaws.linear(DoRALinear.FACTORY, ZooDoRATest.COUNT);
+    ZooLaws laws = ZooExpectations.BY_NAME.get("DoRA").laws(DoRAAdapter.KIND,
+        ZooLaws.Kind.LINEAR);
     ZooLaws.Case c = laws.randomCase(-234);
     assertEquals(List.of(1, 3, 2), List.of(c.in(), c.out(), c.config().rank()), c.toString());
-    DoRALinear w = (DoRALinear) ZooLaws.perturb(laws.wrap(c), Key.of(c.seed()).foldIn(99), 0.3f);
+    DoRAAdapter w = (DoRAAdapter) ZooLaws.perturb(laws.wrap(c), Key.of(c.seed()).foldIn(99), 0.3f);
     ZooLaws.assertClose(w.apply(c.x()), w.merge().apply(c.x()), 1e-4, "merged vs adapted");
-    assertAccurate(w.base().weight(), w.loraA(), w.loraB(), w.scale(), "seed 691 case");
+    assertAccurate(w.view().matrix(), w.loraA(), w.loraB(), w.scale(), "seed 691 case");
   }
 
   /** A conv case where one channel keeps 1/6000 of its parts (found under -Dgraft.seed=1). */
   @Test
   void aCancellingConvChannelMergesAsItIsAdapted() {
-    ZooLaws laws = ZooLaws.conv(DoRAConv.FACTORY, ZooDoRATest.COUNT);
+    ZooLaws laws = ZooExpectations.BY_NAME.get("DoRA").laws(DoRAAdapter.KIND,
+        ZooLaws.Kind.CONV);
     ZooLaws.Case c = laws.randomCase(718140719074698277L);
-    DoRAConv w = (DoRAConv) ZooLaws.perturb(laws.wrap(c), Key.of(c.seed()).foldIn(99), 0.3f);
-    Tensor norms = DoRAMagnitude.rowNormsOfSum(ConvLowRank.flatWeight(w.base()), w.loraA(),
+    DoRAAdapter w = (DoRAAdapter) ZooLaws.perturb(laws.wrap(c), Key.of(c.seed()).foldIn(99), 0.3f);
+    Tensor norms = DoRAMagnitude.rowNormsOfSum(w.view().matrix(), w.loraA(),
         w.loraB(), w.scale());
     assertTrue(norms.value(0) < 2e-4, "channel 0 cancels: " + norms);
     ZooLaws.assertClose(w.apply(c.x()), w.merge().apply(c.x()), 1e-4, "merged vs adapted");
@@ -83,26 +85,26 @@ class DoRAPrecisionTest {
   }
 
   /** W = −s·B A + δ with a tiny δ: each row keeps 1e-6 to 1e-3 of its parts. */
-  private static DoRALinear cancelling() {
+  private static DoRAAdapter cancelling() {
     Key[] k = Key.of(23).split(4);
     Tensor a = Random.normal(k[0], 3, 20);
     Tensor b = Random.normal(k[1], 6, 3).times(2f);
     double s = 4.0;
     Tensor scales = Tensor.of(new float[] {1e-6f, 1e-5f, 1e-4f, 1e-3f, 1, 0.5f}, 6, 1);
     Tensor w = LowRank.product(b, a, -s).plus(Random.normal(k[2], 6, 20).times(scales));
-    return new DoRALinear(new Linear(w, Random.normal(k[3], 6)), a, b,
+    return new DoRAAdapter(new Linear(w, Random.normal(k[3], 6)), a, b,
         Tensor.of(new float[] {1, 2, 0.5f, 3, 1, 1}, 6), s, 0);
   }
 
   @Test
   void illConditionedRowsForwardAsTheExactFormula() {
-    DoRALinear d = cancelling();
+    DoRAAdapter d = cancelling();
     Tensor x = Random.normal(Key.of(24), 7, 20);
     float[] xv = x.toArray();
-    float[] wv = d.base().weight().toArray();
+    float[] wv = d.view().matrix().toArray();
     float[] av = d.loraA().toArray();
     float[] bv = d.loraB().toArray();
-    double[] norms = reference(d.base().weight(), d.loraA(), d.loraB(), d.scale());
+    double[] norms = reference(d.view().matrix(), d.loraA(), d.loraB(), d.scale());
     Tensor y = d.apply(x);
     Tensor merged = d.merge().apply(x);
     for (int n = 0; n < 7; n++) {
@@ -115,7 +117,7 @@ class DoRAPrecisionTest {
           }
           dot += (wv[i * 20 + j] + d.scale() * u) * xv[n * 20 + j];
         }
-        double exact = d.loraMagnitude().value(i) * dot / norms[i] + d.base().bias().value(i);
+        double exact = d.loraMagnitude().value(i) * dot / norms[i] + d.view().bias().value(i);
         double tol = 1e-5 * (1 + Math.abs(exact)) * d.loraMagnitude().value(i);
         assertEquals(exact, y.value(n, i), tol, "adapted row " + i + ", sample " + n);
         assertEquals(exact, merged.value(n, i), tol, "merged row " + i + ", sample " + n);
@@ -125,13 +127,13 @@ class DoRAPrecisionTest {
 
   @Test
   void theCorrectionLeavesTheGradientAsTheFactoredFormulas() {
-    DoRALinear d = cancelling();
+    DoRAAdapter d = cancelling();
     Tensor x = Random.normal(Key.of(25), 7, 20);
-    Linear base = d.base();
+    Linear base = (Linear) d.base();
     Tensor inverse = DoRAMagnitude.rows(base.weight(), d.loraA(), d.loraB(), d.scale()).inverse();
     Tensor c = Random.normal(Key.of(26), 7, 6);
     List<Tensor> at = List.of(d.loraA(), d.loraB(), d.loraMagnitude());
-    List<Tensor> got = Grad.grad(p -> new DoRALinear(base, p.get(0), p.get(1), p.get(2),
+    List<Tensor> got = Grad.grad(p -> new DoRAAdapter(base, p.get(0), p.get(1), p.get(2),
         d.scale(), 0).apply(x).times(c).sum(), at);
     List<Tensor> factored = Grad.grad(p -> x.matmul(base.weight(), false, true)
         .plus(LowRank.delta(x, p.get(0), p.get(1), d.scale()))
@@ -197,7 +199,7 @@ class DoRAPrecisionTest {
   void aZeroRowHasZeroDirectionInForwardMergeAndGradients() {
     Tensor weight = Tensor.of(new float[] {0, 0, 0, 1, -2, 0.5f}, 2, 3);
     Linear base = new Linear(weight, Tensor.of(new float[] {0.25f, -1}, 2));
-    DoRALinear d = DoRALinear.create(base, new AdapterConfig(2, 4, 0, Key.of(3)));
+    DoRAAdapter d = DoRAAdapter.create(base, new AdapterConfig(2, 4, 0, Key.of(3)));
     assertEquals(0f, d.loraMagnitude().value(0));
     Tensor x = Random.normal(Key.of(4), 5, 3);
     // at init: exactly the base, row 0 is its bias
@@ -206,13 +208,13 @@ class DoRAPrecisionTest {
     Linear merged = (Linear) d.merge();
     assertFinite(merged.weight(), "merged weight at init");
     assertEquals(Tensor.zeros(3), merged.weight().get(0));
-    List<Tensor> g = Grad.grad(p -> new DoRALinear(base, p.get(0), p.get(1), p.get(2), d.scale(),
+    List<Tensor> g = Grad.grad(p -> new DoRAAdapter(base, p.get(0), p.get(1), p.get(2), d.scale(),
         0).apply(x).sum(), List.of(d.loraA(), d.loraB(), d.loraMagnitude()));
     for (Tensor t : g) {
       assertFinite(t, "gradient at init");
     }
     // once B moves, the row has the update's direction and a finite output again
-    DoRALinear moved = new DoRALinear(base, d.loraA(), Random.normal(Key.of(5), 2, 2),
+    DoRAAdapter moved = new DoRAAdapter(base, d.loraA(), Random.normal(Key.of(5), 2, 2),
         Tensor.of(new float[] {2, 1}, 2), d.scale(), 0);
     assertFinite(moved.apply(x), "forward after B moved");
     ZooLaws.assertClose(moved.apply(x), moved.merge().apply(x), 1e-5, "merged vs adapted");
@@ -223,12 +225,12 @@ class DoRAPrecisionTest {
     ConvLayer conv = Conv2d.create(2, 3, 2, ConvOptions.defaults(), Key.of(6));
     Tensor kernel = conv.weight().times(Tensor.of(new float[] {1, 0, 1}, 3, 1, 1, 1));
     ConvLayer base = conv.withWeight(kernel);
-    DoRAConv d = DoRAConv.create(base, new AdapterConfig(1, 2, 0, Key.of(7)));
+    DoRAAdapter d = DoRAAdapter.create(base, new AdapterConfig(1, 2, 0, Key.of(7)));
     Tensor x = Random.normal(Key.of(8), 1, 2, 4, 4);
     assertFinite(d.apply(x), "conv forward");
     ZooLaws.assertClose(base.apply(x), d.apply(x), 1e-5, "conv forward at init vs base");
     assertFinite(((ConvLayer) d.merge()).weight(), "conv merge");
-    List<Tensor> g = Grad.grad(p -> new DoRAConv(base, p.get(0), p.get(1), p.get(2), d.scale(),
+    List<Tensor> g = Grad.grad(p -> new DoRAAdapter(base, p.get(0), p.get(1), p.get(2), d.scale(),
         0).apply(x).sum(), List.of(d.loraA(), d.loraB(), d.loraMagnitude()));
     for (Tensor t : g) {
       assertFinite(t, "conv gradient");

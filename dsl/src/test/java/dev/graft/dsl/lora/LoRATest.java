@@ -42,7 +42,7 @@ class LoRATest {
     assertTrue(ZooLaws.maxAbs(lora.loraA()) <= 1 / Math.sqrt(9));
     assertTrue(ZooLaws.maxAbs(lora.loraA()) > 0.5 / Math.sqrt(9));
     // the same A as a LoRA adapter built from the same key
-    assertEquals(LoRALinear.create(Linear.create(9, 5, Key.of(1)),
+    assertEquals(LoRAAdapter.create(Linear.create(9, 5, Key.of(1)),
         new AdapterConfig(3, 12.0, 0, key)).loraA(), lora.loraA());
     assertEquals(Tensor.zeros(2, 5), lora.apply(Random.normal(Key.of(5), 2, 9)));
   }

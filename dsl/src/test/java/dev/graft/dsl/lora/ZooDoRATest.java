@@ -14,46 +14,32 @@ import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
- * The zoo laws for {@link DoRALinear} and {@link DoRAConv}, the magnitude init, and the
+ * DoRA ({@link DoRAAdapter}; its laws run in {@link ZooCatalogTest}): the magnitude init, and the
  * stop-gradient on the norm: DoRA's gradients are those of the same function with the norm held
  * constant, checked against finite differences of that function.
  */
 class ZooDoRATest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) r * (in + out) + out;
 
   // The gradient law is replaced by the stop-gradient tests below: by design DoRA's backward is
   // not the derivative of its forward.
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(DoRALinear.FACTORY, COUNT).withoutGradCheck().laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(DoRAConv.FACTORY, COUNT).withoutGradCheck().laws();
-  }
-
   @Test
   void magnitudeStartsAsTheRowNorms() {
     Linear base = new Linear(Tensor.of(new float[] {3, 4, 0, -2}, 2, 2), null);
-    DoRALinear d = DoRALinear.create(base, new AdapterConfig(1, 1, 0, Key.of(1)));
+    DoRAAdapter d = DoRAAdapter.create(base, new AdapterConfig(1, 1, 0, Key.of(1)));
     assertEquals(Tensor.of(new float[] {5, 2}, 2), d.loraMagnitude());
     Conv2d conv = new Conv2d(Tensor.of(new float[] {1, 2, 2, 4, 0, 0, 0, 3}, 2, 1, 2, 2), null,
         new int[] {1}, new int[] {0}, new int[] {1}, 1);
     assertEquals(Tensor.of(new float[] {5, 3}, 2),
-        DoRAConv.create(conv, new AdapterConfig(1, 1, 0, Key.of(1))).loraMagnitude());
+        DoRAAdapter.create(conv, new AdapterConfig(1, 1, 0, Key.of(1))).loraMagnitude());
   }
 
   @Test
   void mergedRowsHaveTheMagnitudeAsNorm() {
-    DoRALinear d = (DoRALinear) ZooLaws.perturb(
-        DoRALinear.create(Linear.create(5, 4, Key.of(2)), new AdapterConfig(2, 3, 0, Key.of(3))),
+    DoRAAdapter d = (DoRAAdapter) ZooLaws.perturb(
+        DoRAAdapter.create(Linear.create(5, 4, Key.of(2)), new AdapterConfig(2, 3, 0, Key.of(3))),
         Key.of(4), 0.5f);
     Linear merged = (Linear) d.merge();
     assertTrue(DoRAMagnitude.rowNorms(merged.weight()).allClose(d.loraMagnitude().abs(), 1e-5,
@@ -63,8 +49,8 @@ class ZooDoRATest {
   @Test
   void linearGradientsHoldTheNormConstant() {
     Linear base = Linear.create(5, 4, Key.of(5));
-    DoRALinear d = (DoRALinear) ZooLaws.perturb(
-        DoRALinear.create(base, new AdapterConfig(3, 6, 0, Key.of(6))), Key.of(7), 0.5f);
+    DoRAAdapter d = (DoRAAdapter) ZooLaws.perturb(
+        DoRAAdapter.create(base, new AdapterConfig(3, 6, 0, Key.of(6))), Key.of(7), 0.5f);
     Tensor x = Random.normal(Key.of(8), 3, 5);
     Tensor norm = DoRAMagnitude.rowNorms(
         base.weight().plus(LowRank.product(d.loraB(), d.loraA(), d.scale())));
@@ -72,7 +58,7 @@ class ZooDoRATest {
     Function<List<Tensor>, Tensor> heldNorm = p -> x.matmul(base.weight(), false, true)
         .plus(LowRank.delta(x, p.get(0), p.get(1), d.scale()))
         .times(p.get(2).div(norm)).plus(base.bias());
-    Function<List<Tensor>, Tensor> dora = p -> new DoRALinear(base, p.get(0), p.get(1), p.get(2),
+    Function<List<Tensor>, Tensor> dora = p -> new DoRAAdapter(base, p.get(0), p.get(1), p.get(2),
         d.scale(), 0).apply(x);
     checkStopGradient(dora, heldNorm, List.of(d.loraA(), d.loraB(), d.loraMagnitude()));
   }
@@ -81,8 +67,8 @@ class ZooDoRATest {
   void convGradientsHoldTheNormConstant() {
     ConvLayer base = Conv2d.create(4, 4, 3, ConvOptions.defaults().padding(1).groups(2),
         Key.of(5));
-    DoRAConv d = (DoRAConv) ZooLaws.perturb(
-        DoRAConv.create(base, new AdapterConfig(2, 4, 0, Key.of(6))), Key.of(7), 0.5f);
+    DoRAAdapter d = (DoRAAdapter) ZooLaws.perturb(
+        DoRAAdapter.create(base, new AdapterConfig(2, 4, 0, Key.of(6))), Key.of(7), 0.5f);
     Tensor x = Random.normal(Key.of(8), 2, 4, 4, 4);
     Tensor norm = DoRAMagnitude.rowNorms(ConvLowRank.flatWeight(base)
         .plus(LowRank.product(d.loraB(), d.loraA(), d.scale())));
@@ -90,7 +76,7 @@ class ZooDoRATest {
         .plus(ConvLowRank.delta(base, x, p.get(0), p.get(1), d.scale()))
         .times(p.get(2).div(norm).reshape(4, 1, 1))
         .plus(base.bias().reshape(4, 1, 1));
-    Function<List<Tensor>, Tensor> dora = p -> new DoRAConv(base, p.get(0), p.get(1), p.get(2),
+    Function<List<Tensor>, Tensor> dora = p -> new DoRAAdapter(base, p.get(0), p.get(1), p.get(2),
         d.scale(), 0).apply(x);
     checkStopGradient(dora, heldNorm, List.of(d.loraA(), d.loraB(), d.loraMagnitude()));
   }

@@ -9,32 +9,15 @@ import dev.graft.dsl.nn.Conv1d;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws for {@link IA3Linear} and {@link IA3Conv}, and the scaling of weight and bias. */
+/** IA3's scaling of weight and bias ({@link IA3Adapter}; laws in {@link ZooCatalogTest}). */
 class ZooIA3Test {
-  static final ZooLaws.Count COUNT = (out, in, r) -> out;
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(IA3Linear.FACTORY, COUNT).ranks(ZooLaws.RankRule.IGNORED)
-        .inputDropout(ZooLaws.InputDropout.NONE).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(IA3Conv.FACTORY, COUNT).ranks(ZooLaws.RankRule.IGNORED)
-        .inputDropout(ZooLaws.InputDropout.NONE).laws();
-  }
-
   @Test
   void linearScalesRowsAndBiasByHand() {
     Linear base = new Linear(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2),
         Tensor.of(new float[] {1, -1}, 2));
-    IA3Linear ia3 = new IA3Linear(base, Tensor.of(new float[] {2, 3}, 2));
+    IA3Adapter ia3 = new IA3Adapter(base, Tensor.of(new float[] {2, 3}, 2));
     Tensor x = Tensor.of(new float[] {1, 1}, 1, 2);
     // base: (1+2+1, 3+4-1) = (4, 6); scaled: (8, 18)
     assertEquals(Tensor.of(new float[] {8, 18}, 1, 2), ia3.apply(x));
@@ -49,7 +32,7 @@ class ZooIA3Test {
     // two output channels, kernel (2, 1, 1): channel 0 weight 1, channel 1 weight 2; bias (1, 1)
     Conv1d base = new Conv1d(Tensor.of(new float[] {1, 2}, 2, 1, 1),
         Tensor.of(new float[] {1, 1}, 2), new int[] {1}, new int[] {0}, new int[] {1}, 1);
-    IA3Conv ia3 = new IA3Conv(base, Tensor.of(new float[] {3, -1}, 2));
+    IA3Adapter ia3 = new IA3Adapter(base, Tensor.of(new float[] {3, -1}, 2));
     Tensor x = Tensor.of(new float[] {1, 2}, 1, 1, 2);
     // base: ch0 (2, 3), ch1 (3, 5); scaled: (6, 9), (-3, -5)
     assertEquals(Tensor.of(new float[] {6, 9, -3, -5}, 1, 2, 2), ia3.apply(x));
@@ -61,7 +44,7 @@ class ZooIA3Test {
   @Test
   void noBiasStaysNoBiasAndRankIsIgnored() {
     Linear base = Linear.create(3, 2, false, Key.of(1));
-    IA3Linear ia3 = (IA3Linear) IA3Linear.FACTORY.create(base,
+    IA3Adapter ia3 = (IA3Adapter) IA3Linear.FACTORY.create(base,
         new AdapterConfig(0, Double.MAX_VALUE, 0, Key.of(2)));
     assertEquals(Tensor.ones(2), ia3.ia3L());
     assertNull(((Linear) ia3.merge()).bias());
@@ -70,8 +53,8 @@ class ZooIA3Test {
   @Test
   void wrongScaleShapeIsRefusedNamingTheAdapter() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> new IA3Linear(Linear.create(3, 2, Key.of(1)), Tensor.ones(3)));
-    assertTrue(e.getMessage().contains("IA3Linear") && e.getMessage().contains("(2,)"),
+        () -> new IA3Adapter(Linear.create(3, 2, Key.of(1)), Tensor.ones(3)));
+    assertTrue(e.getMessage().contains("IA3") && e.getMessage().contains("(2,)"),
         e.getMessage());
   }
 }

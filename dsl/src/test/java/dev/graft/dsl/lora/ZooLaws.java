@@ -168,6 +168,7 @@ public final class ZooLaws {
   private final AdapterFactory factory;
   private final Kind kind;
   private final Count count;
+  private boolean appliesToBoth;
   private RankRule ranks = RankRule.POSITIVE;
   private int examples = 30;
   private double tolerance = 1e-4;
@@ -190,6 +191,16 @@ public final class ZooLaws {
   /** Laws for a factory that wraps Conv1d/2d/3d layers. */
   public static ZooLaws conv(AdapterFactory factory, Count count) {
     return new ZooLaws(factory, Kind.CONV, count);
+  }
+
+  /**
+   * Laws for a catalog kind's factory, which wraps Linear and Conv1d/2d/3d layers alike, on
+   * random bases of {@code base}'s type.
+   */
+  public static ZooLaws of(AdapterKind adapter, Kind base, Count count) {
+    ZooLaws laws = new ZooLaws(adapter.factory(), base, count);
+    laws.appliesToBoth = true;
+    return laws;
   }
 
   /** A trainable count that needs the whole base (a conv's kernel and groups), not its sizes. */
@@ -277,12 +288,17 @@ public final class ZooLaws {
     List<Layer> never = List.of(ConvTranspose1d.create(2, 2, 2, k),
         ConvTranspose2d.create(2, 2, 2, k), ConvTranspose3d.create(2, 2, 2, k),
         Embedding.create(4, 3, k), new Relu(), Sequential.of(linear),
-        LoRALinear.create(linear, new AdapterConfig(1, 1, 0, k)),
-        LoRAConv.create((ConvLayer) convs.get(1), new AdapterConfig(1, 1, 0, k)));
+        LoRAAdapter.create(linear, new AdapterConfig(1, 1, 0, k)),
+        LoRAAdapter.create((ConvLayer) convs.get(1), new AdapterConfig(1, 1, 0, k)));
     for (Layer m : never) {
       assertFalse(factory.appliesTo(m), factory.name() + " must not apply to " + m);
     }
-    if (kind == Kind.LINEAR) {
+    if (appliesToBoth) {
+      assertTrue(factory.appliesTo(linear), factory.name() + " must apply to " + linear);
+      for (Layer c : convs) {
+        assertTrue(factory.appliesTo(c), factory.name() + " must apply to " + c);
+      }
+    } else if (kind == Kind.LINEAR) {
       assertTrue(factory.appliesTo(linear), factory.name() + " must apply to " + linear);
       for (Layer c : convs) {
         assertFalse(factory.appliesTo(c), factory.name() + " must not apply to " + c);

@@ -11,26 +11,10 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and LoKr's Kronecker arithmetic for {@link LoKrLinear} and {@link LoKrConv}. */
+/** LoKr's Kronecker arithmetic ({@link LoKrAdapter}; its laws run in {@link ZooCatalogTest}). */
 class ZooLoKrTest {
-  static final ZooLaws.Count COUNT = (out, in, r) ->
-      (long) r * r + (long) ((out + r - 1) / r) * ((in + r - 1) / r);
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(LoKrLinear.FACTORY, COUNT).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(LoKrConv.FACTORY, COUNT).laws();
-  }
-
   /** {@code (W1 ⊗ W2)[:out, :in]} by its definition, entry by entry. */
   static Tensor explicitKron(Tensor w1, Tensor w2, int out, int in) {
     int p = w2.dim(0);
@@ -53,12 +37,12 @@ class ZooLoKrTest {
       int r = sh[2];
       Linear base = Linear.create(in, out, Key.of(out * 31 + in));
       double alpha = 2.5;
-      LoKrLinear fresh = LoKrLinear.create(base, new AdapterConfig(r, alpha, 0, Key.of(r)));
+      LoKrAdapter fresh = LoKrAdapter.create(base, new AdapterConfig(r, alpha, 0, Key.of(r)));
       int p = (out + r - 1) / r;
       int q = (in + r - 1) / r;
       assertArrayEquals(new int[] {p, q}, fresh.lokrW2().shape(), "W2 shape for " + out + "x" + in);
       Tensor w1 = Random.normal(Key.of(1), r, r);
-      LoKrLinear l = new LoKrLinear(base, w1, fresh.lokrW2(), fresh.scale(), 0);
+      LoKrAdapter l = new LoKrAdapter(base, w1, fresh.lokrW2(), fresh.scale(), 0);
       Tensor dense = base.weight().plus(explicitKron(w1, l.lokrW2(), out, in)
           .times((float) (alpha / r)));
       for (int[] xs : new int[][] {{in}, {3, in}, {2, 2, in}}) {
@@ -76,21 +60,21 @@ class ZooLoKrTest {
   void convDeltaIsTheCroppedKroneckerProductOfTheFlattenedKernel() {
     Conv2d conv = Conv2d.create(3, 5, 2, ConvOptions.defaults().padding(1), Key.of(4));
     int r = 3;                                                    // flat_in 12, out 5
-    LoKrConv fresh = LoKrConv.create(conv, new AdapterConfig(r, 6, 0, Key.of(5)));
+    LoKrAdapter fresh = LoKrAdapter.create(conv, new AdapterConfig(r, 6, 0, Key.of(5)));
     assertArrayEquals(new int[] {2, 4}, fresh.lokrW2().shape());
     Tensor w1 = Random.normal(Key.of(6), r, r);
-    LoKrConv l = new LoKrConv(conv, w1, fresh.lokrW2(), fresh.scale(), 0);
+    LoKrAdapter l = new LoKrAdapter(conv, w1, fresh.lokrW2(), fresh.scale(), 0);
     Tensor delta = explicitKron(w1, l.lokrW2(), 5, 12).times(2f);
     Tensor x = Random.normal(Key.of(7), 2, 3, 4, 4);
     Tensor expected = conv.withWeight(conv.weight().plus(ConvLowRank.asKernel(conv, delta)))
         .apply(x);
-    assertClose(expected, l.apply(x), 1e-5, "LoKrConv vs explicit Kronecker kernel");
+    assertClose(expected, l.apply(x), 1e-5, "LoKrAdapter vs explicit Kronecker kernel");
   }
 
   @Test
   void w2IsKaimingUniformOverItsFanInAndW1Zero() {
     Linear base = Linear.create(64, 40, Key.of(1));
-    LoKrLinear l = LoKrLinear.create(base, new AdapterConfig(4, 8, 0, Key.of(2)));
+    LoKrAdapter l = LoKrAdapter.create(base, new AdapterConfig(4, 8, 0, Key.of(2)));
     assertEquals(Tensor.zeros(4, 4), l.lokrW1());
     double bound = 1 / Math.sqrt(16);
     float max = ZooLaws.maxAbs(l.lokrW2());

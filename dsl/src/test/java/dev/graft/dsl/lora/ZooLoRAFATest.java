@@ -8,31 +8,16 @@ import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Key;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws for {@link LoRAFALinear} and {@link LoRAFAConv}: only {@code B} trains. */
+/** LoRA-FA ({@link LoRAFAAdapter}; laws in {@link ZooCatalogTest}): only {@code B} trains. */
 class ZooLoRAFATest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) r * out;
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(LoRAFALinear.FACTORY, COUNT).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(LoRAFAConv.FACTORY, COUNT).laws();
-  }
-
   @Test
   void aIsLoRAsInitAndStaysFrozenInNet() {
     Linear base = Linear.create(6, 4, Key.of(3));
     AdapterConfig config = new AdapterConfig(2, 4.0, 0, Key.of(9));
-    LoRAFALinear fa = LoRAFALinear.create(base, config);
-    assertEquals(LoRALinear.create(base, config).loraA(), fa.loraA());
+    LoRAFAAdapter fa = LoRAFAAdapter.create(base, config);
+    assertEquals(LoRAAdapter.create(base, config).loraA(), fa.loraA());
     Net net = Net.of(ZooLaws.model(base)).freeze()
         .lora(LoraSpec.builder().rank(2).wrappers(List.of(LoRAFALinear.FACTORY)).build());
     assertEquals(List.of(Path.of("layers/0/loraB")), net.trainablePaths());

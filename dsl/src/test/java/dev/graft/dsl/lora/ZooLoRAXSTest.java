@@ -13,33 +13,16 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and LoRA-XS's own properties for {@link LoRAXSLinear} and {@link LoRAXSConv}. */
+/** LoRA-XS's own properties ({@link LoRAXSAdapter}; its laws run in {@link ZooCatalogTest}). */
 class ZooLoRAXSTest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) r * r;
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(LoRAXSLinear.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(LoRAXSConv.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .laws();
-  }
-
   @Test
   void frozenFactorsAreTheTopSingularTripletsAndRStartsAtZero() {
     Tensor w = ZooMatrices.withSpectrum(Key.of(31), 6, 9, 7, 5, 3, 2, 1);
     Linear base = new Linear(w, Tensor.zeros(6));
     int r = 3;
-    LoRAXSLinear xs = LoRAXSLinear.create(base, new AdapterConfig(r, 6, 0, Key.of(1)));
+    LoRAXSAdapter xs = LoRAXSAdapter.create(base, new AdapterConfig(r, 6, 0, Key.of(1)));
     assertSame(base, xs.base(), "LoRA-XS keeps W itself");
     assertEquals(Tensor.zeros(r, r), xs.loraR());
     // A = V_rᵀ has orthonormal rows; B A = U_r Σ_r V_rᵀ, the best rank-3 approximation.
@@ -59,9 +42,9 @@ class ZooLoRAXSTest {
     Linear base = Linear.create(5, 4, Key.of(2));
     int r = 2;
     double s = 3.0 / r;
-    LoRAXSLinear xs = LoRAXSLinear.create(base, new AdapterConfig(r, 3, 0, Key.of(3)));
+    LoRAXSAdapter xs = LoRAXSAdapter.create(base, new AdapterConfig(r, 3, 0, Key.of(3)));
     Tensor rm = Random.normal(Key.of(4), r, r);
-    LoRAXSLinear trained = new LoRAXSLinear(xs.base(), xs.loraA(), xs.loraB(), rm, xs.scale(), 0);
+    LoRAXSAdapter trained = new LoRAXSAdapter(xs.base(), xs.loraA(), xs.loraB(), rm, xs.scale(), 0);
     Tensor expected = base.weight().plus(ZooMatrices.matmul(ZooMatrices.matmul(xs.loraB(), rm),
         xs.loraA()).times((float) s));
     assertClose(expected, ((Linear) trained.merge()).weight(), 1e-5, "merged W + s·B R A");
@@ -73,7 +56,7 @@ class ZooLoRAXSTest {
   @Test
   void convFactorsComeFromTheFlattenedKernel() {
     Conv2d conv = Conv2d.create(2, 4, 2, ConvOptions.defaults(), Key.of(6));
-    LoRAXSConv xs = LoRAXSConv.create(conv, new AdapterConfig(3, 2, 0, Key.of(7)));
+    LoRAXSAdapter xs = LoRAXSAdapter.create(conv, new AdapterConfig(3, 2, 0, Key.of(7)));
     assertClose(Linalg.svd(ConvLowRank.flatWeight(conv)).truncate(3).reconstruct(),
         ZooMatrices.matmul(xs.loraB(), xs.loraA()), 1e-5, "B A vs top-3 of W_f");
   }
@@ -82,8 +65,8 @@ class ZooLoRAXSTest {
   void rankAboveMinOutInNamesAdapterAndRank() {
     Linear base = Linear.create(4, 3, Key.of(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> LoRAXSLinear.create(base, new AdapterConfig(4, 8, 0, Key.of(2))));
-    assertTrue(e.getMessage().contains("LoRAXSLinear") && e.getMessage().contains("rank 4"),
+        () -> LoRAXSAdapter.create(base, new AdapterConfig(4, 8, 0, Key.of(2))));
+    assertTrue(e.getMessage().contains("LoRA-XS") && e.getMessage().contains("rank 4"),
         e.getMessage());
   }
 }

@@ -12,27 +12,10 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Svd;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and MiLoRA's own properties for {@link MiLoRALinear} and {@link MiLoRAConv}. */
+/** MiLoRA's own properties ({@link MiLoRAAdapter}; its laws run in {@link ZooCatalogTest}). */
 class ZooMiLoRATest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) r * (in + out);
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(MiLoRALinear.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .inputDropout(ZooLaws.InputDropout.ADAPTER_PATH_HOLDING_WEIGHT).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(MiLoRAConv.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .inputDropout(ZooLaws.InputDropout.ADAPTER_PATH_HOLDING_WEIGHT).laws();
-  }
-
   @Test
   void adapterHoldsTheSmallestSingularDirectionsAndResidualTheRest() {
     double[] sigma = {9, 6, 4, 2.5, 1.5, 0.5};
@@ -40,7 +23,7 @@ class ZooMiLoRATest {
     Linear base = new Linear(w, null);
     int r = 2;
     double alpha = 5;
-    MiLoRALinear m = MiLoRALinear.create(base, new AdapterConfig(r, alpha, 0, Key.of(1)));
+    MiLoRAAdapter m = MiLoRAAdapter.create(base, new AdapterConfig(r, alpha, 0, Key.of(1)));
     double s = alpha / r;
     Tensor sba = ZooMatrices.matmul(m.loraB(), m.loraA()).times((float) s);
 
@@ -54,12 +37,12 @@ class ZooMiLoRATest {
     assertEquals(0.5, sv[1], 1e-4);
     assertEquals(0, sv[2], 1e-4);
     // ... the residual keeps the principal ones untouched, and W_res + s·B A = W.
-    float[] res = Linalg.svd(m.base().weight()).s().toArray();
+    float[] res = Linalg.svd(m.view().matrix()).s().toArray();
     float[] expected = {9, 6, 4, 2.5f, 0, 0};
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], res[i], 1e-4, "singular value " + i + " of W_res");
     }
-    assertClose(w, m.base().weight().plus(sba), 1e-6, "W_res + s·B A vs W");
+    assertClose(w, m.view().matrix().plus(sba), 1e-6, "W_res + s·B A vs W");
     Tensor rowNorms = m.loraA().norm(1);
     assertEquals(Math.sqrt(1.5 / s), rowNorms.value(0), 1e-4);
     assertEquals(Math.sqrt(0.5 / s), rowNorms.value(1), 1e-4);
@@ -69,22 +52,22 @@ class ZooMiLoRATest {
   void convSplitsTheFlattenedKernelAlongItsMinorDirections() {
     Conv1d conv = Conv1d.create(3, 5, 2, ConvOptions.defaults(), Key.of(5));
     int r = 2;
-    MiLoRAConv m = MiLoRAConv.create(conv, new AdapterConfig(r, 4, 0, Key.of(6)));
+    MiLoRAAdapter m = MiLoRAAdapter.create(conv, new AdapterConfig(r, 4, 0, Key.of(6)));
     Tensor wf = ConvLowRank.flatWeight(conv);                       // (5, 6)
     Svd exact = Linalg.svd(wf);                                     // 5 triplets
     Svd minor = new Svd(exact.u().slice(1, 3, 5), exact.s().slice(0, 3, 5),
         exact.vt().slice(0, 3, 5));
     Tensor sba = ZooMatrices.matmul(m.loraB(), m.loraA()).times(2f);
     assertClose(minor.reconstruct(), sba, 1e-5, "s·B A vs the bottom-2 part of W_f");
-    assertClose(wf, ConvLowRank.flatWeight(m.base()).plus(sba), 1e-6, "W_res + s·B A vs W_f");
+    assertClose(wf, m.view().matrix().plus(sba), 1e-6, "W_res + s·B A vs W_f");
   }
 
   @Test
   void differsFromPiSSAOnTheSameLayer() {
     Linear base = Linear.create(6, 6, Key.of(8));
     AdapterConfig config = new AdapterConfig(2, 4, 0, Key.of(9));
-    Tensor minor = MiLoRALinear.create(base, config).base().weight();
-    Tensor principal = PiSSALinear.create(base, config).base().weight();
+    Tensor minor = MiLoRAAdapter.create(base, config).view().matrix();
+    Tensor principal = PiSSAAdapter.create(base, config).view().matrix();
     assertTrue(minor.maxAbsDiff(principal) > 1e-2, "MiLoRA and PiSSA leave different residuals");
   }
 
@@ -92,8 +75,8 @@ class ZooMiLoRATest {
   void rankAboveMinOutInNamesAdapterAndRank() {
     Linear base = Linear.create(2, 6, Key.of(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MiLoRALinear.create(base, new AdapterConfig(3, 8, 0, Key.of(2))));
-    assertTrue(e.getMessage().contains("MiLoRALinear") && e.getMessage().contains("rank 3")
+        () -> MiLoRAAdapter.create(base, new AdapterConfig(3, 8, 0, Key.of(2))));
+    assertTrue(e.getMessage().contains("MiLoRA") && e.getMessage().contains("rank 3")
         && e.getMessage().contains("min(out, in) = 2"), e.getMessage());
   }
 }

@@ -12,29 +12,10 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and OFT's orthogonality: {@link OFTLinear}, {@link OFTConv}, {@link Cayley}. */
+/** OFT's orthogonality ({@link OFTAdapter}, {@link Cayley}; laws in {@link ZooCatalogTest}). */
 class ZooOFTTest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) (in / r) * r * r;
-  /** On a conv the blocks rotate the output channels: {@code (out/r)·r²}. */
-  static final ZooLaws.Count CONV_COUNT = (out, in, r) -> (long) (out / r) * r * r;
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(OFTLinear.FACTORY, COUNT).ranks(ZooLaws.RankRule.DIVIDES_IN)
-        .inputDropout(ZooLaws.InputDropout.NONE).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(OFTConv.FACTORY, CONV_COUNT).ranks(ZooLaws.RankRule.DIVIDES_OUT)
-        .inputDropout(ZooLaws.InputDropout.NONE).laws();
-  }
-
   @Test
   void cayleyOfAnySIsOrthogonalAndEqualsTheExactFormula() {
     for (int r : new int[] {1, 2, 3, 5, 8, 13}) {
@@ -68,9 +49,9 @@ class ZooOFTTest {
   @Test
   void mergedRotationKeepsTheAnglesBetweenNeurons() {
     Linear base = Linear.create(12, 5, Key.of(1));
-    OFTLinear fresh = OFTLinear.create(base, new AdapterConfig(4, 1, 0, Key.of(2)));
+    OFTAdapter fresh = OFTAdapter.create(base, new AdapterConfig(4, 1, 0, Key.of(2)));
     assertEquals(Tensor.zeros(3, 4, 4), fresh.oftS());
-    OFTLinear trained = new OFTLinear(base, Random.normal(Key.of(3), 3, 4, 4));
+    OFTAdapter trained = new OFTAdapter(base, Random.normal(Key.of(3), 3, 4, 4));
     Tensor w = base.weight();
     Tensor rotated = ((Linear) trained.merge()).weight();
     assertTrue(rotated.maxAbsDiff(w) > 1e-2, "a random S rotates the weight");
@@ -97,9 +78,9 @@ class ZooOFTTest {
   @Test
   void convRotatesBlocksOfOutputChannels() {
     Conv2d conv = Conv2d.create(2, 6, 2, ConvOptions.defaults(), Key.of(5));   // out 6, flat_in 8
-    OFTConv trained = new OFTConv(conv, Random.normal(Key.of(6), 3, 2, 2));
+    OFTAdapter trained = new OFTAdapter(conv, Random.normal(Key.of(6), 3, 2, 2));
     Tensor wf = ConvLowRank.flatWeight(conv);
-    Tensor rf = ConvLowRank.flatWeight(trained.merge());
+    Tensor rf = ConvLowRank.flatWeight((Conv2d) trained.merge());
     assertTrue(rf.maxAbsDiff(wf) > 1e-2, "a random S rotates the kernel");
     // W_f' = R W_f with R block-diagonal over the output channels
     Tensor rot = Cayley.rotations(trained.oftS());
@@ -115,16 +96,16 @@ class ZooOFTTest {
     // an orthogonal map of the outputs keeps the filters' Gram matrix W_fᵀ W_f
     assertClose(ZooMatrices.matmul(ZooMatrices.transpose(wf), wf),
         ZooMatrices.matmul(ZooMatrices.transpose(rf), rf), 1e-5, "W_fᵀ W_f preserved");
-    assertEquals(conv.bias(), trained.merge().bias());
+    assertEquals(conv.bias(), ((Conv2d) trained.merge()).bias());
     Tensor x = Random.normal(Key.of(7), 1, 2, 4, 4);
     assertClose(trained.merge().apply(x), trained.apply(x), 1e-5, "forward vs merged");
   }
 
   @Test
   void convCountIsBlocksOfOutputChannels() {
-    // jNO's OFTConv: n_blocks·r² with n_blocks = out_ch / r; Conv2d(4 → 8, k = 3) at r = 4 → 32
+    // jNO's OFTAdapter: n_blocks·r² with n_blocks = out_ch / r; Conv2d(4 → 8, k = 3) at r = 4 → 32
     Conv2d conv = Conv2d.create(4, 8, 3, ConvOptions.defaults(), Key.of(8));
-    OFTConv oft = OFTConv.create(conv, new AdapterConfig(4, 1, 0, Key.of(9)));
+    OFTAdapter oft = OFTAdapter.create(conv, new AdapterConfig(4, 1, 0, Key.of(9)));
     assertEquals(Tensor.zeros(2, 4, 4), oft.oftS());
     assertEquals(32, oft.trainableCount());
     assertEquals(32, dev.graft.dsl.Net.of(conv).freeze().lora(dev.graft.dsl.lora.LoraSpec
@@ -148,8 +129,8 @@ class ZooOFTTest {
   void blockSizeThatDoesNotDivideInIsRefused() {
     Linear base = Linear.create(10, 3, Key.of(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> OFTLinear.create(base, new AdapterConfig(4, 1, 0, Key.of(2))));
-    assertTrue(e.getMessage().contains("OFTLinear") && e.getMessage().contains("rank 4")
+        () -> OFTAdapter.create(base, new AdapterConfig(4, 1, 0, Key.of(2))));
+    assertTrue(e.getMessage().contains("OFT") && e.getMessage().contains("rank 4")
         && e.getMessage().contains("10"), e.getMessage());
   }
 }

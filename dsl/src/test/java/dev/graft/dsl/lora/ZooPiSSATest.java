@@ -14,27 +14,10 @@ import dev.graft.runtime.Linalg;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Svd;
 import dev.graft.runtime.Tensor;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and PiSSA's own properties for {@link PiSSALinear} and {@link PiSSAConv}. */
+/** PiSSA's own properties ({@link PiSSAAdapter}; its laws run in {@link ZooCatalogTest}). */
 class ZooPiSSATest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) r * (in + out);
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(PiSSALinear.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .inputDropout(ZooLaws.InputDropout.ADAPTER_PATH_HOLDING_WEIGHT).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(PiSSAConv.FACTORY, COUNT).ranks(ZooLaws.RankRule.AT_MOST_MIN_OUT_IN)
-        .inputDropout(ZooLaws.InputDropout.ADAPTER_PATH_HOLDING_WEIGHT).laws();
-  }
-
   @Test
   void adapterHoldsTheLargestSingularDirectionsAndResidualTheRest() {
     double[] sigma = {9, 6, 4, 2.5, 1.5, 0.5};
@@ -42,7 +25,7 @@ class ZooPiSSATest {
     Linear base = new Linear(w, Tensor.zeros(7));
     int r = 2;
     double alpha = 3;
-    PiSSALinear p = PiSSALinear.create(base, new AdapterConfig(r, alpha, 0, Key.of(1)));
+    PiSSAAdapter p = PiSSAAdapter.create(base, new AdapterConfig(r, alpha, 0, Key.of(1)));
     double s = alpha / r;
     Tensor sba = ZooMatrices.matmul(p.loraB(), p.loraA()).times((float) s);
 
@@ -54,11 +37,11 @@ class ZooPiSSATest {
     assertEquals(6, sv[1], 1e-4);
     assertEquals(0, sv[2], 1e-4);
     // ... the residual keeps the others, and W_res + s·B A = W.
-    float[] res = Linalg.svd(p.base().weight()).s().toArray();
+    float[] res = Linalg.svd(p.view().matrix()).s().toArray();
     assertEquals(4, res[0], 1e-4);
     assertEquals(0.5, res[3], 1e-4);
     assertEquals(0, res[4], 1e-4);
-    assertClose(w, p.base().weight().plus(sba), 1e-6, "W_res + s·B A vs W");
+    assertClose(w, p.view().matrix().plus(sba), 1e-6, "W_res + s·B A vs W");
     // A and B carry √(Σ/s) each: the rows of A have norms √(σ/s).
     Tensor rowNorms = p.loraA().norm(1);
     assertEquals(Math.sqrt(9 / s), rowNorms.value(0), 1e-4);
@@ -69,12 +52,12 @@ class ZooPiSSATest {
   @Test
   void convSplitsTheFlattenedKernel() {
     Conv2d conv = Conv2d.create(4, 6, 3, ConvOptions.defaults().groups(2), Key.of(3));
-    PiSSAConv p = PiSSAConv.create(conv, new AdapterConfig(3, 8, 0, Key.of(4)));
+    PiSSAAdapter p = PiSSAAdapter.create(conv, new AdapterConfig(3, 8, 0, Key.of(4)));
     Tensor wf = ConvLowRank.flatWeight(conv);
     Tensor sba = ZooMatrices.matmul(p.loraB(), p.loraA()).times((float) (8.0 / 3));
     assertClose(Linalg.svd(wf).truncate(3).reconstruct(), sba, 1e-5, "s·B A vs top-3 of W_f");
-    assertClose(wf, ConvLowRank.flatWeight(p.base()).plus(sba), 1e-6, "W_res + s·B A vs W_f");
-    assertEquals(conv.bias(), p.base().bias());
+    assertClose(wf, p.view().matrix().plus(sba), 1e-6, "W_res + s·B A vs W_f");
+    assertEquals(conv.bias(), ((Conv2d) p.base()).bias());
   }
 
   @Test
@@ -85,7 +68,7 @@ class ZooPiSSATest {
     assertTrue(SvdInit.exact(256, 256) && SvdInit.exact(1024, 256), "at the thresholds: exact");
     assertFalse(SvdInit.exact(257, 257) || SvdInit.exact(1025, 256), "past them: randomized");
     Linear base = Linear.create(n, n, Key.of(21));
-    PiSSALinear p = PiSSALinear.create(base, new AdapterConfig(r, 16, 0, Key.of(22)));
+    PiSSAAdapter p = PiSSAAdapter.create(base, new AdapterConfig(r, 16, 0, Key.of(22)));
 
     SvdInit.Split expected = SvdInit.principal("test", base.weight(),
         Linalg.randomizedSvd(base.weight(), r), 16.0 / r);
@@ -94,7 +77,7 @@ class ZooPiSSATest {
 
     Tensor x = Random.normal(Key.of(23), 5, n);
     assertClose(base.apply(x), p.apply(x), 1e-4, "300x300 PiSSA at init vs base");
-    assertClose(base.weight(), p.base().weight().plus(
+    assertClose(base.weight(), p.view().matrix().plus(
         LowRank.product(p.loraB(), p.loraA(), 16.0 / r)), 1e-6, "W_res + s·B A vs W");
   }
 
@@ -102,8 +85,8 @@ class ZooPiSSATest {
   void rankAboveMinOutInNamesAdapterAndRank() {
     Linear base = Linear.create(5, 3, Key.of(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PiSSALinear.create(base, new AdapterConfig(4, 8, 0, Key.of(2))));
-    assertTrue(e.getMessage().contains("PiSSALinear") && e.getMessage().contains("rank 4")
+        () -> PiSSAAdapter.create(base, new AdapterConfig(4, 8, 0, Key.of(2))));
+    assertTrue(e.getMessage().contains("PiSSA") && e.getMessage().contains("rank 4")
         && e.getMessage().contains("min(out, in) = 3"), e.getMessage());
   }
 
@@ -111,8 +94,8 @@ class ZooPiSSATest {
   void nonPositiveAlphaIsRefused() {
     Linear base = Linear.create(5, 3, Key.of(1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PiSSALinear.create(base, new AdapterConfig(2, 0, 0, Key.of(2))));
-    assertTrue(e.getMessage().contains("PiSSALinear") && e.getMessage().contains("s = 0"),
+        () -> PiSSAAdapter.create(base, new AdapterConfig(2, 0, 0, Key.of(2))));
+    assertTrue(e.getMessage().contains("PiSSA") && e.getMessage().contains("s = 0"),
         e.getMessage());
   }
 }

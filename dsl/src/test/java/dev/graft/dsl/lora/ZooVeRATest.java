@@ -21,25 +21,10 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Random;
 import dev.graft.runtime.Tensor;
 import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
-/** The zoo laws and VeRA's shared projections for {@link VeRALinear} and {@link VeRAConv}. */
+/** VeRA's shared projections ({@link VeRAAdapter}; its laws run in {@link ZooCatalogTest}). */
 class ZooVeRATest {
-  static final ZooLaws.Count COUNT = (out, in, r) -> (long) out + r;
-
-  @TestFactory
-  Stream<DynamicTest> linear() {
-    return ZooLaws.linear(VeRALinear.FACTORY, COUNT).laws();
-  }
-
-  @TestFactory
-  Stream<DynamicTest> conv() {
-    return ZooLaws.conv(VeRAConv.FACTORY, COUNT).laws();
-  }
-
   private static LoraSpec spec(AdapterFactory factory, int rank, long seed) {
     return LoraSpec.builder().rank(rank).alpha(1).seed(seed).wrappers(List.of(factory)).build();
   }
@@ -51,8 +36,8 @@ class ZooVeRATest {
     int r = 2;
     Net net = Net.of(Sequential.of(first, new Relu(), second)).freeze()
         .lora(spec(VeRALinear.FACTORY, r, 42));
-    VeRALinear a = (VeRALinear) net.adapters().get(Path.of("layers/0"));
-    VeRALinear b = (VeRALinear) net.adapters().get(Path.of("layers/2"));
+    VeRAAdapter a = (VeRAAdapter) net.adapters().get(Path.of("layers/0"));
+    VeRAAdapter b = (VeRAAdapter) net.adapters().get(Path.of("layers/2"));
     assertSame(a.veraA(), b.veraA(), "one A for the whole call");
     assertSame(a.veraB(), b.veraB(), "one B for the whole call");
     assertArrayEquals(new int[] {r, 7}, a.veraA().shape(), "A is (r, in_max)");
@@ -71,7 +56,7 @@ class ZooVeRATest {
     // Each layer uses A[:, :in] and B[:out, :]: check the second layer against explicit slices.
     Tensor lambdaB = Random.normal(Key.of(3), 3);
     Tensor lambdaD = Random.normal(Key.of(4), r);
-    VeRALinear trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
+    VeRAAdapter trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
         lambdaD);
     Tensor expectedDelta = explicitDelta(a.veraA(), a.veraB(), lambdaB, lambdaD, 3, 7);
     Tensor x = Random.normal(Key.of(5), 2, 7);
@@ -102,7 +87,7 @@ class ZooVeRATest {
   void initialScalesAndKaimingBounds() {
     Linear base = Linear.create(5, 6, Key.of(1));
     int r = 4;
-    VeRALinear v = (VeRALinear) VeRALinear.FACTORY.create(base, new AdapterConfig(r, 1, 0,
+    VeRAAdapter v = (VeRAAdapter) VeRALinear.FACTORY.create(base, new AdapterConfig(r, 1, 0,
         Key.of(9)));
     assertEquals(Tensor.zeros(6), v.lambdaB());
     assertEquals(Tensor.full(0.1f, r), v.lambdaD());
@@ -118,8 +103,8 @@ class ZooVeRATest {
     Conv2d c1 = Conv2d.create(2, 4, 3, ConvOptions.defaults(), Key.of(1));      // flat_in 18
     Conv1d c2 = Conv1d.create(4, 6, 2, ConvOptions.defaults().groups(2), Key.of(2)); // flat_in 4
     Net net = Net.of(Sequential.of(c1, c2)).freeze().lora(spec(VeRAConv.FACTORY, 3, 7));
-    VeRAConv a = (VeRAConv) net.adapters().get(Path.of("layers/0"));
-    VeRAConv b = (VeRAConv) net.adapters().get(Path.of("layers/1"));
+    VeRAAdapter a = (VeRAAdapter) net.adapters().get(Path.of("layers/0"));
+    VeRAAdapter b = (VeRAAdapter) net.adapters().get(Path.of("layers/1"));
     assertSame(a.veraA(), b.veraA());
     assertSame(a.veraB(), b.veraB());
     assertArrayEquals(new int[] {3, 18}, a.veraA().shape());
@@ -127,12 +112,12 @@ class ZooVeRATest {
 
     Tensor lambdaB = Random.normal(Key.of(3), 6);
     Tensor lambdaD = Random.normal(Key.of(4), 3);
-    VeRAConv trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
+    VeRAAdapter trained = Tree.set(Tree.set(b, Path.of("lambdaB"), lambdaB), Path.of("lambdaD"),
         lambdaD);
     Tensor delta = explicitDelta(a.veraA(), a.veraB(), lambdaB, lambdaD, 6, 4);
     Tensor x = Random.normal(Key.of(5), 2, 4, 5);
     Tensor expected = c2.withWeight(c2.weight().plus(ConvLowRank.asKernel(c2, delta))).apply(x);
-    assertClose(expected, trained.apply(x), 1e-5, "VeRAConv forward vs explicit sliced formula");
+    assertClose(expected, trained.apply(x), 1e-5, "VeRAAdapter forward vs explicit sliced formula");
   }
 
   @Test
@@ -140,8 +125,8 @@ class ZooVeRATest {
     Linear base = Linear.create(4, 4, Key.of(1));
     Net one = Net.of(Sequential.of(base)).freeze().lora(spec(VeRALinear.FACTORY, 2, 1));
     Net two = Net.of(Sequential.of(base)).freeze().lora(spec(VeRALinear.FACTORY, 2, 2));
-    Tensor a1 = ((VeRALinear) one.adapters().get(Path.of("layers/0"))).veraA();
-    Tensor a2 = ((VeRALinear) two.adapters().get(Path.of("layers/0"))).veraA();
+    Tensor a1 = ((VeRAAdapter) one.adapters().get(Path.of("layers/0"))).veraA();
+    Tensor a2 = ((VeRAAdapter) two.adapters().get(Path.of("layers/0"))).veraA();
     assertNotSame(a1, a2);
     assertTrue(a1.maxAbsDiff(a2) > 1e-3, "different seeds, different projections");
   }
@@ -151,8 +136,8 @@ class ZooVeRATest {
     Linear base = Linear.create(5, 3, Key.of(1));
     VeRAProjections small = VeRAProjections.generate(1, 2, 4, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> VeRALinear.create(base, new AdapterConfig(2, 1, 0, Key.of(1)), small));
-    assertTrue(e.getMessage().contains("VeRALinear") && e.getMessage().contains("(2, 4)"),
+        () -> VeRAAdapter.create(base, new AdapterConfig(2, 1, 0, Key.of(1)), small));
+    assertTrue(e.getMessage().contains("VeRA") && e.getMessage().contains("(2, 4)"),
         e.getMessage());
   }
 }

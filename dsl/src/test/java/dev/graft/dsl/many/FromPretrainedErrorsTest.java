@@ -61,7 +61,7 @@ class FromPretrainedErrorsTest {
     Files.writeString(config, json.replace("\"layers/1\"", "\"layers/7\""));
     String m = error(dir);
     assertTrue(m.contains("'layers/7'") && m.contains("does not have"), m);
-    Files.writeString(config, json.replace("dev.graft.dsl.lora.LoRALinear", "java.lang.String"));
+    Files.writeString(config, json.replace("dev.graft.dsl.lora.LoRAAdapter", "java.lang.String"));
     m = error(dir);
     assertTrue(m.contains("'java.lang.String'") && m.contains("FACTORY"), m);
     assertThrows(CheckpointException.class, () -> Net.fromPretrained(MODEL, dir));

@@ -12,12 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.Combined;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterSet;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.DoRALinear;
 import dev.graft.dsl.lora.IA3Linear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.PiSSAAdapter;
+import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.lora.LoraWrapper;
-import dev.graft.dsl.lora.PiSSALinear;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
@@ -164,7 +167,7 @@ class ManyAdaptersTest {
         .lora("i", kind(IA3Linear.FACTORY, "layers/1"));
     String m = assertThrows(IllegalArgumentException.class,
         () -> net.combine("mix", Map.of("a", 1.0, "d", 1.0))).getMessage();
-    assertTrue(m.contains("'d' at 'layers/0' (DoRALinear)") && m.contains("'d' at 'layers/2'")
+    assertTrue(m.contains("'d' at 'layers/0' (DoRAAdapter)") && m.contains("'d' at 'layers/2'")
         && m.contains("svd"), m);
     assertFalse(m.contains("'a' at"), m);
     assertThrows(IllegalArgumentException.class,
@@ -212,8 +215,8 @@ class ManyAdaptersTest {
     double lost = approx.minus(full).square().sum().item() / full.square().sum().item();
     assertTrue(reported > 1e-4, "rank 4 cut to 1 must lose something: " + reported);
     assertEquals(lost, reported, 1e-4);
-    assertEquals(1, ((LoRALinear) cutSet.adapters().get("svd")).loraA().dim(0));
-    assertEquals(4, ((LoRALinear) set.adapters().get("cat")).loraA().dim(0));
+    assertEquals(1, ((LoRAAdapter) cutSet.adapters().get("svd")).loraA().dim(0));
+    assertEquals(4, ((LoRAAdapter) set.adapters().get("cat")).loraA().dim(0));
   }
 
   @Test
@@ -269,7 +272,7 @@ class ManyAdaptersTest {
     Net pissa = Net.of(MODEL).freeze().lora(kind(PiSSALinear.FACTORY, "layers/0"));
     String m = assertThrows(IllegalStateException.class, () -> pissa.lora("b", lora(2, 0)))
         .getMessage();
-    assertTrue(m.contains("'layers/0'") && m.contains("PiSSALinear") && m.contains("name"), m);
+    assertTrue(m.contains("'layers/0'") && m.contains("PiSSAAdapter") && m.contains("name"), m);
     // Named from the start, it keeps the original layer and shares it.
     Net named = Net.of(MODEL).freeze().lora("p", kind(PiSSALinear.FACTORY, "layers/0"))
         .lora("b", lora(2, 0));

@@ -9,9 +9,10 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.io.Safetensors;
 import dev.graft.dsl.io.TensorFile;
 import dev.graft.dsl.lora.DoRALinear;
-import dev.graft.dsl.lora.LoRALinear;
-import dev.graft.dsl.lora.LoraSpec;
+import dev.graft.dsl.lora.LoRAAdapter;
+import dev.graft.dsl.lora.RsLoRAAdapter;
 import dev.graft.dsl.lora.RsLoRALinear;
+import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Activation;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Mlp;
@@ -83,7 +84,7 @@ class PeftWrittenTest {
     Net rs = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(LoraSpec.builder().rank(2)
         .alpha(4).target("layers/(0|1)").wrappers(List.of(RsLoRALinear.FACTORY)).build()), 4);
     Net back = viaPeftConfig(rs, config("\"layers\\\\.(0|1)\"", ", \"use_rslora\": true"));
-    assertInstanceOf(RsLoRALinear.class, Tree.get(back.module(), Path.of("layers/1")));
+    assertInstanceOf(RsLoRAAdapter.class, Tree.get(back.module(), Path.of("layers/1")));
     assertInstanceOf(Linear.class, Tree.get(back.module(), Path.of("layers/2")));
     assertTrue(Tree.equals(rs.module(), back.module()));
 
@@ -93,10 +94,10 @@ class PeftWrittenTest {
         ", \"use_dora\": true"));
     assertTrue(Tree.equals(dora.module(), back.module()));
 
-    // The config decides: the same weights read as plain LoRA give a LoRALinear.
+    // The config decides: the same weights read as plain LoRA give a LoRAAdapter.
     Net plain = ManyFixtures.perturbAll(Net.of(MODEL).freeze().lora(2, 4.0), 6);
     back = viaPeftConfig(plain, config("\"layers\\\\.[0-2]\"", ""));
-    assertInstanceOf(LoRALinear.class, Tree.get(back.module(), Path.of("layers/0")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(back.module(), Path.of("layers/0")));
     assertArrayEquals(plain.apply(X).toArray(), back.apply(X).toArray(), 0f);
   }
 }

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterSet;
-import dev.graft.dsl.lora.LoRAConv;
-import dev.graft.dsl.lora.LoRALinear;
+import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.many.ManyFixtures.Kind;
 import dev.graft.dsl.nn.Activation;
@@ -70,7 +69,7 @@ class ResidualConversionTest {
     Net plain = trained.toPlainLora(initial);
     assertArrayEquals(trained.apply(x).toArray(), plain.apply(x).toArray(), 1e-4f);
     LoraWrapper w = plain.adapters().get(Path.of("layers/0"));
-    assertTrue(w instanceof LoRALinear || w instanceof LoRAConv, w.getClass().getName());
+    assertTrue(w instanceof LoRAAdapter || w instanceof LoRAAdapter, w.getClass().getName());
     assertEquals(4, ((Tensor) Tree.get(w, Path.of("loraA"))).dim(0), "rank 2r");
 
     plain.saveAdapter(dir);
@@ -93,7 +92,7 @@ class ResidualConversionTest {
     Net plain = trained.toPlainLora(initial);
     AdapterSet set = assertInstanceOf(AdapterSet.class, Tree.get(plain.module(),
         Path.of("layers/1")));
-    LoRALinear p = assertInstanceOf(LoRALinear.class, set.adapters().get("p"));
+    LoRAAdapter p = assertInstanceOf(LoRAAdapter.class, set.adapters().get("p"));
     assertSame(MLP.layers().get(1), p.base());
     assertSame(SharingPropertyTest.adaptersByName(trained).get("b").get(Path.of("layers/1")),
         set.adapters().get("b"));

@@ -1,0 +1,35 @@
+package dev.graft.dsl.lora;
+
+import dev.graft.runtime.Tensor;
+import java.util.List;
+
+/**
+ * The adapters whose update is {@code s·B A} on the layer's weight matrix (LoRA, rsLoRA, LoRA-FA,
+ * PiSSA, MiLoRA): they differ only in how they initialize and scale, so each record supplies its
+ * components and inherits the factored forward and the merge. On a conv, {@code A} runs as a
+ * convolution with the base's geometry and {@code B} as a 1×1 convolution ({@link
+ * WeightView#lowRank}).
+ */
+public interface LowRankAdapter extends ScaledAdapter, LowRankFactors {
+  /** Dropout rate on the adapter's input while training. */
+  @Override
+  double dropout();
+
+  /** The inference forward. */
+  @Override
+  default Tensor apply(Tensor x) {
+    return apply(x, null);
+  }
+
+  /** The fields its kind declares trainable (LoRA-FA: {@code loraB} alone). */
+  @Override
+  default List<String> adapterFields() {
+    return ScaledAdapter.super.adapterFields();
+  }
+
+  /** The inner dimension of the factors. */
+  @Override
+  default int rank() {
+    return loraB().dim(1);
+  }
+}
