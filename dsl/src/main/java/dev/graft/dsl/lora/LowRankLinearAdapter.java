@@ -44,7 +44,7 @@ public interface LowRankLinearAdapter extends LoraWrapper {
   /** {@code W + s·B A}, same bias. */
   @Override
   default Layer merge() {
-    return base().withWeight(base().weight().plus(LowRank.product(loraB(), loraA(), scale())));
+    return base().withWeight(LowRank.merged(base().weight(), loraB(), loraA(), scale()));
   }
 
   /** Both factors train; LoRA-FA narrows this to {@code loraB}. */
