@@ -3,6 +3,7 @@ package dev.graft.dsl.nn;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
+import dev.graft.runtime.Fused;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import org.jspecify.annotations.Nullable;
@@ -81,7 +82,6 @@ public record Linear(Tensor weight, @Nullable Tensor bias) implements Layer {
           + " does not end in in_features " + inFeatures() + " (weight "
           + Shapes.format(weight.shape()) + ")");
     }
-    Tensor y = x.matmul(weight, false, true);
-    return bias == null ? y : y.plus(bias);
+    return Fused.linear(x, weight, bias);
   }
 }
