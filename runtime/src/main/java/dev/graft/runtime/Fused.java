@@ -55,19 +55,35 @@ public final class Fused {
    * array; under a trace, as the two primitives.
    */
   public static Tensor linear(Tensor x, Tensor w, @Nullable Tensor bias) {
+    return linear(x, w, bias, false);
+  }
+
+  /**
+   * {@link #linear(Tensor, Tensor, Tensor)}, then with {@code relu} the rectifier: the same
+   * values as {@code ....relu()}, computed eagerly in the same in-place pass as the bias.
+   */
+  public static Tensor linear(Tensor x, Tensor w, @Nullable Tensor bias, boolean relu) {
     Tensor y = x.matmul(w, false, true);
+    boolean eager = Dispatch.current() == Dispatch.eager();
+    int[] ys = y.shapeRef();
     if (bias == null) {
+      if (!relu) {
+        return y;
+      }
+      if (!eager) {
+        return y.relu();
+      }
+      BiasAdd.reluInPlace(y.data());
       return y;
     }
     int[] bs = bias.shapeRef();
-    int[] ys = y.shapeRef();
-    if (Dispatch.current() != Dispatch.eager() || bs.length != 1 || ys.length == 0
-        || bs[0] != ys[ys.length - 1]) {
-      return y.plus(bias);
+    if (!eager || bs.length != 1 || ys.length == 0 || bs[0] != ys[ys.length - 1]) {
+      Tensor z = y.plus(bias);
+      return relu ? z.relu() : z;
     }
     Dispatch.checkTraceThread(Primitive.ADD, bias);
     // y is the matmul's own fresh array: nothing else can see it yet.
-    BiasAdd.addRowsInPlace(y.data(), bias.data(), bs[0]);
+    BiasAdd.addRowsInPlace(y.data(), bias.data(), bs[0], relu);
     return y;
   }
 }

@@ -56,6 +56,8 @@ class FusedTest {
         Tensor want = x.matmul(w, false, true).plus(b);
         assertEquals(want, Fused.linear(x, w, b), java.util.Arrays.toString(xs) + " out " + out);
         assertEquals(x.matmul(w, false, true), Fused.linear(x, w, null));
+        assertEquals(want.relu(), Fused.linear(x, w, b, true));
+        assertEquals(x.matmul(w, false, true).relu(), Fused.linear(x, w, null, true));
       }
     }
   }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * A/B of the fused eager paths against the primitive chains they replace, in one process and
  * alternating call by call so both see the same machine load: a LoRA merge of a {@code 1024²}
  * weight at rank 8 ({@link Fused#plusScaledProduct} against {@code W + (s·B)·A}) and a dense
- * layer's forward at batch 256 ({@link Fused#linear} against matmul then broadcast add). Prints
+ * layer's forward at batch 256 ({@link Fused#linear} against matmul then broadcast add, and
+ * with a ReLU after it). Prints
  * the median wall time and the median CPU time of the calling thread per call; run it with
  * {@code -Dgraft.threads=1} for CPU times that include all the work.
  *
@@ -39,6 +40,8 @@ public final class FusedBench {
         () -> LowRank.merged(w, b, a, 2.0));
     pair("linear 256x1024x1024+bias", repeats, () -> x.matmul(w, false, true).plus(bias),
         () -> Fused.linear(x, w, bias));
+    pair("linear+bias+relu", repeats, () -> x.matmul(w, false, true).plus(bias).relu(),
+        () -> Fused.linear(x, w, bias, true));
   }
 
   private static void pair(String name, int repeats, Supplier<Tensor> chain,

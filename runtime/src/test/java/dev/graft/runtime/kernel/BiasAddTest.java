@@ -39,4 +39,23 @@ class BiasAddTest {
     assertThrows(IllegalArgumentException.class,
         () -> BiasAdd.addRowsInPlace(new float[10], new float[3], 3));
   }
+
+  @Test
+  void theFusedRectifierIsTheReluKernelsIncludingNaNAndSignedZero() {
+    float[] b = {0f, -0f, 1f, -1f, Float.NaN};
+    float[] y = {-0f, -0f, -1f, 1f, 2f, 0f, 0f, -3f, -0.5f, -2f};
+    float[] want = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      want[i] = Math.max(y[i] + b[i % 5], 0f);
+    }
+    float[] plain = y.clone();
+    BiasAdd.addRowsInPlace(y, b, 5, true);
+    assertArrayEquals(want, y);
+    float[] relu = new float[plain.length];
+    for (int i = 0; i < plain.length; i++) {
+      relu[i] = Math.max(plain[i], 0f);
+    }
+    BiasAdd.reluInPlace(plain);
+    assertArrayEquals(relu, plain);
+  }
 }
