@@ -161,6 +161,10 @@ log "profiles"
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.txt"
 echo "seconds=$(( $(date +%s) - START ))" >> "$WORK/machine.txt"
+if [ $(( $(date +%s) - START )) -gt 600 ]; then
+  log "took more than 10 minutes: the machine is busy (load $(cut -d' ' -f1 /proc/loadavg));" \
+    "its figures say more about the load than the kernels"
+fi
 log "writing the report ($(( $(date +%s) - START )) s so far)"
 "${PYTHON}" "$ROOT/bench/report.py" "$WORK" > "$WORK/report.md"
 cat "$WORK/report.md"
