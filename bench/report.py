@@ -198,6 +198,18 @@ def build(work):
                 targets.append((f"{labels[what]} {size} ≤ {goal}x ({name})", c, s,
                                 statistics.median(rr) <= goal))
 
+    alone = sorted(f for f in os.listdir(work) if f.startswith("train.alone."))
+    if alone:
+        w("**Training and inference, Graft alone** (PyTorch was not available, so no ratios;"
+          " `TrainBench --sections train,merge`):")
+        w("")
+        w("```text")
+        for name in alone:
+            out.extend(l.rstrip("\n") for l in open(f"{work}/{name}")
+                       if not l.startswith("WARNING: Using incubator"))
+        w("```")
+        w("")
+
     # ---- MiniLM
     enc = {}
     try:

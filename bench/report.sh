@@ -3,12 +3,13 @@
 #
 #   bench/report.sh [--quick] [--rounds N] [--update-docs] [--keep DIR]
 #
-# Runs, on this machine and in this order (about 8-10 minutes on 2 cores; --quick about 3):
+# Runs, on this machine and in this order (about 8-10 minutes on 2 quiet cores; --quick about
+# 4; under a load average of 10, --quick took 7):
 #   1. the peer probe (bench/peer_probe.py): PyTorch's sgemm under OpenBLAS's own kernel choice
 #      (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) and under its AVX-512 kernels, each checked
 #      against float64; every PyTorch command below runs with the fastest correct one;
 #   2. the FMA peak (torch_lora.py --sections peak);
-#   3. GEMM 1024 and 2048, ROUNDS rounds of: PyTorch (torch_cases.py), Graft with the Vector API
+#   3. GEMM 1024 and 2048, up to 3 rounds of: PyTorch (torch_cases.py), Graft with the Vector API
 #      kernel, Graft without any JVM flag (whose log must carry the hint how to enable it);
 #   4. the training workloads (train_compare.py: LoRA / DoRA / full fine-tuning steps at 1024x256,
 #      256x64, 64x32; merged, adapted and plain inference and merge() at 1024x256), Graft under
@@ -23,7 +24,8 @@
 # also replaces the generated block of docs/PERFORMANCE.md (between its "report:begin" and
 # "report:end" markers). Nothing in that block is typed by hand.
 #
-# If PyTorch cannot be imported the script says so and still measures Graft's side.
+# If PyTorch cannot be imported the script says so and still measures Graft's side (the training
+# workloads then through TrainBench's own sections, without ratios).
 # Environment: GRAFT_OUT (Maven build folder, default target), JAVA (default java),
 # PYTHON (default /usr/bin/python3).
 set -euo pipefail
@@ -134,6 +136,14 @@ done
 
 # ---- 4. training workloads, under the default collector and under ParallelGC
 WORKLOADS="lora.step,full.step,dora.step,merge.merged_fwd,merge.base_fwd,merge.unmerged_fwd,merge.merge"
+if [ "$PEER" = 0 ]; then
+  # Graft's side alone, from TrainBench's own sections (no pairing without a peer).
+  for size in ${TRAIN_SIZES//,/ }; do
+    log "training workloads $size, Graft alone"
+    "${JVM[@]}" dev.graft.dsl.bench.TrainBench --sections train,merge --width "${size%x*}" \
+        --batch "${size#*x}" ${QUICK:+--quick} > "$WORK/train.alone.$size.log" 2>&1 || true
+  done
+fi
 for gc in default parallel; do
   if [ "$PEER" = 0 ]; then
     break
