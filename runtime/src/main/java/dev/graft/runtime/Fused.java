@@ -43,8 +43,10 @@ public final class Fused {
     }
     Dispatch.checkTraceThread(Primitive.MATMUL, w, b, a);
     float s = (float) scale;
-    float[] c = LowRankUpdate.plusScaledProduct(w.data(), b.data(), scale == 1.0 || !scaleB ? 1f : s,
-        a.data(), scale == 1.0 || scaleB ? 1f : s, ws[0], ws[1], r);
+    float sb = scale == 1.0 || !scaleB ? 1f : s;
+    float sa = scale == 1.0 || scaleB ? 1f : s;
+    float[] c = LowRankUpdate.plusScaledProduct(w.data(), b.data(), sb, a.data(), sa, ws[0],
+        ws[1], r);
     return new Tensor(c, ws.clone());
   }
 

@@ -67,7 +67,8 @@ public final class FusedBench {
       }
     }
     for (int v = 0; v < 2; v++) {
-      System.out.printf(Locale.ROOT, "%-27s %-7s wall median %7.3f ms, thread CPU median %7.3f ms%n",
+      System.out.printf(Locale.ROOT,
+          "%-27s %-7s wall median %7.3f ms, thread CPU median %7.3f ms%n",
           name, v == 0 ? "chain" : "fused", median(wall[v]), median(cpu[v]));
     }
   }

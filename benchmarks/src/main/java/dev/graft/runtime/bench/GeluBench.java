@@ -51,7 +51,8 @@ public final class GeluBench {
     }
     Arrays.sort(ms);
     double median = ms[repeats / 2];
-    System.out.printf(Locale.ROOT, "%-7s %d elements: median %.2f ms, min %.2f ms, %.2f ns/element%n",
+    System.out.printf(Locale.ROOT,
+        "%-7s %d elements: median %.2f ms, min %.2f ms, %.2f ns/element%n",
         name, x.size(), median, ms[0], median * 1e6 / x.size());
   }
 }

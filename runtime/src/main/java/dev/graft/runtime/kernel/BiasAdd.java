@@ -10,7 +10,7 @@ package dev.graft.runtime.kernel;
 public final class BiasAdd {
   private BiasAdd() {}
 
-  /** {@code y[i·cols + j] += b[j]} for every row {@code i}; rows split across the kernel threads. */
+  /** {@code y[i·cols + j] += b[j]} for every row; rows split across the kernel threads. */
   public static void addRowsInPlace(float[] y, float[] b, int cols) {
     addRowsInPlace(y, b, cols, false);
   }

@@ -75,7 +75,8 @@ final class FloatExp {
   /**
    * Softmax (or log-softmax) of the contiguous row {@code x[from, from + n)} into {@code out}:
    * the maximum, then {@code e^(x - max)} in blocks summed in double in index order, then the
-   * normalization (softmax: times the reciprocal of the sum rounded to float). {@code v} and {@code k} are scratch of {@link #BLOCK} floats each.
+   * normalization (softmax: times the reciprocal of the sum rounded to float). {@code v} and
+   * {@code k} are scratch of {@link #BLOCK} floats each.
    */
   static void softmaxRow(float[] x, float[] out, int from, int n, boolean log, float[] v,
       float[] k) {
