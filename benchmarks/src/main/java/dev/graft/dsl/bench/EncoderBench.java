@@ -8,7 +8,6 @@ import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Bert;
 import dev.graft.dsl.optim.AdamW;
 import dev.graft.dsl.optim.OptState;
-import dev.graft.dsl.optim.Step;
 import dev.graft.dsl.train.LossAndGrads;
 import dev.graft.dsl.tree.Mask;
 import dev.graft.runtime.Tensor;
@@ -178,7 +177,7 @@ public final class EncoderBench {
     for (int i = -1; i < n; i++) {
       long t0 = System.nanoTime();
       LossAndGrads lg = net.valueAndGrad(m -> ((Bert) m).encode(ids, mask).square().mean());
-      Step s = opt.step(net, lg.grads(), state);
+      var s = opt.step(net, lg.grads(), state); // Step, or Step<Net> where Step is generic
       net = s.net();
       state = s.state();
       if (i >= 0) {
