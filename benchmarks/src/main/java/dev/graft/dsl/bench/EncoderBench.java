@@ -177,7 +177,7 @@ public final class EncoderBench {
     for (int i = -1; i < n; i++) {
       long t0 = System.nanoTime();
       LossAndGrads lg = net.valueAndGrad(m -> ((Bert) m).encode(ids, mask).square().mean());
-      var s = opt.step(net, lg.grads(), state); // Step, or Step<Net> where Step is generic
+      var s = opt.step(net, lg.grads(), state);
       net = s.net();
       state = s.state();
       if (i >= 0) {
