@@ -22,7 +22,7 @@
 # Environment: GRAFT_OUT (Maven build folder, default target), JAVA (default java), PYTHON
 # (default /usr/bin/python3), TORCH_LORA (default bench/torch_lora.py),
 # OPENBLAS_CORETYPE (see bench/compare.sh: set to SkylakeX on AVX-512 machines unless given),
-# GRAFT_JVM_OPTS (extra JVM flags).
+# GRAFT_JVM_OPTS (extra JVM flags; none by default, so the JVM's default collector runs).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,9 +71,10 @@ for jar in "$M2"/org/apache/commons/commons-math3/*/commons-math3-*.jar \
            "$M2"/com/google/re2j/re2j/*/re2j-*.jar; do
   case "$jar" in *sources*|*javadoc*|*tests*) ;; *) [ -f "$jar" ] && CP="$CP:$jar" ;; esac
 done
-# The Vector API matmul kernel, two kernel threads (as torch.set_num_threads(2)), ParallelGC
-# (G1 gives every array of 1 MiB or more whole regions of its own).
-JVM="$JAVA --add-modules jdk.incubator.vector -Dgraft.threads=2 -XX:+UseParallelGC ${GRAFT_JVM_OPTS:-} -cp $CP"
+# The Vector API matmul kernel and two kernel threads (as torch.set_num_threads(2)); the JVM's
+# own collector and heap sizing, as a user gets them. GRAFT_JVM_OPTS adds flags, e.g.
+# GRAFT_JVM_OPTS=-XX:+UseParallelGC (bench/report.sh shows both collectors side by side).
+JVM="$JAVA --add-modules jdk.incubator.vector -Dgraft.threads=2 ${GRAFT_JVM_OPTS:-} -cp $CP"
 
 if [ -n "$KEEP" ]; then
   WORK="$KEEP"

@@ -37,7 +37,7 @@ spec.loader.exec_module(tl)   # sets the BLAS/OpenMP environment, 2 torch thread
 torch = tl.torch
 
 TRAIN = [f"{v}.{w}" for v in ("lora", "full", "dora") for w in ("fwd", "fwd_bwd", "step", "optim")]
-MERGE = ["merge.unmerged_fwd", "merge.merged_fwd", "merge.merge"]
+MERGE = ["merge.unmerged_fwd", "merge.merged_fwd", "merge.base_fwd", "merge.merge"]
 
 
 def torch_workloads(width, batch):
@@ -71,6 +71,12 @@ def torch_workloads(width, batch):
         with torch.no_grad():
             return merged(x)
 
+    base = tl.make_base().eval()
+
+    def base_fwd():
+        with torch.no_grad():
+            return base(x)
+
     layers = [m for m in model if isinstance(m, tl.LoRALinear)]
     w0 = [m.base.weight.detach().clone() for m in layers]
 
@@ -87,6 +93,7 @@ def torch_workloads(width, batch):
 
     out["merge.unmerged_fwd"] = unmerged
     out["merge.merged_fwd"] = merged_fwd
+    out["merge.base_fwd"] = base_fwd
     out["merge.merge"] = ("timed", merge_timed)
     return out
 

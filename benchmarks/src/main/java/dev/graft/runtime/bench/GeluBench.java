@@ -7,9 +7,10 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * Times the exact GELU and the erf kernel (the one GELU's derivative goes through), with exp and
- * tanh for scale, on a MiniLM-sized activation, 32·128·1536 floats drawn from N(0, 1.5²), and prints the median
- * milliseconds and nanoseconds per element over several calls after a warm-up. Run it with
+ * Times the exact GELU and the erf kernel (the one GELU's derivative goes through), exp, tanh,
+ * sigmoid, and softmax over rows of 128 (attention's shape), on a MiniLM-sized activation,
+ * 32·128·1536 floats drawn from N(0, 1.5²), and prints the median milliseconds and nanoseconds
+ * per element over several calls after a warm-up. Run it with
  * {@code java -Dgraft.threads=2 -cp runtime/target/classes:benchmarks/target/classes
  * dev.graft.runtime.bench.GeluBench [repeats]}.
  */
@@ -32,6 +33,9 @@ public final class GeluBench {
     time("erf", x, Tensor::erf, repeats);
     time("exp", x, Tensor::exp, repeats);
     time("tanh", x, Tensor::tanh, repeats);
+    time("sigmoid", x, Tensor::sigmoid, repeats);
+    // Attention's softmax: rows of 128 scores, (batch·heads·seq, seq).
+    time("softmax", x.reshape(32 * 12 * 128, 128), t -> t.softmax(1), repeats);
   }
 
   private static void time(String name, Tensor x, UnaryOperator<Tensor> op, int repeats) {
@@ -47,7 +51,8 @@ public final class GeluBench {
     }
     Arrays.sort(ms);
     double median = ms[repeats / 2];
-    System.out.printf(Locale.ROOT, "%-5s %d elements: median %.2f ms, min %.2f ms, %.2f ns/element%n",
+    System.out.printf(Locale.ROOT,
+        "%-7s %d elements: median %.2f ms, min %.2f ms, %.2f ns/element%n",
         name, x.size(), median, ms[0], median * 1e6 / x.size());
   }
 }

@@ -1,6 +1,7 @@
 package dev.graft.dsl.lora;
 
 import dev.graft.dsl.tree.Layer;
+import dev.graft.runtime.Fused;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
@@ -76,5 +77,14 @@ final class LowRank {
     }
     return b.size() <= a.size() ? b.times((float) scale).matmul(a)
         : b.matmul(a.times((float) scale));
+  }
+
+  /**
+   * {@code W + s·B A}, the merged weight: the same values as {@code w.plus(product(b, a, s))},
+   * computed eagerly by one fused pass over {@code W} (no dense temporary for {@code B A}) when
+   * the rank is small; see {@link Fused#plusScaledProduct}.
+   */
+  public static Tensor merged(Tensor w, Tensor b, Tensor a, double scale) {
+    return Fused.plusScaledProduct(w, b, a, scale);
   }
 }

@@ -39,8 +39,8 @@ interface LowRankFactors extends LoraWrapper {
   /** {@code W + s·B A}, same type, bias and geometry. */
   @Override
   default Layer merge() {
-    return WeightView.of(getClass().getSimpleName(), base())
-        .plus(LowRank.product(loraB(), loraA(), scale()));
+    WeightView v = WeightView.of(getClass().getSimpleName(), base());
+    return v.withMatrix(LowRank.merged(v.matrix(), loraB(), loraA(), scale()));
   }
 
   /** Both factors train. */

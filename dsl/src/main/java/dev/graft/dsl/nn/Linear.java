@@ -3,6 +3,7 @@ package dev.graft.dsl.nn;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
+import dev.graft.runtime.Fused;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import org.jspecify.annotations.Nullable;
@@ -76,12 +77,25 @@ public record Linear(Tensor weight, @Nullable Tensor bias) implements Layer {
   /** {@code x·Wᵀ + b} for {@code x} of shape {@code (..., in)}, giving {@code (..., out)}. */
   @Override
   public Tensor apply(Tensor x) {
+    checkInput(x);
+    return Fused.linear(x, weight, bias);
+  }
+
+  private void checkInput(Tensor x) {
     if (x.ndim() == 0 || x.dim(-1) != inFeatures()) {
       throw new IllegalArgumentException("Linear: input shape " + Shapes.format(x.shape())
           + " does not end in in_features " + inFeatures() + " (weight "
           + Shapes.format(weight.shape()) + ")");
     }
-    Tensor y = x.matmul(weight, false, true);
-    return bias == null ? y : y.plus(bias);
+  }
+
+  /**
+   * {@code relu(apply(x))}: the same values, with the rectifier computed eagerly in the same
+   * in-place pass as the bias ({@link Fused#linear(Tensor, Tensor, Tensor, boolean)}). {@link
+   * Sequential} calls it for a {@code Linear} followed by a {@link Relu}.
+   */
+  public Tensor applyRelu(Tensor x) {
+    checkInput(x);
+    return Fused.linear(x, weight, bias, true);
   }
 }

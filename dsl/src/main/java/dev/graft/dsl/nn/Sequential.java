@@ -28,8 +28,14 @@ public record Sequential(List<Layer> layers) implements Layer {
   @Override
   public Tensor apply(Tensor x) {
     Tensor y = x;
-    for (Layer m : layers) {
-      y = m.apply(y);
+    for (int i = 0; i < layers.size(); i++) {
+      Layer m = layers.get(i);
+      if (m instanceof Linear l && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu) {
+        y = l.applyRelu(y); // the same values, bias and rectifier in one pass when eager
+        i++;
+      } else {
+        y = m.apply(y);
+      }
     }
     return y;
   }

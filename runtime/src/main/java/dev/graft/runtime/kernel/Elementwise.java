@@ -42,9 +42,7 @@ public final class Elementwise {
         }
         break;
       case EXP:
-        for (int i = from; i < to; i++) {
-          out[i] = FloatMath.exp(x[i]);
-        }
+        FloatExp.exp(x, out, from, to);
         break;
       case LOG:
         for (int i = from; i < to; i++) {
@@ -62,14 +60,10 @@ public final class Elementwise {
         }
         break;
       case TANH:
-        for (int i = from; i < to; i++) {
-          out[i] = FloatMath.tanh(x[i]);
-        }
+        FloatExp.tanh(x, out, from, to);
         break;
       case SIGMOID:
-        for (int i = from; i < to; i++) {
-          out[i] = FloatMath.sigmoid(x[i]);
-        }
+        FloatExp.sigmoid(x, out, from, to);
         break;
       case RELU:
         // Math.max keeps NaN (as PyTorch) and maps -0 to +0; unlike a ternary it has no branch

@@ -218,8 +218,10 @@ public final class Reductions {
     long work = (long) x.length * 8;
     if (inner == 1) {
       Parallel.forRange(outer, work, PARALLEL_MIN, (from, to) -> {
+        float[] v = new float[FloatExp.BLOCK];
+        float[] k = new float[FloatExp.BLOCK];
         for (int p = from; p < to; p++) {
-          softmaxRow(x, out, p * n, n, log);
+          FloatExp.softmaxRow(x, out, p * n, n, log, v, k);
         }
       });
       return out;
@@ -264,33 +266,6 @@ public final class Reductions {
       }
     });
     return out;
-  }
-
-  private static void softmaxRow(float[] x, float[] out, int from, int n, boolean log) {
-    int end = from + n;
-    float mx = Float.NEGATIVE_INFINITY;
-    for (int i = from; i < end; i++) {
-      mx = Math.max(mx, x[i]);
-    }
-    double sum = 0;
-    for (int i = from; i < end; i++) {
-      float e = FloatMath.exp(x[i] - mx);
-      sum += e;
-      if (!log) {
-        out[i] = e;
-      }
-    }
-    if (log) {
-      double ls = Math.log(sum);
-      for (int i = from; i < end; i++) {
-        out[i] = (float) (x[i] - mx - ls);
-      }
-    } else {
-      double inv = 1.0 / sum;
-      for (int i = from; i < end; i++) {
-        out[i] = (float) (out[i] * inv);
-      }
-    }
   }
 
   private static int product(int[] shape, int from, int to) {
