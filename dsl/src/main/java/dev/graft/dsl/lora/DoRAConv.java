@@ -9,5 +9,10 @@ public final class DoRAConv {
   public static final AdapterFactory FACTORY = DoRAAdapter.KIND.factory("DoRAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link DoRAAdapter#create}. */
+  public static DoRAAdapter create(ConvLayer base, AdapterConfig config) {
+    return DoRAAdapter.create(base, config);
+  }
+
   private DoRAConv() {}
 }

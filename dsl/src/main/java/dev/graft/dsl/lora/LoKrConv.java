@@ -9,5 +9,10 @@ public final class LoKrConv {
   public static final AdapterFactory FACTORY = LoKrAdapter.KIND.factory("LoKrConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoKrAdapter#create}. */
+  public static LoKrAdapter create(ConvLayer base, AdapterConfig config) {
+    return LoKrAdapter.create(base, config);
+  }
+
   private LoKrConv() {}
 }

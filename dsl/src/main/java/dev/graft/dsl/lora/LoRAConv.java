@@ -9,5 +9,10 @@ public final class LoRAConv {
   public static final AdapterFactory FACTORY = LoRAAdapter.KIND.factory("LoRAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoRAAdapter#create}. */
+  public static LoRAAdapter create(ConvLayer base, AdapterConfig config) {
+    return LoRAAdapter.create(base, config);
+  }
+
   private LoRAConv() {}
 }

@@ -9,5 +9,10 @@ public final class LoRAFAConv {
   public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoRAFAAdapter#create}. */
+  public static LoRAFAAdapter create(ConvLayer base, AdapterConfig config) {
+    return LoRAFAAdapter.create(base, config);
+  }
+
   private LoRAFAConv() {}
 }

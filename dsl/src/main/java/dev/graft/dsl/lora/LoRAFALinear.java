@@ -9,5 +9,10 @@ public final class LoRAFALinear {
   public static final AdapterFactory FACTORY = LoRAFAAdapter.KIND.factory("LoRAFALinear",
       Linear.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoRAFAAdapter#create}. */
+  public static LoRAFAAdapter create(Linear base, AdapterConfig config) {
+    return LoRAFAAdapter.create(base, config);
+  }
+
   private LoRAFALinear() {}
 }

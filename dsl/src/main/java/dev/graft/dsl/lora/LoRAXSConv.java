@@ -9,5 +9,10 @@ public final class LoRAXSConv {
   public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoRAXSAdapter#create}. */
+  public static LoRAXSAdapter create(ConvLayer base, AdapterConfig config) {
+    return LoRAXSAdapter.create(base, config);
+  }
+
   private LoRAXSConv() {}
 }

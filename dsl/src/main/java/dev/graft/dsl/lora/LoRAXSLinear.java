@@ -9,5 +9,10 @@ public final class LoRAXSLinear {
   public static final AdapterFactory FACTORY = LoRAXSAdapter.KIND.factory("LoRAXSLinear",
       Linear.class);
 
+  /** The adapter on {@code base}, initialized as {@link LoRAXSAdapter#create}. */
+  public static LoRAXSAdapter create(Linear base, AdapterConfig config) {
+    return LoRAXSAdapter.create(base, config);
+  }
+
   private LoRAXSLinear() {}
 }

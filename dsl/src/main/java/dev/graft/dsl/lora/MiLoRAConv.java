@@ -9,5 +9,10 @@ public final class MiLoRAConv {
   public static final AdapterFactory FACTORY = MiLoRAAdapter.KIND.factory("MiLoRAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link MiLoRAAdapter#create}. */
+  public static MiLoRAAdapter create(ConvLayer base, AdapterConfig config) {
+    return MiLoRAAdapter.create(base, config);
+  }
+
   private MiLoRAConv() {}
 }

@@ -9,5 +9,10 @@ public final class MiLoRALinear {
   public static final AdapterFactory FACTORY = MiLoRAAdapter.KIND.factory("MiLoRALinear",
       Linear.class);
 
+  /** The adapter on {@code base}, initialized as {@link MiLoRAAdapter#create}. */
+  public static MiLoRAAdapter create(Linear base, AdapterConfig config) {
+    return MiLoRAAdapter.create(base, config);
+  }
+
   private MiLoRALinear() {}
 }

@@ -9,5 +9,10 @@ public final class PiSSAConv {
   public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link PiSSAAdapter#create}. */
+  public static PiSSAAdapter create(ConvLayer base, AdapterConfig config) {
+    return PiSSAAdapter.create(base, config);
+  }
+
   private PiSSAConv() {}
 }

@@ -9,5 +9,10 @@ public final class PiSSALinear {
   public static final AdapterFactory FACTORY = PiSSAAdapter.KIND.factory("PiSSALinear",
       Linear.class);
 
+  /** The adapter on {@code base}, initialized as {@link PiSSAAdapter#create}. */
+  public static PiSSAAdapter create(Linear base, AdapterConfig config) {
+    return PiSSAAdapter.create(base, config);
+  }
+
   private PiSSALinear() {}
 }

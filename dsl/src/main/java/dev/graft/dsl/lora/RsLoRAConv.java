@@ -9,5 +9,10 @@ public final class RsLoRAConv {
   public static final AdapterFactory FACTORY = RsLoRAAdapter.KIND.factory("RsLoRAConv",
       ConvLayer.class);
 
+  /** The adapter on {@code base}, initialized as {@link RsLoRAAdapter#create}. */
+  public static RsLoRAAdapter create(ConvLayer base, AdapterConfig config) {
+    return RsLoRAAdapter.create(base, config);
+  }
+
   private RsLoRAConv() {}
 }

@@ -9,5 +9,10 @@ public final class RsLoRALinear {
   public static final AdapterFactory FACTORY = RsLoRAAdapter.KIND.factory("RsLoRALinear",
       Linear.class);
 
+  /** The adapter on {@code base}, initialized as {@link RsLoRAAdapter#create}. */
+  public static RsLoRAAdapter create(Linear base, AdapterConfig config) {
+    return RsLoRAAdapter.create(base, config);
+  }
+
   private RsLoRALinear() {}
 }

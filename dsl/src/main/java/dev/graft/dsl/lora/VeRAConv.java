@@ -9,5 +9,10 @@ public final class VeRAConv {
   public static final AdapterFactory FACTORY = VeRAAdapter.KIND.factory("VeRAConv",
       ConvLayer.class);
 
+  /** VeRA on {@code base} over {@code shared} projections, as {@link VeRAAdapter#create}. */
+  public static VeRAAdapter create(ConvLayer base, AdapterConfig config, VeRAProjections shared) {
+    return VeRAAdapter.create(base, config, shared);
+  }
+
   private VeRAConv() {}
 }
