@@ -27,16 +27,6 @@ public final class Adam extends AdamOptimizer<Adam> {
   }
 
   @Override
-  String name() {
-    return "Adam";
-  }
-
-  @Override
-  boolean decoupled() {
-    return false;
-  }
-
-  @Override
   Adam copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
       double clipNorm) {
     return new Adam(schedule, beta1, beta2, eps, weightDecay, clipNorm);

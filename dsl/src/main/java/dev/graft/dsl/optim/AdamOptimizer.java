@@ -34,10 +34,14 @@ public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> implement
   }
 
   /** {@code "Adam"} or {@code "AdamW"}: names the optimizer in messages. */
-  abstract String name();
+  final String name() {
+    return getClass().getSimpleName();
+  }
 
   /** Whether the weight decay is applied to the weight first (AdamW) rather than as L2. */
-  abstract boolean decoupled();
+  final boolean decoupled() {
+    return this instanceof AdamW;
+  }
 
   /** The same kind of optimizer with these hyperparameters. */
   abstract S copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,

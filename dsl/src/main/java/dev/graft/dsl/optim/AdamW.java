@@ -27,16 +27,6 @@ public final class AdamW extends AdamOptimizer<AdamW> {
   }
 
   @Override
-  String name() {
-    return "AdamW";
-  }
-
-  @Override
-  boolean decoupled() {
-    return true;
-  }
-
-  @Override
   AdamW copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
       double clipNorm) {
     return new AdamW(schedule, beta1, beta2, eps, weightDecay, clipNorm);
