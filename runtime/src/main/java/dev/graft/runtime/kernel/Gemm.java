@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Chooses how one float32 matrix product {@code C = op(A) · op(B)} is computed: the direct loops
  * for small products, otherwise the packed kernel (the Vector API one when the
- * {@code jdk.incubator.vector} module is present, the plain-Java one otherwise), split across
- * {@link Parallel#THREADS} threads by disjoint blocks of {@code C} when the work is large enough.
+ * {@code jdk.incubator.vector} module is present, the plain-Java one otherwise), on
+ * {@link Parallel#THREADS} threads when the work is large enough: the Vector API kernel shares its
+ * packed blocks of {@code B} between the threads, the others split {@code C} into slices
+ * ({@link #split}).
  */
 final class Gemm {
   /**

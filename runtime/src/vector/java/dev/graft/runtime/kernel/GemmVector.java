@@ -181,8 +181,8 @@ final class GemmVector implements GemmKernel {
 
   /**
    * Rows {@code [i0, i1)} of C against panels {@code [t0, t1)} of the packed B block at column
-   * {@code jc}: every depth block, each {@code MC}-row block of A packed into this thread's
-   * buffer, then the micro-kernel over its tiles.
+   * {@code jc}: every depth block, each block of up to {@code MC} rows of A packed into this
+   * thread's buffer, then the micro-kernel over its tiles.
    */
   private static void item(int i0, int i1, int t0, int t1, int jc, int nb, int k, float[] a,
       int aOff, int ars, int acs, float[] b, int bOff, int brs, boolean inPlace, float[] bp,
@@ -192,10 +192,15 @@ final class GemmVector implements GemmKernel {
     float[] tile = mine[2];
     int j0 = t0 * NR;
     int j1 = Math.min(nb, t1 * NR);
+    // The item's rows in blocks of at most MC, as even as whole tiles allow (a short last block
+    // would reuse each B panel in L1 for few tiles).
+    int units = (i1 - i0 + MR - 1) / MR;
+    int blocks = (units + MC / MR - 1) / (MC / MR);
     for (int pc = 0; pc < k; pc += KC) {
       int kb = Math.min(KC, k - pc);
-      for (int ic = i0; ic < i1; ic += MC) {
-        int mb = Math.min(MC, i1 - ic);
+      for (int blk = 0; blk < blocks; blk++) {
+        int ic = i0 + MR * (units * blk / blocks);
+        int mb = Math.min(i1, i0 + MR * (units * (blk + 1) / blocks)) - ic;
         GemmPack.aPanels(a, aOff + ic * ars + pc * acs, ars, acs, mb, kb, MR, ap);
         if (pc == 0 && !accumulate) {
           Gemm.zero(c, cOff + ic * crs + (jc + j0) * ccs, crs, ccs, mb, j1 - j0);
