@@ -3,6 +3,7 @@ package dev.graft.runtime.bench;
 import dev.graft.runtime.kernel.Matmul;
 import dev.graft.runtime.kernel.MatmulEpilogue;
 import dev.graft.runtime.kernel.Parallel;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.SplittableRandom;
  * on {@link Parallel#THREADS} threads (a median over repeats within the round). Prints GFLOP/s
  * (median and range over rounds) and the efficiency of the added threads, {@code t1 / (T · tT)}
  * per round. The product is written into a reused output ({@link Matmul#gemm}, no allocation).
+ * The last column is the process CPU time spent on {@code T} threads over that on one: the work
+ * the threads add (packing twice, waiting spun), which a loaded machine does not blur the way it
+ * blurs wall time; 1.00 means none.
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp runtime/target/classes:benchmarks/target/classes
  * dev.graft.runtime.bench.GemmBench [--rounds N] [--tsv] [sizes...]} (default sizes 1024 2048,
@@ -23,6 +27,9 @@ import java.util.SplittableRandom;
  * thread count compared against one.
  */
 public final class GemmBench {
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private GemmBench() {}
 
   /** Parses the flags, runs the sizes and prints the table. */
@@ -51,8 +58,9 @@ public final class GemmBench {
       System.out.printf(Locale.ROOT, "GEMM C = A·B (float32, square), %s; Java %s; %d rounds"
           + " alternating 1 and %d thread(s), median [min-max] over rounds%n",
           Matmul.kernelName(), System.getProperty("java.version"), rounds, threads);
-      System.out.printf(Locale.ROOT, "%-6s %-24s %-24s %-22s%n", "size", "GFLOP/s 1 thread",
-          "GFLOP/s " + threads + " threads", "efficiency t1/(" + threads + "·t" + threads + ")");
+      System.out.printf(Locale.ROOT, "%-6s %-24s %-24s %-24s %-20s%n", "size",
+          "GFLOP/s 1 thread", "GFLOP/s " + threads + " threads",
+          "efficiency t1/(" + threads + "·t" + threads + ")", "CPU time " + threads + "/1");
     }
     for (int n : sizes) {
       run(n, rounds, threads, tsv);
@@ -69,7 +77,7 @@ public final class GemmBench {
       b[i] = (float) (rnd.nextDouble() * 2 - 1);
     }
     double flops = 2.0 * n * n * n;
-    int reps = Math.max(3, (int) (3e10 / flops));
+    int reps = Math.max(3, (int) (1e11 / flops));
     // Warm-up: both thread counts, until the JIT has compiled the packed path.
     for (int w = 0; w < 3; w++) {
       time(n, a, b, c, 1, reps);
@@ -78,19 +86,25 @@ public final class GemmBench {
     double[] one = new double[rounds];
     double[] many = new double[rounds];
     double[] eff = new double[rounds];
+    double[] work = new double[rounds];
     for (int r = 0; r < rounds; r++) {
+      long cpu = CPU.getProcessCpuTime();
       double t1 = time(n, a, b, c, 1, reps);
+      long cpu1 = CPU.getProcessCpuTime() - cpu;
+      cpu = CPU.getProcessCpuTime();
       double tt = time(n, a, b, c, threads, reps);
+      long cpuT = CPU.getProcessCpuTime() - cpu;
       one[r] = flops / t1 / 1e9;
       many[r] = flops / tt / 1e9;
       eff[r] = t1 / (threads * tt);
+      work[r] = (double) cpuT / cpu1;
     }
     if (tsv) {
-      System.out.printf(Locale.ROOT, "gemm%d\t%.1f\t%.1f\t%.3f%n", n, median(one), median(many),
-          median(eff));
+      System.out.printf(Locale.ROOT, "gemm%d\t%.1f\t%.1f\t%.3f\t%.3f%n", n, median(one),
+          median(many), median(eff), median(work));
     } else {
-      System.out.printf(Locale.ROOT, "%-6d %-24s %-24s %-22s%n", n, range(one, "%.1f"),
-          range(many, "%.1f"), range(eff, "%.2f"));
+      System.out.printf(Locale.ROOT, "%-6d %-24s %-24s %-24s %-20s%n", n, range(one, "%.1f"),
+          range(many, "%.1f"), range(eff, "%.2f"), range(work, "%.2f"));
     }
   }
 
