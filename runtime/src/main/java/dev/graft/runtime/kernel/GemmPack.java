@@ -75,20 +75,8 @@ final class GemmPack {
       } else {
         int r = 0;
         if (cs == 1) {
-          // Four rows side by side: four read streams, writes four apart instead of mr
-          // (measured 1.6x faster than one row at a time for 12-row panels).
           for (; r + 4 <= rows; r += 4) {
-            int s0 = src + r * rs;
-            int s1 = s0 + rs;
-            int s2 = s1 + rs;
-            int s3 = s2 + rs;
-            for (int p = 0; p < kb; p++) {
-              int d = base + p * mr + r;
-              ap[d] = a[s0 + p];
-              ap[d + 1] = a[s1 + p];
-              ap[d + 2] = a[s2 + p];
-              ap[d + 3] = a[s3 + p];
-            }
+            interleave4(a, src + r * rs, rs, kb, ap, base + r, mr);
           }
         }
         for (; r < rows; r++) {
@@ -132,19 +120,8 @@ final class GemmPack {
       } else {
         int j = 0;
         if (rs == 1) {
-          // A transposed B (x·Wᵀ): four columns side by side, as aPanels does with rows.
           for (; j + 4 <= cols; j += 4) {
-            int s0 = src + j * cs;
-            int s1 = s0 + cs;
-            int s2 = s1 + cs;
-            int s3 = s2 + cs;
-            for (int p = 0; p < kb; p++) {
-              int d = base + p * nr + j;
-              bp[d] = b[s0 + p];
-              bp[d + 1] = b[s1 + p];
-              bp[d + 2] = b[s2 + p];
-              bp[d + 3] = b[s3 + p];
-            }
+            interleave4(b, src + j * cs, cs, kb, bp, base + j, nr);
           }
         }
         for (; j < cols; j++) {
@@ -159,6 +136,26 @@ final class GemmPack {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The transposing step of both panel packers: four runs of {@code len} contiguous values,
+   * {@code gap} apart from {@code x[src]}, side by side into {@code out[dst + p * width + 0..3]}.
+   * Reading four streams at once writes four neighbours per step instead of one value per panel
+   * width (measured 1.6× faster for 12-row A panels).
+   */
+  private static void interleave4(float[] x, int src, int gap, int len, float[] out, int dst,
+      int width) {
+    int s1 = src + gap;
+    int s2 = s1 + gap;
+    int s3 = s2 + gap;
+    for (int p = 0; p < len; p++) {
+      int d = dst + p * width;
+      out[d] = x[src + p];
+      out[d + 1] = x[s1 + p];
+      out[d + 2] = x[s2 + p];
+      out[d + 3] = x[s3 + p];
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.graft.runtime.kernel;
 
+import static dev.graft.runtime.kernel.MatmulKernelTest.kernels;
+import static dev.graft.runtime.kernel.MatmulKernelTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.runtime.kernel.MatmulEpilogue.Activation;
 import dev.graft.testkit.MatmulReference;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class MatmulGemmTest {
   private static final int[] ODD = {1, 7, 33, 127, 257};
-
-  private static List<GemmKernel> kernels() {
-    List<GemmKernel> ks = new ArrayList<>(List.of(Gemm.DIRECT, Gemm.PLAIN));
-    if (Gemm.VECTOR != null) {
-      ks.add(Gemm.VECTOR);
-    }
-    return ks;
-  }
 
   @Test
   void oddShapesAgreeWithTheReferenceForEveryKernelModeAndEpilogue() {
@@ -190,13 +182,5 @@ class MatmulGemmTest {
 
   private static float[] bias(int n) {
     return random(new SplittableRandom(n), n);
-  }
-
-  private static float[] random(SplittableRandom rnd, int size) {
-    float[] x = new float[size];
-    for (int i = 0; i < size; i++) {
-      x[i] = (float) (rnd.nextDouble() * 2 - 1);
-    }
-    return x;
   }
 }
