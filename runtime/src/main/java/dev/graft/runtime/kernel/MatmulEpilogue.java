@@ -62,6 +62,16 @@ public record MatmulEpilogue(float @Nullable [] bias, int biasOffset, Activation
    * result whose element {@code (i, j)} is {@code c[cOff + i * crs + j * ccs]}.
    */
   void apply(float[] c, int cOff, int crs, int ccs, int i0, int rows, int j0, int cols) {
+    if (activation == Activation.GELU && ccs == 1 && crs == cols) {
+      // Whole rows lie back to back: one GELU call over the block (its scratch is per call).
+      int from = cOff + i0 * crs + j0;
+      if (bias != null) {
+        new MatmulEpilogue(bias, biasOffset, Activation.IDENTITY)
+            .apply(c, cOff, crs, ccs, i0, rows, j0, cols);
+      }
+      FloatErf.gelu(c, c, from, from + rows * cols);
+      return;
+    }
     for (int i = i0; i < i0 + rows; i++) {
       int off = cOff + i * crs + j0 * ccs;
       if (ccs == 1) {
