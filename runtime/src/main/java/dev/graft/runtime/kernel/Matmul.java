@@ -79,6 +79,10 @@ public final class Matmul {
    * ({@code k×m} when {@code transposeA}) at {@code aOff}, {@code B} {@code k×n} ({@code n×k}
    * when {@code transposeB}) at {@code bOff}, both row-major. Large products run on
    * {@link Parallel#THREADS} threads; the result is bit for bit the same on any thread count.
+   * A residual is added by copying it into {@code c} first and accumulating (it is then summed
+   * before the epilogue's activation, as in {@code act(x·W + b + r)}).
+   * For {@code y = x·Wᵀ + b} with {@code W} stored {@code out×in}: {@code gemm(batch, out, in, x, 0,
+   * false, w, 0, true, y, 0, false, MatmulEpilogue.bias(b, 0))}.
    *
    * @throws IllegalArgumentException when a size is negative or an operand, the output or the
    *     bias is too short for its offset and shape
