@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Chooses how one float32 matrix product {@code C = op(A) · op(B)} is computed: the direct loops
  * for small products, otherwise the packed kernel (the Vector API one when the
- * {@code jdk.incubator.vector} module is present, the plain-Java one otherwise), split across
- * {@link Parallel#THREADS} threads by disjoint blocks of {@code C} when the work is large enough.
+ * {@code jdk.incubator.vector} module is present, the plain-Java one otherwise), on
+ * {@link Parallel#THREADS} threads when the work is large enough: the Vector API kernel shares its
+ * packed blocks of {@code B} between the threads, the others split {@code C} into slices
+ * ({@link #split}).
  */
 final class Gemm {
   /**
@@ -40,15 +42,15 @@ final class Gemm {
   private Gemm() {}
 
   /**
-   * Writes the {@code m×n} product into {@code c} at {@code cOff} (row-major, assumed zero).
+   * Adds the {@code m×n} product into {@code c} at {@code cOff} (row-major).
    * {@code A} is {@code m×k} ({@code k×m} when {@code ta}) at {@code aOff}; {@code B} is
    * {@code k×n} ({@code n×k} when {@code tb}) at {@code bOff}.
    */
   static void gemm(int m, int n, int k, float[] a, int aOff, boolean ta, float[] b, int bOff,
       boolean tb, float[] c, int cOff) {
     long madds = (long) m * n * k;
-    gemm(kernelFor(madds), madds >= THREAD_MIN ? Parallel.THREADS : 1, m, n, k, a, aOff, ta, b,
-        bOff, tb, c, cOff);
+    gemm(kernelFor(madds), threadsFor(madds), m, n, k, a, aOff, ta, b, bOff, tb, c, cOff, true,
+        MatmulEpilogue.NONE);
   }
 
   /** The kernel for a product of {@code madds} multiply-adds. */
@@ -56,18 +58,58 @@ final class Gemm {
     return madds <= DIRECT_MAX ? DIRECT : PACKED;
   }
 
+  /** The threads a product of {@code madds} multiply-adds is split across. */
+  static int threadsFor(long madds) {
+    return madds >= THREAD_MIN ? Parallel.THREADS : 1;
+  }
+
   /** As above with the kernel and the thread count chosen by the caller (tests, benchmarks). */
   static void gemm(GemmKernel kernel, int threads, int m, int n, int k, float[] a, int aOff,
       boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff) {
+    gemm(kernel, threads, m, n, k, a, aOff, ta, b, bOff, tb, c, cOff, true, MatmulEpilogue.NONE);
+  }
+
+  /**
+   * {@code C = op(A)·op(B)} ({@code C +=} when {@code accumulate}) followed by the epilogue, with
+   * {@code C} row-major {@code m×n} at {@code cOff}; the kernel and thread count chosen by the
+   * caller.
+   */
+  static void gemm(GemmKernel kernel, int threads, int m, int n, int k, float[] a, int aOff,
+      boolean ta, float[] b, int bOff, boolean tb, float[] c, int cOff, boolean accumulate,
+      MatmulEpilogue epilogue) {
     int ars = ta ? 1 : k;
     int acs = ta ? m : 1;
     int brs = tb ? 1 : n;
     int bcs = tb ? k : 1;
+    MatmulEpilogue tail = epilogue.isNone() ? null : epilogue;
+    if (m == 0 || n == 0) {
+      return;
+    }
     if (kernel != DIRECT && n < SWAP_N && m > n) {
-      // Cᵀ = Bᵀ·Aᵀ keeps the long side on the kernel's vectorized axis.
-      split(kernel, threads, n, m, k, b, bOff, bcs, brs, a, aOff, acs, ars, c, cOff, 1, n);
+      // Cᵀ = Bᵀ·Aᵀ keeps the long side on the kernel's vectorized axis; the epilogue's bias runs
+      // over C's columns, so it is applied after, on C as it lies.
+      kernel.gemm(threads, n, m, k, b, bOff, bcs, brs, a, aOff, acs, ars, c, cOff, 1, n,
+          accumulate, null);
+      if (tail != null) {
+        tail.apply(c, cOff, n, 1, 0, m, 0, n);
+      }
     } else {
-      split(kernel, threads, m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 1);
+      kernel.gemm(threads, m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, 1,
+          accumulate, tail);
+    }
+  }
+
+  /** Sets {@code m×n} elements of a strided view to zero. */
+  static void zero(float[] c, int cOff, int crs, int ccs, int m, int n) {
+    for (int i = 0; i < m; i++) {
+      int off = cOff + i * crs;
+      if (ccs == 1) {
+        java.util.Arrays.fill(c, off, off + n, 0f);
+      } else {
+        for (int j = 0; j < n; j++) {
+          c[off + j * ccs] = 0f;
+        }
+      }
     }
   }
 
@@ -77,7 +119,7 @@ final class Gemm {
    * descheduled (a shared machine) delays only its slice, not half the product; slices are at
    * least {@link #MIN_CHUNK_UNITS} units wide since each packs its own operands.
    */
-  private static void split(GemmKernel kernel, int threads, int m, int n, int k, float[] a,
+  static void split(GemmKernel kernel, int threads, int m, int n, int k, float[] a,
       int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs, float[] c, int cOff,
       int crs, int ccs) {
     int nUnits = (n + UNIT - 1) / UNIT;

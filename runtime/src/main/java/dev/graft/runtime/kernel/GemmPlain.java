@@ -9,7 +9,8 @@ import java.util.Arrays;
  * over several distinct arrays at offset zero, not several offsets into one array). Four rows of
  * {@code C} accumulate in zero-offset row buffers, two {@code k} steps at a time
  * ({@code c_r[j] = fma(a_r1, b1[j], fma(a_r0, b0[j], c_r[j]))}): two loads of {@code B} feed eight
- * FMAs. The buffers are added into {@code C} once per block.
+ * FMAs. The buffers are added into {@code C} once per block (C is accumulated into, never assumed
+ * zero).
  */
 final class GemmPlain implements GemmKernel {
   static final int KC = 256;
@@ -42,18 +43,16 @@ final class GemmPlain implements GemmKernel {
       int nb = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
         int kb = Math.min(KC, k - pc);
-        // C is zero on entry: the first depth block stores its rows, later ones add.
-        boolean first = pc == 0;
         GemmPack.rows(b, bOff + pc * brs + jc * bcs, brs, bcs, kb, nb, bRows);
         int i = 0;
         for (; i + 4 <= m; i += 4) {
           GemmPack.aRows4(a, aOff + i * ars + pc * acs, ars, acs, kb, ap);
           block4(kb, nb, ap, bRows, buf);
           int co = cOff + i * crs + jc * ccs;
-          addRow(buf.c0, c, co, ccs, nb, first);
-          addRow(buf.c1, c, co + crs, ccs, nb, first);
-          addRow(buf.c2, c, co + 2 * crs, ccs, nb, first);
-          addRow(buf.c3, c, co + 3 * crs, ccs, nb, first);
+          addRow(buf.c0, c, co, ccs, nb);
+          addRow(buf.c1, c, co + crs, ccs, nb);
+          addRow(buf.c2, c, co + 2 * crs, ccs, nb);
+          addRow(buf.c3, c, co + 3 * crs, ccs, nb);
         }
         for (; i < m; i++) {
           float[] c0 = buf.c0;
@@ -62,7 +61,7 @@ final class GemmPlain implements GemmKernel {
           for (int p = 0; p < kb; p++) {
             axpy(a[ai + p * acs], bRows[p], c0, nb);
           }
-          addRow(c0, c, cOff + i * crs + jc * ccs, ccs, nb, first);
+          addRow(c0, c, cOff + i * crs + jc * ccs, ccs, nb);
         }
       }
     }
@@ -119,14 +118,9 @@ final class GemmPlain implements GemmKernel {
     }
   }
 
-  /**
-   * {@code c[off + j * stride] += row[j]}, or {@code =} when {@code store}; the unit-stride cases
-   * vectorize.
-   */
-  static void addRow(float[] row, float[] c, int off, int stride, int n, boolean store) {
-    if (store && stride == 1) {
-      System.arraycopy(row, 0, c, off, n);
-    } else if (stride == 1) {
+  /** {@code c[off + j * stride] += row[j]}; the unit-stride case vectorizes. */
+  static void addRow(float[] row, float[] c, int off, int stride, int n) {
+    if (stride == 1) {
       for (int j = 0; j < n; j++) {
         c[off + j] += row[j];
       }

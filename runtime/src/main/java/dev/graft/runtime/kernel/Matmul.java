@@ -70,4 +70,59 @@ public final class Matmul {
     }
     return c;
   }
+
+  /**
+   * Writes {@code op(A)·op(B)} into the caller's row-major {@code m×n} array {@code c} at
+   * {@code cOff} (adds it to what is there when {@code accumulate}), then applies the epilogue
+   * (bias over columns, activation) to each block of the result while it is still in cache. Nothing
+   * is allocated per call and {@code c} need not be zeroed first. {@code A} is {@code m×k}
+   * ({@code k×m} when {@code transposeA}) at {@code aOff}, {@code B} {@code k×n} ({@code n×k}
+   * when {@code transposeB}) at {@code bOff}, both row-major. Large products run on
+   * {@link Parallel#THREADS} threads; the result is bit for bit the same on any thread count.
+   * A residual is added by copying it into {@code c} first and accumulating (it is then summed
+   * before the epilogue's activation, as in {@code act(x·W + b + r)}).
+   * For {@code y = x·Wᵀ + b} with {@code W} stored {@code out×in}: {@code gemm(batch, out, in, x, 0,
+   * false, w, 0, true, y, 0, false, MatmulEpilogue.bias(b, 0))}.
+   *
+   * @throws IllegalArgumentException when a size is negative or an operand, the output or the
+   *     bias is too short for its offset and shape
+   */
+  public static void gemm(int m, int n, int k, float[] a, int aOff, boolean transposeA, float[] b,
+      int bOff, boolean transposeB, float[] c, int cOff, boolean accumulate,
+      MatmulEpilogue epilogue) {
+    long madds = (long) m * n * k;
+    gemm(Gemm.threadsFor(madds), m, n, k, a, aOff, transposeA, b, bOff, transposeB, c, cOff,
+        accumulate, epilogue);
+  }
+
+  /**
+   * As {@link #gemm(int, int, int, float[], int, boolean, float[], int, boolean, float[], int,
+   * boolean, MatmulEpilogue)} on at most {@code threads} threads (never more than
+   * {@link Parallel#THREADS}); for benchmarks that compare thread counts in one process.
+   */
+  public static void gemm(int threads, int m, int n, int k, float[] a, int aOff,
+      boolean transposeA, float[] b, int bOff, boolean transposeB, float[] c, int cOff,
+      boolean accumulate, MatmulEpilogue epilogue) {
+    if (m < 0 || n < 0 || k < 0 || threads < 1) {
+      throw new IllegalArgumentException("matmul gemm: negative size or no thread: m " + m
+          + ", n " + n + ", k " + k + ", threads " + threads);
+    }
+    check("a", a, aOff, (long) m * k);
+    check("b", b, bOff, (long) k * n);
+    check("c", c, cOff, (long) m * n);
+    java.util.Objects.requireNonNull(epilogue, "matmul gemm: epilogue");
+    if (epilogue.bias() != null) {
+      check("bias", epilogue.bias(), epilogue.biasOffset(), n);
+    }
+    long madds = (long) m * n * k;
+    Gemm.gemm(Gemm.kernelFor(madds), Math.min(threads, Parallel.THREADS), m, n, k, a, aOff,
+        transposeA, b, bOff, transposeB, c, cOff, accumulate, epilogue);
+  }
+
+  private static void check(String what, float[] x, int off, long size) {
+    if (off < 0 || off + size > x.length) {
+      throw new IllegalArgumentException("matmul gemm: " + what + " needs " + size
+          + " elements from offset " + off + ", has length " + x.length);
+    }
+  }
 }

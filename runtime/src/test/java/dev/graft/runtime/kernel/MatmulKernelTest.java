@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class MatmulKernelTest {
 
-  private static List<GemmKernel> kernels() {
+  /** Every kernel loaded in this JVM (the Vector API one only with its module). */
+  static List<GemmKernel> kernels() {
     List<GemmKernel> ks = new ArrayList<>(List.of(Gemm.DIRECT, Gemm.PLAIN));
     if (Gemm.VECTOR != null) {
       ks.add(Gemm.VECTOR);
@@ -107,7 +108,8 @@ class MatmulKernelTest {
     }
   }
 
-  private static float[] random(SplittableRandom rnd, int size) {
+  /** {@code size} uniform values in [-1, 1). */
+  static float[] random(SplittableRandom rnd, int size) {
     float[] x = new float[size];
     for (int i = 0; i < size; i++) {
       x[i] = (float) (rnd.nextDouble() * 2 - 1);

@@ -1,8 +1,10 @@
 package dev.graft.runtime.kernel;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The packed, cache-blocked matmul with an explicit register-blocked micro-kernel written against
@@ -31,18 +33,30 @@ final class GemmVector implements GemmKernel {
 
   /** Rows of C below which, when B's columns are contiguous along k, C is computed as dots. */
   static final int DOT_M = 16;
+  /**
+   * Most floats of B packed at once (a {@code k×NC'} block shared by all threads, {@code NC'}
+   * shrunk from {@link #NC} for deep products); {@code -Dgraft.matmul.bmax} overrides it.
+   */
+  static final int B_MAX = Integer.getInteger("graft.matmul.bmax", 1 << 21);
+  /** Work items per thread when a product is split: more than one absorbs a stalled thread. */
+  private static final int ITEMS_PER_THREAD = 4;
 
   /**
-   * Per-thread packing space: B block, A block, the scratch tile for edge tiles, and the small
-   * operand of the dot-product path (grown on demand).
+   * Per-thread space: the shared packed B block (only the calling thread's is used; grown on
+   * demand), its A block, the scratch tile for edge tiles, and the small operand of the
+   * dot-product path (grown on demand).
    */
   private final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
-      new float[KC * NC], new float[MC * KC], new float[MR * NR], new float[DOT_M * 1024]});
+      new float[0], new float[MC * KC], new float[MR * NR], new float[DOT_M * 1024]});
 
   GemmVector() {
     if (LANES < 8) {
       throw new IllegalStateException("GemmVector: vectors of " + LANES
           + " floats are too short to beat the plain-Java kernel");
+    }
+    if (MC % MR != 0 || NC % NR != 0) {
+      throw new IllegalStateException("GemmVector: graft.matmul.mc " + MC + " must be a multiple"
+          + " of " + MR + " and graft.matmul.nc " + NC + " of " + NR);
     }
   }
 
@@ -54,96 +68,216 @@ final class GemmVector implements GemmKernel {
   @Override
   public void gemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b,
       int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs) {
-    float[][] buf = buffers.get();
+    gemm(1, m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs, true, null);
+  }
+
+  /**
+   * Small products and skinny ones take their unpacked paths (the dot path split by columns);
+   * the rest the packed path, whose B blocks all threads share. The path depends on the shape
+   * alone, never on {@code threads}, so the sums are the same on any thread count.
+   */
+  @Override
+  public void gemm(int threads, int m, int n, int k, float[] a, int aOff, int ars, int acs,
+      float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs,
+      boolean accumulate, @Nullable MatmulEpilogue epilogue) {
     boolean dots = m <= DOT_M && brs == 1 && k >= 2 * LANES;
     // Small products skip packing; the dot path stays faster once k is deep (measured: equal at
     // 8×256×64, 2.6× faster at 8×64×256).
-    if (GemmVectorSmall.suits(m, n, k) && (!dots || k <= 64)) {
+    boolean small = GemmVectorSmall.suits(m, n, k) && (!dots || k <= 64);
+    if (k > 0 && !small && !dots) {
+      packed(threads, m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs,
+          accumulate, epilogue);
+      return;
+    }
+    if (!accumulate) {
+      Gemm.zero(c, cOff, crs, ccs, m, n);
+    }
+    if (k > 0 && small) {
       GemmVectorSmall.gemm(m, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs);
-      return;
+    } else if (k > 0) {
+      // Each element is one dot product, so column slices (whole groups of four) give the same
+      // sums as the whole.
+      int units = (n + 3) / 4;
+      int parts = Math.min(threads, units);
+      Parallel.forRange(parts, Long.MAX_VALUE, 0, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          int j0 = Math.min(n, 4 * (int) ((long) units * t / parts));
+          int j1 = Math.min(n, 4 * (int) ((long) units * (t + 1) / parts));
+          dots(m, j1 - j0, k, a, aOff, ars, acs, b, bOff + j0 * bcs, bcs, c, cOff + j0 * ccs,
+              crs, ccs, buffers.get());
+        }
+      });
     }
-    if (dots) {
-      dots(m, n, k, a, aOff, ars, acs, b, bOff, bcs, c, cOff, crs, ccs, buf);
-      return;
+    if (epilogue != null) {
+      epilogue.apply(c, cOff, crs, ccs, 0, m, 0, n);
     }
-    float[] bp = buf[0];
-    float[] ap = buf[1];
-    float[] tile = buf[2];
+  }
+
+  /**
+   * The Goto/BLIS loops. For each block of {@code NC'} columns, the whole {@code k×NC'} block of
+   * B is packed once into {@code NR}-column panels, the panels split between the threads; then
+   * the threads take work items (MR-aligned row ranges of C, and NR-aligned column ranges when
+   * there are too few rows), each packing its own {@code MC×KC} blocks of A and running the
+   * micro-kernel over every tile of its item. Tile boundaries do not depend on the items, and
+   * each tile sums its depth blocks in order, so any thread count gives the same bits. When not
+   * accumulating, each block of C is zeroed just before its first tile adds into it; the epilogue
+   * runs on each block of C right after its last depth block, while it is in cache.
+   */
+  private void packed(int threads, int m, int n, int k, float[] a, int aOff, int ars, int acs,
+      float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int crs, int ccs,
+      boolean accumulate, @Nullable MatmulEpilogue epilogue) {
+    float[][] own = buffers.get();
     // With one or two rows of tiles, each packed B element would serve at most 2·MR FMAs: cheaper
     // to let the micro-kernel read whole panels of a row-major B where they lie.
     boolean inPlace = bcs == 1 && m <= 2 * MR;
-    for (int jc = 0; jc < n; jc += NC) {
-      int nb = Math.min(NC, n - jc);
-      int full = nb - nb % NR;
-      for (int pc = 0; pc < k; pc += KC) {
-        int kb = Math.min(KC, k - pc);
-        int bBlock = bOff + pc * brs + jc * bcs;
-        if (!inPlace) {
-          packB(b, bBlock, brs, bcs, kb, nb, bp);
-        } else if (full < nb) {
-          GemmPack.bPanels(b, bBlock + full, brs, bcs, kb, nb - full, NR, bp);
+    int ncb = Math.max(NR, Math.min(NC, B_MAX / k / NR * NR));
+    int mUnits = (m + MR - 1) / MR;
+    for (int jc = 0; jc < n; jc += ncb) {
+      int nb = Math.min(ncb, n - jc);
+      int panels = (nb + NR - 1) / NR;
+      int stride = panels * NR;
+      if (own[0].length < k * stride) {
+        own[0] = new float[k * stride];
+      }
+      float[] bp = own[0];
+      int bBlock = bOff + jc * bcs;
+      int packFrom = inPlace ? nb / NR : 0;
+      int packParts = Math.min(threads, panels - packFrom);
+      if (packParts > 0) {
+        Parallel.forRange(packParts, Long.MAX_VALUE, 0, (from, to) -> {
+          for (int t = from; t < to; t++) {
+            int p0 = packFrom + (panels - packFrom) * t / packParts;
+            int p1 = packFrom + (panels - packFrom) * (t + 1) / packParts;
+            packPanels(b, bBlock, brs, bcs, k, nb, p0, p1, bp, stride);
+          }
+        });
+      }
+      int rowItems = 1;
+      int colItems = 1;
+      if (threads > 1) {
+        int want = ITEMS_PER_THREAD * threads;
+        rowItems = Math.min(mUnits, Math.max(threads, Math.min(want, mUnits / (MC / MR))));
+        colItems = rowItems >= threads ? 1 : Math.min(panels, (want + rowItems - 1) / rowItems);
+      }
+      int rows = rowItems;
+      int items = rowItems * colItems;
+      int jcb = jc;
+      AtomicInteger next = new AtomicInteger();
+      Parallel.forRange(Math.min(threads, items), Long.MAX_VALUE, 0, (from, to) -> {
+        float[][] mine = buffers.get();
+        for (int it = next.getAndIncrement(); it < items; it = next.getAndIncrement()) {
+          int ri = it % rows;
+          int ci = it / rows;
+          int i0 = Math.min(m, MR * (int) ((long) mUnits * ri / rows));
+          int i1 = Math.min(m, MR * (int) ((long) mUnits * (ri + 1) / rows));
+          int t0 = panels * ci / (items / rows);
+          int t1 = panels * (ci + 1) / (items / rows);
+          item(i0, i1, t0, t1, jcb, nb, k, a, aOff, ars, acs, b, bOff, brs, inPlace, bp, stride,
+              c, cOff, crs, ccs, accumulate, epilogue, mine);
         }
-        for (int ic = 0; ic < m; ic += MC) {
-          int mb = Math.min(MC, m - ic);
-          GemmPack.aPanels(a, aOff + ic * ars + pc * acs, ars, acs, mb, kb, MR, ap);
-          for (int jr = 0; jr < nb; jr += NR) {
-            int cols = Math.min(NR, nb - jr);
-            float[] bSrc = bp;
-            int bo = jr * kb;
-            int ldb = NR;
-            if (inPlace) {
-              if (cols == NR) {
-                bSrc = b;
-                bo = bBlock + jr;
-                ldb = brs;
-              } else {
-                bo = 0;
-              }
-            }
-            for (int ir = 0; ir < mb; ir += MR) {
-              int rows = Math.min(MR, mb - ir);
-              int co = cOff + (ic + ir) * crs + (jc + jr) * ccs;
-              if (rows == MR && cols == NR && ccs == 1) {
-                kernel(kb, ap, ir * kb, bSrc, bo, ldb, c, co, crs);
-              } else {
-                java.util.Arrays.fill(tile, 0f);
-                kernel(kb, ap, ir * kb, bSrc, bo, ldb, tile, 0, NR);
-                for (int r = 0; r < rows; r++) {
-                  for (int j = 0; j < cols; j++) {
-                    c[co + r * crs + j * ccs] += tile[r * NR + j];
-                  }
+      });
+    }
+  }
+
+  /**
+   * Rows {@code [i0, i1)} of C against panels {@code [t0, t1)} of the packed B block at column
+   * {@code jc}: every depth block, each block of up to {@code MC} rows of A packed into this
+   * thread's buffer, then the micro-kernel over its tiles.
+   */
+  private static void item(int i0, int i1, int t0, int t1, int jc, int nb, int k, float[] a,
+      int aOff, int ars, int acs, float[] b, int bOff, int brs, boolean inPlace, float[] bp,
+      int stride, float[] c, int cOff, int crs, int ccs, boolean accumulate,
+      @Nullable MatmulEpilogue epilogue, float[][] mine) {
+    float[] ap = mine[1];
+    float[] tile = mine[2];
+    int j0 = t0 * NR;
+    int j1 = Math.min(nb, t1 * NR);
+    // The item's rows in blocks of at most MC, as even as whole tiles allow (a short last block
+    // would reuse each B panel in L1 for few tiles).
+    int units = (i1 - i0 + MR - 1) / MR;
+    int blocks = (units + MC / MR - 1) / (MC / MR);
+    for (int pc = 0; pc < k; pc += KC) {
+      int kb = Math.min(KC, k - pc);
+      for (int blk = 0; blk < blocks; blk++) {
+        int ic = i0 + MR * (units * blk / blocks);
+        int mb = Math.min(i1, i0 + MR * (units * (blk + 1) / blocks)) - ic;
+        GemmPack.aPanels(a, aOff + ic * ars + pc * acs, ars, acs, mb, kb, MR, ap);
+        if (pc == 0 && !accumulate) {
+          Gemm.zero(c, cOff + ic * crs + (jc + j0) * ccs, crs, ccs, mb, j1 - j0);
+        }
+        for (int t = t0; t < t1; t++) {
+          int jr = t * NR;
+          int cols = Math.min(NR, nb - jr);
+          float[] bSrc = bp;
+          int bo = pc * stride + t * NR * kb;
+          int ldb = NR;
+          if (inPlace && cols == NR) {
+            bSrc = b;
+            bo = bOff + pc * brs + jc + jr;
+            ldb = brs;
+          }
+          for (int ir = 0; ir < mb; ir += MR) {
+            int rows = Math.min(MR, mb - ir);
+            int co = cOff + (ic + ir) * crs + (jc + jr) * ccs;
+            if (rows == MR && cols == NR && ccs == 1) {
+              kernel(kb, ap, ir * kb, bSrc, bo, ldb, c, co, crs);
+            } else {
+              java.util.Arrays.fill(tile, 0f);
+              kernel(kb, ap, ir * kb, bSrc, bo, ldb, tile, 0, NR);
+              for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                  c[co + r * crs + j * ccs] += tile[r * NR + j];
                 }
               }
             }
           }
+        }
+        if (epilogue != null && pc + kb >= k) {
+          epilogue.apply(c, cOff, crs, ccs, ic, mb, jc + j0, j1 - j0);
         }
       }
     }
   }
 
   /**
-   * Packs a {@code kb×nb} block of B into zero-padded NR-column panels (see
+   * Packs panels {@code [t0, t1)} of the {@code k×nb} block of B at {@code off}, every depth
+   * block of it: depth block {@code pc} starts at {@code bp[pc * stride]}, its panel {@code t} at
+   * {@code t * NR * kb} within.
+   */
+  private static void packPanels(float[] b, int off, int rs, int cs, int k, int nb, int t0,
+      int t1, float[] bp, int stride) {
+    int j0 = t0 * NR;
+    int j1 = Math.min(nb, t1 * NR);
+    for (int pc = 0; pc < k; pc += KC) {
+      int kb = Math.min(KC, k - pc);
+      packB(b, off + pc * rs + j0 * cs, rs, cs, kb, j1 - j0, bp, pc * stride + j0 * kb);
+    }
+  }
+
+  /**
+   * Packs a {@code kb×nb} block of B into zero-padded NR-column panels from {@code bp[dst]} (see
    * {@link GemmPack#bPanels}); a row-major B is copied two vectors at a time, row by row, which
    * beats a {@code System.arraycopy} call per 32 floats.
    */
-  private static void packB(float[] b, int off, int rs, int cs, int kb, int nb, float[] bp) {
+  private static void packB(float[] b, int off, int rs, int cs, int kb, int nb, float[] bp,
+      int dst) {
     int full = nb - nb % NR;
     if (cs != 1 || full == 0) {
-      GemmPack.bPanels(b, off, rs, cs, kb, nb, NR, bp);
+      GemmPack.bPanels(b, off, rs, cs, kb, nb, NR, bp, dst);
       return;
     }
     int panelSize = NR * kb;
     for (int p = 0; p < kb; p++) {
       int src = off + p * rs;
-      int dst = p * NR;
+      int d = dst + p * NR;
       for (int j = 0; j < full; j += NR) {
-        FloatVector.fromArray(S, b, src + j).intoArray(bp, dst);
-        FloatVector.fromArray(S, b, src + j + LANES).intoArray(bp, dst + LANES);
-        dst += panelSize;
+        FloatVector.fromArray(S, b, src + j).intoArray(bp, d);
+        FloatVector.fromArray(S, b, src + j + LANES).intoArray(bp, d + LANES);
+        d += panelSize;
       }
     }
     if (full < nb) {
-      GemmPack.bPanels(b, off + full, rs, cs, kb, nb - full, NR, bp, full * kb);
+      GemmPack.bPanels(b, off + full, rs, cs, kb, nb - full, NR, bp, dst + full * kb);
     }
   }
 
