@@ -1,6 +1,7 @@
 package dev.graft.runtime;
 
-import dev.graft.runtime.kernel.BiasAdd;
+import dev.graft.runtime.kernel.Matmul;
+import dev.graft.runtime.kernel.MatmulEpilogue;
 import dev.graft.runtime.kernel.LowRankUpdate;
 import org.jspecify.annotations.Nullable;
 
@@ -53,8 +54,9 @@ public final class Fused {
   /**
    * A dense layer's {@code x Wᵀ + b} for {@code x (..., in)}, {@code W (out, in)} and an optional
    * {@code b (out)}: the same values as {@code x.matmul(w, false, true).plus(b)}. Computed
-   * eagerly, the bias is added into the product's fresh result in place instead of into a second
-   * array; under a trace, as the two primitives.
+   * eagerly, one GEMM adds the bias to each block of its output while the block is in cache (the
+   * kernel's epilogue, {@code MatmulEpilogue}) instead of a second array and pass; under a trace,
+   * as the two primitives.
    */
   public static Tensor linear(Tensor x, Tensor w, @Nullable Tensor bias) {
     return linear(x, w, bias, false);
@@ -62,30 +64,36 @@ public final class Fused {
 
   /**
    * {@link #linear(Tensor, Tensor, Tensor)}, then with {@code relu} the rectifier: the same
-   * values as {@code ....relu()}, computed eagerly in the same in-place pass as the bias.
+   * values as {@code ....relu()}, computed eagerly in the same epilogue as the bias.
    */
   public static Tensor linear(Tensor x, Tensor w, @Nullable Tensor bias, boolean relu) {
-    Tensor y = x.matmul(w, false, true);
-    boolean eager = Dispatch.current() == Dispatch.eager();
-    int[] ys = y.shapeRef();
-    if (bias == null) {
-      if (!relu) {
-        return y;
-      }
-      if (!eager) {
-        return y.relu();
-      }
-      BiasAdd.reluInPlace(y.data());
-      return y;
-    }
-    int[] bs = bias.shapeRef();
-    if (!eager || bs.length != 1 || ys.length == 0 || bs[0] != ys[ys.length - 1]) {
-      Tensor z = y.plus(bias);
+    int[] xs = x.shapeRef();
+    int[] ws = w.shapeRef();
+    boolean fits = xs.length >= 1 && ws.length == 2 && ws[1] > 0 && xs[xs.length - 1] == ws[1]
+        && (bias == null || (bias.shapeRef().length == 1 && bias.shapeRef()[0] == ws[0]));
+    if (Dispatch.current() != Dispatch.eager() || !fits || xs.length < 2) {
+      Tensor y = x.matmul(w, false, true);
+      Tensor z = bias == null ? y : y.plus(bias);
       return relu ? z.relu() : z;
     }
-    Dispatch.checkTraceThread(Primitive.ADD, bias);
-    // y is the matmul's own fresh array: nothing else can see it yet.
-    BiasAdd.addRowsInPlace(y.data(), bias.data(), bs[0], relu);
-    return y;
+    Dispatch.checkTraceThread(Primitive.MATMUL, x, w);
+    if (bias != null) {
+      Dispatch.checkTraceThread(Primitive.ADD, bias);
+    }
+    // One GEMM writes x·Wᵀ into a fresh array and adds the bias (and the rectifier) to each block
+    // of it while the block is in cache: no second array, no second pass.
+    int in = ws[1];
+    int out = ws[0];
+    int rows = Math.toIntExact(x.size() / in);
+    int[] ys = xs.clone();
+    ys[ys.length - 1] = out;
+    float[] c = new float[Math.multiplyExact(rows, out)];
+    MatmulEpilogue epilogue =
+        bias == null ? MatmulEpilogue.NONE : MatmulEpilogue.bias(bias.data(), 0);
+    if (relu) {
+      epilogue = epilogue.then(MatmulEpilogue.Activation.RELU);
+    }
+    Matmul.gemm(rows, out, in, x.data(), 0, false, w.data(), 0, true, c, 0, false, epilogue);
+    return new Tensor(c, ys);
   }
 }

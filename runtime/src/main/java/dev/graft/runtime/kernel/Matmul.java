@@ -52,6 +52,12 @@ public final class Matmul {
     int[] bIndex = MatmulBatch.of("matmul b", bShape, out);
     long aMat = (long) aShape[ar - 2] * aShape[ar - 1];
     long bMat = (long) bShape[br - 2] * bShape[br - 1];
+    if (batch > 1 && !transposeA && br == 2 && consecutive(aIndex)) {
+      // Every product shares B and A's matrices follow each other: one (batch·m)×k product, as
+      // a dense layer over (..., in) inputs runs (and as Fused.linear computes it).
+      Gemm.gemm(Math.multiplyExact(batch, m), n, k, a, 0, false, b, 0, transposeB, c, 0);
+      return c;
+    }
     long madds = (long) m * n * k;
     if (batch > 1 && madds < Gemm.THREAD_MIN && madds * batch >= Gemm.THREAD_MIN) {
       // Many small products: one thread per group of whole products.
@@ -69,6 +75,15 @@ public final class Matmul {
           transposeB, c, t * m * n);
     }
     return c;
+  }
+
+  private static boolean consecutive(int[] index) {
+    for (int t = 0; t < index.length; t++) {
+      if (index[t] != t) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
