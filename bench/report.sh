@@ -134,6 +134,11 @@ for r in $(seq 1 "$GEMM_ROUNDS"); do
       > "$WORK/gemm.plain.$r.tsv" 2> "$WORK/gemm.plain.$r.err"
 done
 
+# ---- 3b. the second thread: GEMM into a caller-given output, 1 thread and 2 in one process
+log "GEMM, one thread against two"
+"${JVM[@]}" dev.graft.runtime.bench.GemmBench --rounds "$(( GEMM_ROUNDS * 2 + 1 ))" --tsv 1024 2048 \
+    > "$WORK/gemm.threads.tsv" 2> "$WORK/gemm.threads.err" || log "GemmBench failed"
+
 # ---- 4. training workloads, under the default collector and under ParallelGC
 WORKLOADS="lora.step,full.step,dora.step,merge.merged_fwd,merge.base_fwd,merge.unmerged_fwd,merge.merge"
 if [ "$PEER" = 0 ]; then

@@ -100,8 +100,9 @@ public final class GemmBench {
       work[r] = (double) cpuT / cpu1;
     }
     if (tsv) {
-      System.out.printf(Locale.ROOT, "gemm%d\t%.1f\t%.1f\t%.3f\t%.3f%n", n, median(one),
-          median(many), median(eff), median(work));
+      // size, then median/min/max of: 1 thread GFLOP/s, N threads GFLOP/s, efficiency; CPU ratio
+      System.out.printf(Locale.ROOT, "gemm%d\t%s\t%s\t%s\t%.3f%n", n, tsv(one), tsv(many),
+          tsv(eff), median(work));
     } else {
       System.out.printf(Locale.ROOT, "%-6d %-24s %-24s %-24s %-20s%n", n, range(one, "%.1f"),
           range(many, "%.1f"), range(eff, "%.2f"), range(work, "%.2f"));
@@ -117,6 +118,12 @@ public final class GemmBench {
       t[i] = (System.nanoTime() - start) / 1e9;
     }
     return median(t);
+  }
+
+  private static String tsv(double[] x) {
+    double[] s = x.clone();
+    Arrays.sort(s);
+    return String.format(Locale.ROOT, "%.3f\t%.3f\t%.3f", median(x), s[0], s[s.length - 1]);
   }
 
   private static String range(double[] x, String format) {
