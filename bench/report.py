@@ -285,6 +285,8 @@ def build(work):
     # ---- profiles
     for name, title in (("profile.lora.log", "LoRA MLP 1024x256, forward + backward per primitive"
                          " (`TrainBench --profile lora`)"),
+                        ("profile.dora.log", "DoRA MLP 1024x256, forward + backward per primitive"
+                         " (`TrainBench --profile dora`)"),
                         ("profile.encoder.log", "MiniLM forward per primitive"
                          " (`EncoderBench 0 32 128 --profile 1`)")):
         try:

@@ -171,6 +171,8 @@ log "MiniLM encoder beside ONNX Runtime"
 log "profiles"
 "${JVM[@]}" dev.graft.dsl.bench.TrainBench --profile lora --runs "$PROFILE_RUNS" ${QUICK:+--quick} \
     > "$WORK/profile.lora.log" 2>&1 || true
+"${JVM[@]}" dev.graft.dsl.bench.TrainBench --profile dora --runs "$PROFILE_RUNS" ${QUICK:+--quick} \
+    > "$WORK/profile.dora.log" 2>&1 || true
 "${JVM[@]}" dev.graft.dsl.bench.EncoderBench 0 32 128 --profile 1 \
     > "$WORK/profile.encoder.log" 2>&1 || true
 
