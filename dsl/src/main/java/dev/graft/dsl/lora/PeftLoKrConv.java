@@ -7,7 +7,6 @@ import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Tensor lokrW1A,
     @Nullable Tensor lokrW1B, @Nullable Tensor lokrW2, @Nullable Tensor lokrW2A,
-    @Nullable Tensor lokrW2B, int rank, double scale) implements LoraWrapper {
+    @Nullable Tensor lokrW2B, int rank, double scale) implements PeftLoKrForm {
 
   /** PEFT's defaults: {@code decompose_both = False}, {@code decompose_factor = -1}. */
   public static final AdapterFactory FACTORY = factory(false, -1);
@@ -100,6 +99,7 @@ public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Te
   }
 
   /** {@code s·(W1 ⊗ W2)}, the change of the kernel, {@code (out, in/groups, *k)}. */
+  @Override
   public Tensor delta() {
     int[] w = base.weight().shape();
     Tensor w1 = lokrW1 != null ? lokrW1 : lokrW1A.matmul(lokrW1B);
@@ -120,18 +120,8 @@ public record PeftLoKrConv(ConvLayer base, @Nullable Tensor lokrW1, @Nullable Te
   }
 
   @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return apply(x);
-  }
-
-  @Override
   public Layer merge() {
     return base.withWeight(base.weight().plus(delta()));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return PeftLoKr.fields(lokrW1 != null, lokrW2 != null);
   }
 
   /**

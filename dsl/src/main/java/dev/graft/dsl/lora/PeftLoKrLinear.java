@@ -6,7 +6,6 @@ import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Tensor lokrW1A,
     @Nullable Tensor lokrW1B, @Nullable Tensor lokrW2, @Nullable Tensor lokrW2A,
-    @Nullable Tensor lokrW2B, int rank, double scale) implements LoraWrapper {
+    @Nullable Tensor lokrW2B, int rank, double scale) implements PeftLoKrForm {
 
   /** PEFT's defaults: {@code decompose_both = False}, {@code decompose_factor = -1}. */
   public static final AdapterFactory FACTORY = factory(false, -1);
@@ -105,6 +104,7 @@ public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Ten
   }
 
   /** {@code s·(W1 ⊗ W2)}, the dense {@code (out, in)} update. */
+  @Override
   public Tensor delta() {
     Tensor w1 = w1();
     Tensor w2 = w2();
@@ -132,18 +132,8 @@ public record PeftLoKrLinear(Linear base, @Nullable Tensor lokrW1, @Nullable Ten
   }
 
   @Override
-  public Tensor apply(Tensor x, @Nullable Key key) {
-    return apply(x);
-  }
-
-  @Override
   public Layer merge() {
     return base.withWeight(base.weight().plus(delta()));
-  }
-
-  @Override
-  public List<String> adapterFields() {
-    return PeftLoKr.fields(lokrW1 != null, lokrW2 != null);
   }
 
   /** The {@code (rows, cols)} of one Kronecker factor given whole or as two rank-r factors. */
