@@ -237,14 +237,18 @@ public final class TrainBench {
     workloads.put(variant + ".optim", () -> opt.step(s1.net(), lg1.grads(), s1.state()));
   }
 
-  private void buildMerge() {
-    Tensor x = data()[0];
+  /** The LoRA net with non-trivial adapters, as torch_lora.py: {@code B ~ N(0, 0.02)}. */
+  private Net mergeable() {
     Net adapted = net("lora");
-    // Non-trivial adapters, as torch_lora.py: B ~ N(0, 0.02).
     Key key = Key.of(5);
-    Net withB = adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
+    return adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
         (p, t) -> p.toString().endsWith("loraB")
             ? Random.normal(key.foldIn(p.toString().hashCode()), t.shape()).times(0.02f) : t));
+  }
+
+  private void buildMerge() {
+    Tensor x = data()[0];
+    Net withB = mergeable();
     Layer adaptedModel = withB.module();
     Layer merged = withB.merge().module();
     Layer plain = base();
@@ -358,12 +362,7 @@ public final class TrainBench {
 
   private void merge() {
     Tensor x = data()[0];
-    Net adapted = net("lora");
-    // Non-trivial adapters, as torch_lora.py: B ~ N(0, 0.02).
-    Key key = Key.of(5);
-    Net withB = adapted.withModule(dev.graft.dsl.tree.Tree.mapWithPath(adapted.module(),
-        (p, t) -> p.toString().endsWith("loraB")
-            ? Random.normal(key.foldIn(p.toString().hashCode()), t.shape()).times(0.02f) : t));
+    Net withB = mergeable();
     Layer adaptedModel = withB.module();
     Layer merged = withB.merge().module();
     Layer plain = base();
