@@ -82,8 +82,9 @@ final class Combination {
         }
       }
       if (as.size() == present.size()) {
-        Tensor a = Tensor.concat(as, 0);
-        Tensor b = Tensor.concat(bs, 1);
+        // the rank axis: A's second to last, B's last (one slice per group on a GroupedLinear)
+        Tensor a = Tensor.concat(as, as.get(0).ndim() - 2);
+        Tensor b = Tensor.concat(bs, bs.get(0).ndim() - 1);
         built.put(path, new LoRAAdapter(base, a, b, 1.0, 0.0));
       }
     }
@@ -102,7 +103,7 @@ final class Combination {
   private static LoraWrapper svd(Path path, Layer base, AdapterTable.Site layer,
       List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
-    if (!WeightView.supports(base)) {
+    if (!WeightView.supports(base) || WeightView.of("combine", base).groups() > 1) {
       refused.add("the adapters at '" + path + "' (a " + base.getClass().getSimpleName() + ")");
       return null;
     }

@@ -75,8 +75,10 @@ final class ResidualConversion {
     LowRankAdapter l0 = (LowRankAdapter) w0;
     Layer base = original != null ? original
         : l0.merge();
-    return new LoRAAdapter(base, Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), 0),
-        Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), 1), l.scale(),
+    int rankAxis = l.loraB().ndim() - 1; // B's last axis, A's one before (a leading G when grouped)
+    return new LoRAAdapter(base,
+        Tensor.concat(java.util.List.of(l.loraA(), l0.loraA()), rankAxis - 1),
+        Tensor.concat(java.util.List.of(l.loraB(), l0.loraB().unaryMinus()), rankAxis), l.scale(),
         l.dropout());
   }
 

@@ -21,6 +21,7 @@ public final class AdapterKind {
   private final String name;
   private final Class<? extends ZooAdapter> type;
   private final List<String> trainable;
+  private final List<String> shared;
   private final PeftForm peft;
   private final BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create;
   private final @Nullable Preparer preparer;
@@ -38,11 +39,12 @@ public final class AdapterKind {
   }
 
   private AdapterKind(String name, Class<? extends ZooAdapter> type, List<String> trainable,
-      PeftForm peft, BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create,
-      @Nullable Preparer preparer) {
+      List<String> shared, PeftForm peft,
+      BiFunction<Layer, AdapterConfig, ? extends ZooAdapter> create, @Nullable Preparer preparer) {
     this.name = name;
     this.type = type;
     this.trainable = List.copyOf(trainable);
+    this.shared = List.copyOf(shared);
     this.peft = peft;
     this.create = create;
     this.preparer = preparer;
@@ -57,12 +59,20 @@ public final class AdapterKind {
    */
   public static <T extends ZooAdapter> AdapterKind of(String name, Class<T> type,
       List<String> trainable, PeftForm peft, BiFunction<Layer, AdapterConfig, T> create) {
-    return new AdapterKind(name, type, trainable, peft, create, null);
+    return new AdapterKind(name, type, trainable, List.of(), peft, create, null);
   }
 
   /** This kind, preparing shared state over each call's bases with {@code preparer}. */
   public AdapterKind preparedBy(Preparer preparer) {
-    return new AdapterKind(name, type, trainable, peft, create, preparer);
+    return new AdapterKind(name, type, trainable, shared, peft, create, preparer);
+  }
+
+  /**
+   * This kind, whose frozen tensor {@code fields} are one tensor shared by every adapter of a call
+   * (VeRA's projections): on a GroupedLinear they are held once, not sliced per group.
+   */
+  public AdapterKind sharing(String... fields) {
+    return new AdapterKind(name, type, trainable, List.of(fields), peft, create, preparer);
   }
 
   /** The name, as the papers spell it ({@code LoRA}, {@code rsLoRA}, {@code LoRA-FA}, ...). */
@@ -85,12 +95,17 @@ public final class AdapterKind {
     return trainable;
   }
 
+  /** The frozen tensor components shared by every adapter of a call (see {@link #sharing}). */
+  public List<String> shared() {
+    return shared;
+  }
+
   /** The adapter's PEFT form. */
   public PeftForm peft() {
     return peft;
   }
 
-  /** The factory for every layer this kind adapts (Linear and Conv1d/2d/3d). */
+  /** The factory for every layer this kind adapts (Linear, Conv1d/2d/3d, GroupedLinear). */
   public AdapterFactory factory() {
     return factory;
   }

@@ -44,7 +44,7 @@ public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMag
   public DoRAAdapter {
     LowRank.checkFactors(KIND, base, loraA, loraB);
     RowScale.checkVector(KIND.name(), "loraMagnitude", loraMagnitude,
-        WeightView.of(KIND.name(), base).out());
+        WeightView.of(KIND.name(), base));
   }
 
   private static Map<String, String> keys() {
@@ -55,16 +55,18 @@ public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMag
 
   /** DoRA around {@code base}: LoRA's init and {@code m = ‖W‖} per row. */
   public static DoRAAdapter create(Layer base, AdapterConfig config) {
-    LowRank.Factors f = LowRank.init(KIND, base, config);
-    return new DoRAAdapter(base, f.a(), f.b(),
-        DoRAMagnitude.rowNorms(WeightView.of(KIND.name(), base).matrix()), config.scale(),
-        config.dropout());
+    return PerGroup.ofEach(KIND, base, config, (one, c) -> {
+      LowRank.Factors f = LowRank.init(KIND, one, c);
+      return new DoRAAdapter(one, f.a(), f.b(),
+          DoRAMagnitude.rowNorms(WeightView.of(KIND.name(), one).matrix()), c.scale(),
+          c.dropout());
+    });
   }
 
-  /** The inner dimension of the factors. */
+  /** The inner dimension of the factors: {@code B}'s last axis. */
   @Override
   public int rank() {
-    return loraB.dim(1);
+    return loraB.dim(loraB.ndim() - 1);
   }
 
   @Override
@@ -85,6 +87,9 @@ public record DoRAAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraMag
   /** {@code m ⊙ (W + s·B A) / ‖W + s·B A‖}, same type, bias and geometry. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     WeightView v = view();
     return v.withMatrix(DoRAMagnitude.merged(loraMagnitude, v.matrix(), loraA, loraB, scale));
   }

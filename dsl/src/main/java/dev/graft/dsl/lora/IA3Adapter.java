@@ -27,12 +27,13 @@ public record IA3Adapter(Layer base, Tensor ia3L) implements ZooAdapter {
 
   /** Validates that {@code l} has one value per output. */
   public IA3Adapter {
-    RowScale.checkVector(KIND.name(), "ia3L", ia3L, WeightView.of(KIND.name(), base).out());
+    RowScale.checkVector(KIND.name(), "ia3L", ia3L, WeightView.of(KIND.name(), base));
   }
 
   /** (IA)³ around {@code base} with {@code l = 1}. */
   public static IA3Adapter create(Layer base) {
-    return new IA3Adapter(base, Tensor.ones(WeightView.of(KIND.name(), base).out()));
+    return PerGroup.ofEach(KIND, base, null,
+        (one, c) -> new IA3Adapter(one, Tensor.ones(WeightView.of(KIND.name(), one).out())));
   }
 
   /** IA3 has no rank. */
@@ -50,6 +51,9 @@ public record IA3Adapter(Layer base, Tensor ia3L) implements ZooAdapter {
   /** Weight rows and bias times {@code l}. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     WeightView v = view();
     Tensor b = v.bias();
     return v.withParams(RowScale.onRows(v.matrix(), ia3L), b == null ? null : b.times(ia3L));

@@ -40,39 +40,41 @@ public record LoKrAdapter(Layer base, Tensor lokrW1, Tensor lokrW2, double scale
   /** Validates {@code W1 (r, r)} and {@code W2 (⌈out/r⌉, ⌈in/r⌉)} against the base. */
   public LoKrAdapter {
     WeightView v = WeightView.of(KIND.name(), base);
-    int r = lokrW1.ndim() == 2 ? lokrW1.dim(0) : 0;
+    int[] w1 = v.perMatrix(KIND.name(), "lokrW1", lokrW1);
+    int r = w1.length == 2 ? w1[0] : 0;
     if (r < 1) {
       throw new IllegalArgumentException(KIND.name() + ": lokrW1 must be (r, r) with r >= 1, got "
-          + Shapes.format(lokrW1.shape()));
+          + Shapes.format(w1));
     }
-    FieldShapes.check(KIND.name(), "lokrW1", lokrW1, r, r);
-    FieldShapes.check(KIND.name(), "lokrW2", lokrW2, Kronecker.blocks(v.out(), r),
+    FieldShapes.check(KIND.name(), v, "lokrW1", lokrW1, r, r);
+    FieldShapes.check(KIND.name(), v, "lokrW2", lokrW2, Kronecker.blocks(v.out(), r),
         Kronecker.blocks(v.in(), r));
   }
 
   /** LoKr around {@code base}: {@code W1 = 0}, {@code W2} kaiming-uniform from the config's key. */
   public static LoKrAdapter create(Layer base, AdapterConfig config) {
-    WeightView v = WeightView.of(KIND.name(), base);
-    int r = config.rank();
-    LowRank.checkRank(KIND.name(), r);
-    int p = Kronecker.blocks(v.out(), r);
-    int q = Kronecker.blocks(v.in(), r);
-    return new LoKrAdapter(base, Tensor.zeros(r, r),
-        Init.kaimingUniform(config.key(), Math.sqrt(5.0), q, p, q), config.scale(),
-        config.dropout());
+    return PerGroup.ofEach(KIND, base, config, (one, c) -> {
+      WeightView v = WeightView.of(KIND.name(), one);
+      int r = c.rank();
+      LowRank.checkRank(KIND.name(), r);
+      int p = Kronecker.blocks(v.out(), r);
+      int q = Kronecker.blocks(v.in(), r);
+      return new LoKrAdapter(one, Tensor.zeros(r, r),
+          Init.kaimingUniform(c.key(), Math.sqrt(5.0), q, p, q), c.scale(), c.dropout());
+    });
   }
 
-  /** The size of {@code W1}. */
+  /** The size of {@code W1}: its last axis. */
   @Override
   public int rank() {
-    return lokrW1.dim(0);
+    return lokrW1.dim(lokrW1.ndim() - 1);
   }
 
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
     WeightView v = view();
     Tensor dropped = AdapterDropout.apply(x, dropout, key);
-    if (v instanceof WeightView.OfLinear) {
+    if (!(v instanceof WeightView.OfConv)) { // a Linear (a GroupedLinear refuses: no groups)
       return base.apply(x).plus(Kronecker.apply(dropped, lokrW1, lokrW2, v.out())
           .times((float) scale));
     }
@@ -86,6 +88,9 @@ public record LoKrAdapter(Layer base, Tensor lokrW1, Tensor lokrW2, double scale
   /** {@code W + s·(W1 ⊗ W2)[:out, :in]}. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     WeightView v = view();
     return v.plus(delta(v));
   }

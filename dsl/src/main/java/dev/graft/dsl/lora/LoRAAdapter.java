@@ -34,7 +34,6 @@ public record LoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale, 
 
   /** LoRA around {@code base} with {@code config}'s rank, {@code α/r} scale and key. */
   public static LoRAAdapter create(Layer base, AdapterConfig config) {
-    LowRank.Factors f = LowRank.init(KIND, base, config);
-    return new LoRAAdapter(base, f.a(), f.b(), config.scale(), config.dropout());
+    return LowRank.create(KIND, base, config, AdapterConfig::scale, LoRAAdapter::new);
   }
 }

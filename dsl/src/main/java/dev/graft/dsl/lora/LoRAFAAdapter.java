@@ -34,7 +34,6 @@ public record LoRAFAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
 
   /** LoRA-FA around {@code base}: LoRA's factors, of which {@code A} stays frozen. */
   public static LoRAFAAdapter create(Layer base, AdapterConfig config) {
-    LowRank.Factors f = LowRank.init(KIND, base, config);
-    return new LoRAFAAdapter(base, f.a(), f.b(), config.scale(), config.dropout());
+    return LowRank.create(KIND, base, config, AdapterConfig::scale, LoRAFAAdapter::new);
   }
 }

@@ -39,7 +39,9 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
   /** Validates the factor shapes against the base. */
   public LoRAXSAdapter {
     LowRank.checkFactors(KIND, base, loraA, loraB);
-    FieldShapes.check(KIND.name(), "loraR", loraR, loraA.dim(0), loraA.dim(0));
+    WeightView v = WeightView.of(KIND.name(), base);
+    int r = v.perMatrix(KIND.name(), "loraA", loraA)[0];
+    FieldShapes.check(KIND.name(), v, "loraR", loraR, r, r);
   }
 
   private static Map<String, String> keys() {
@@ -50,9 +52,11 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
 
   /** LoRA-XS around {@code base} from its top {@code r} singular triplets, {@code R = 0}. */
   public static LoRAXSAdapter create(Layer base, AdapterConfig config) {
-    LowRank.Factors f = factors(base, config.rank());
-    return new LoRAXSAdapter(base, f.a(), f.b(), Tensor.zeros(config.rank(), config.rank()),
-        config.scale(), config.dropout());
+    return PerGroup.ofEach(KIND, base, config, (one, c) -> {
+      LowRank.Factors f = factors(one, c.rank());
+      return new LoRAXSAdapter(one, f.a(), f.b(), Tensor.zeros(c.rank(), c.rank()), c.scale(),
+          c.dropout());
+    });
   }
 
   private static LowRank.Factors factors(Layer base, int rank) {
@@ -60,10 +64,10 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
         rank));
   }
 
-  /** The size of {@code R}. */
+  /** The size of {@code R}: its last axis. */
   @Override
   public int rank() {
-    return loraR.dim(0);
+    return loraR.dim(loraR.ndim() - 1);
   }
 
   /** {@code base(x) + s·((x Aᵀ) (B R)ᵀ)}, never forming the dense update. */
@@ -76,6 +80,9 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
   /** {@code W + s·B R A}. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     return view().plus(LowRank.product(loraB.matmul(loraR), loraA, scale));
   }
 
@@ -87,7 +94,10 @@ public record LoRAXSAdapter(Layer base, Tensor loraA, Tensor loraB, Tensor loraR
 
   /** {@code A} and {@code B} recomputed from the new weight's top singular triplets. */
   @Override
-  public LoraWrapper withNewBase() {
+  public LoRAXSAdapter withNewBase() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.map(this, LoRAXSAdapter::withNewBase);
+    }
     LowRank.Factors f = factors(base, loraR.dim(0));
     return new LoRAXSAdapter(base, f.a(), f.b(), loraR, scale, dropout);
   }

@@ -22,8 +22,7 @@ public abstract class LoraSpec {
    * The adapters wrapped when a spec names none: LoRA on Linear, on Conv1d/2d/3d and on
    * GroupedLinear (mixture-of-experts layers, as d9d wraps them).
    */
-  public static final List<AdapterFactory> DEFAULT_WRAPPERS =
-      List.of(LoRAAdapter.FACTORY, LoRAGroupedLinear.FACTORY);
+  public static final List<AdapterFactory> DEFAULT_WRAPPERS = List.of(LoRAAdapter.FACTORY);
 
   /** A new builder; rank defaults to 8 and alpha to 16 as in ZOO.md. */
   public static Builder builder() {

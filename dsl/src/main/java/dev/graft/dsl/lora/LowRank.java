@@ -5,6 +5,7 @@ import dev.graft.runtime.Fused;
 import dev.graft.runtime.Init;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
+import java.util.function.ToDoubleFunction;
 
 /** The low-rank arithmetic LoRA-family adapters share: initialization, the factored delta, merging. */
 final class LowRank {
@@ -12,6 +13,24 @@ final class LowRank {
 
   /** A pair of factors {@code A (r, in)} and {@code B (out, r)}. */
   public record Factors(Tensor a, Tensor b) {}
+
+  /** A low-rank adapter's constructor: base (or residual), factors, scale and dropout. */
+  @FunctionalInterface
+  interface Make<T> {
+    T make(Layer base, Tensor a, Tensor b, double scale, double dropout);
+  }
+
+  /**
+   * A {@code kind} adapter around {@code base} (each group's on a GroupedLinear) with LoRA's
+   * initialization and the scale {@code scale} reads from the config.
+   */
+  static <T extends ZooAdapter> T create(AdapterKind kind, Layer base, AdapterConfig config,
+      ToDoubleFunction<AdapterConfig> scale, Make<T> make) {
+    return PerGroup.ofEach(kind, base, config, (one, c) -> {
+      Factors f = init(kind, one, c);
+      return make.make(one, f.a(), f.b(), scale.applyAsDouble(c), c.dropout());
+    });
+  }
 
   /**
    * LoRA's initialization: {@code A} kaiming-uniform with {@code a = √5} (bound {@code 1/√in}),
@@ -32,7 +51,8 @@ final class LowRank {
   /** Checks the factors against {@code base} seen as a weight matrix, naming {@code kind}. */
   static void checkFactors(AdapterKind kind, Layer base, Tensor a, Tensor b) {
     WeightView v = WeightView.of(kind.name(), base);
-    checkFactors(kind.name(), a, b, v.out(), v.in());
+    checkFactors(kind.name(), v.perMatrix(kind.name(), "loraA", a),
+        v.perMatrix(kind.name(), "loraB", b), v.out(), v.in());
   }
 
   /** Rejects a rank below 1, naming the adapter. */
@@ -44,8 +64,10 @@ final class LowRank {
 
   /** Checks {@code A (r, in)} and {@code B (out, r)} against a base of shape {@code (out, in)}. */
   public static void checkFactors(String adapter, Tensor a, Tensor b, int out, int in) {
-    int[] as = a.shape();
-    int[] bs = b.shape();
+    checkFactors(adapter, a.shape(), b.shape(), out, in);
+  }
+
+  private static void checkFactors(String adapter, int[] as, int[] bs, int out, int in) {
     if (as.length != 2 || bs.length != 2 || as[1] != in || bs[0] != out || as[0] != bs[1]) {
       throw new IllegalArgumentException(adapter + ": factors A " + Shapes.format(as) + " and B "
           + Shapes.format(bs) + " do not fit a base of shape (" + out + ", " + in

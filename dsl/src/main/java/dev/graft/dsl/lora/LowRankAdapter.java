@@ -1,5 +1,7 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.dsl.tree.Layer;
+import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
 
@@ -18,7 +20,7 @@ public interface LowRankAdapter extends ScaledAdapter, LowRankFactors {
   /** The inference forward. */
   @Override
   default Tensor apply(Tensor x) {
-    return apply(x, null);
+    return apply(x, (Key) null);
   }
 
   /** The fields its kind declares trainable (LoRA-FA: {@code loraB} alone). */
@@ -27,9 +29,15 @@ public interface LowRankAdapter extends ScaledAdapter, LowRankFactors {
     return ScaledAdapter.super.adapterFields();
   }
 
-  /** The inner dimension of the factors. */
+  /** The inner dimension of the factors: {@code B}'s last axis. */
   @Override
   default int rank() {
-    return loraB().dim(1);
+    return loraB().dim(loraB().ndim() - 1);
+  }
+
+  /** {@code W + s·B A}, same type, bias and geometry; on a GroupedLinear, group by group. */
+  @Override
+  default Layer merge() {
+    return PerGroup.grouped(base()) ? PerGroup.merge(this) : LowRankFactors.super.merge();
   }
 }

@@ -44,28 +44,30 @@ public record OFTAdapter(Layer base, Tensor oftS) implements ZooAdapter {
   /** Validates {@code S}'s shape against the rotated axis of the base. */
   public OFTAdapter {
     WeightView v = WeightView.of(KIND.name(), base);
-    if (v instanceof WeightView.OfLinear) {
-      OFTBlocks.check(KIND.name(), oftS, v.in(), "in");
+    if (v instanceof WeightView.OfConv) {
+      OFTBlocks.check(KIND.name(), v, oftS, v.out(), "out_ch");
     } else {
-      OFTBlocks.check(KIND.name(), oftS, v.out(), "out_ch");
+      OFTBlocks.check(KIND.name(), v, oftS, v.in(), "in");
     }
   }
 
   /** OFT around {@code base} with blocks of size {@code config.rank()}, {@code S = 0}. */
   public static OFTAdapter create(Layer base, AdapterConfig config) {
-    WeightView v = WeightView.of(KIND.name(), base);
-    int r = config.rank();
-    boolean linear = v instanceof WeightView.OfLinear;
-    int size = linear ? v.in() : v.out();
-    OFTBlocks.checkBlockSize(KIND.name(), r, size, linear ? "input size" : "output channels",
-        linear ? "in" : "out_ch");
-    return new OFTAdapter(base, Tensor.zeros(size / r, r, r));
+    return PerGroup.ofEach(KIND, base, config, (one, c) -> {
+      WeightView v = WeightView.of(KIND.name(), one);
+      int r = c.rank();
+      boolean linear = v instanceof WeightView.OfLinear;
+      int size = linear ? v.in() : v.out();
+      OFTBlocks.checkBlockSize(KIND.name(), r, size, linear ? "input size" : "output channels",
+          linear ? "in" : "out_ch");
+      return new OFTAdapter(one, Tensor.zeros(size / r, r, r));
+    });
   }
 
-  /** The block size. */
+  /** The block size: {@code S}'s last axis. */
   @Override
   public int rank() {
-    return oftS.dim(1);
+    return oftS.dim(oftS.ndim() - 1);
   }
 
   /** Linear: {@code base(x R)}; conv: the base's convolution with {@code R W_f}. */
@@ -86,6 +88,9 @@ public record OFTAdapter(Layer base, Tensor oftS) implements ZooAdapter {
   /** {@code W Rᵀ} (Linear) or {@code R W_f} (conv), same bias. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     WeightView v = view();
     return v.withMatrix(v instanceof WeightView.OfLinear ? OFTBlocks.rotateWeight(v.matrix(), oftS)
         : OFTBlocks.rotateRows(v.matrix(), oftS));

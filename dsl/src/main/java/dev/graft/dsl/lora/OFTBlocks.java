@@ -28,14 +28,15 @@ final class OFTBlocks {
   }
 
   /** Checks {@code S (n, r, r)} with {@code n·r = size}, the rotated axis written {@code sym}. */
-  static void check(String adapter, Tensor s, int size, String sym) {
-    int r = s.ndim() == 3 ? s.dim(2) : 0;
+  static void check(String adapter, WeightView view, Tensor s, int size, String sym) {
+    int[] shape = view.perMatrix(adapter, "oftS", s);
+    int r = shape.length == 3 ? shape[2] : 0;
     if (r < 1 || size % r != 0) {
       throw new IllegalArgumentException(adapter + ": oftS has shape "
-          + Shapes.format(s.shape()) + ", expected (" + sym + "/r, r, r) for " + sym + " = "
+          + Shapes.format(shape) + ", expected (" + sym + "/r, r, r) for " + sym + " = "
           + size);
     }
-    FieldShapes.check(adapter, "oftS", s, size / r, r, r);
+    FieldShapes.check(adapter, view, "oftS", s, size / r, r, r);
   }
 
   /** {@code R W} for {@code W (out, in)}: each column rotated, i.e. the rows (outputs) mixed. */

@@ -60,6 +60,11 @@ public record PeftForm(@Nullable String peftType, String variant, boolean weight
     return keys.getOrDefault(field, field);
   }
 
+  /** This form as one only Graft reads, for the reason {@code why}. */
+  PeftForm onlyGraft(String why) {
+    return new PeftForm(null, variant, weightDerived, why, keys, frozenSaved);
+  }
+
   /** This form, storing the frozen {@code fields} as well. */
   PeftForm alsoStoring(String... fields) {
     return new PeftForm(peftType, variant, weightDerived, graftOnly, keys, List.of(fields));

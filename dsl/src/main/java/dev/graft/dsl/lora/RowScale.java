@@ -12,11 +12,15 @@ import java.util.Arrays;
 final class RowScale {
   private RowScale() {}
 
-  /** Checks that {@code v} is a vector of {@code out} values, naming the adapter and the field. */
-  public static void checkVector(String adapter, String field, Tensor v, int out) {
-    if (v.ndim() != 1 || v.dim(0) != out) {
+  /**
+   * Checks that one matrix's part of {@code v} ({@link WeightView#perMatrix}) is a vector of one
+   * value per output of {@code view}, naming the adapter and the field.
+   */
+  static void checkVector(String adapter, String field, Tensor v, WeightView view) {
+    int[] s = view.perMatrix(adapter, field, v);
+    if (s.length != 1 || s[0] != view.out()) {
       throw new IllegalArgumentException(adapter + ": " + field + " has shape "
-          + Shapes.format(v.shape()) + ", expected (" + out + ",) (one value per output)");
+          + Shapes.format(s) + ", expected (" + view.out() + ",) (one value per output)");
     }
   }
 

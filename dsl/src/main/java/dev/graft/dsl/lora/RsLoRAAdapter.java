@@ -32,7 +32,6 @@ public record RsLoRAAdapter(Layer base, Tensor loraA, Tensor loraB, double scale
 
   /** rsLoRA around {@code base} with {@code config}'s rank, {@code α/√r} scale and key. */
   public static RsLoRAAdapter create(Layer base, AdapterConfig config) {
-    LowRank.Factors f = LowRank.init(KIND, base, config);
-    return new RsLoRAAdapter(base, f.a(), f.b(), config.rsScale(), config.dropout());
+    return LowRank.create(KIND, base, config, AdapterConfig::rsScale, RsLoRAAdapter::new);
   }
 }

@@ -91,25 +91,21 @@ public final class SvdInit {
     return new Split(a, b, w.minus(LowRank.product(b, a, scale)));
   }
 
-  /** The constructor of a PiSSA-form adapter: residual base, factors, scale and dropout. */
-  @FunctionalInterface
-  interface SplitAdapter<T> {
-    T make(Layer residual, Tensor a, Tensor b, double scale, double dropout);
-  }
-
   /**
    * A PiSSA-form adapter of {@code kind} around {@code base} seen as a weight matrix: its {@code
    * r} largest ({@code top}) or smallest singular triplets move into the factors, the rest stays
    * in the residual base.
    */
-  static <T> T split(AdapterKind kind, Layer base, AdapterConfig config, boolean top,
-      SplitAdapter<T> make) {
+  static <T extends ZooAdapter> T split(AdapterKind kind, Layer base, AdapterConfig config,
+      boolean top, LowRank.Make<T> make) {
     String name = kind.name();
-    WeightView v = WeightView.of(name, base);
-    Tensor w = v.matrix();
-    Svd triplets = top ? top(name, w, config.rank()) : bottom(name, w, config.rank());
-    Split s = principal(name, w, triplets, config.scale());
-    return make.make(v.withMatrix(s.residual()), s.a(), s.b(), config.scale(), config.dropout());
+    return PerGroup.ofEach(kind, base, config, (one, c) -> {
+      WeightView v = WeightView.of(name, one);
+      Tensor w = v.matrix();
+      Svd triplets = top ? top(name, w, c.rank()) : bottom(name, w, c.rank());
+      Split s = principal(name, w, triplets, c.scale());
+      return make.make(v.withMatrix(s.residual()), s.a(), s.b(), c.scale(), c.dropout());
+    });
   }
 
   /** LoRA-XS's frozen factors from the triplets: {@code A = Vᵀ} and {@code B = U Σ}. */

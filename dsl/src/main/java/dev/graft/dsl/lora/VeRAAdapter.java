@@ -39,7 +39,7 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
   /** VeRA's description: the two scaling vectors train; PEFT's VeRA on Linear layers. */
   public static final AdapterKind KIND = AdapterKind.of("VeRA", VeRAAdapter.class,
       List.of("lambdaB", "lambdaD"), PeftForm.peft("VERA", "vera", false, KEYS),
-      VeRAAdapter::create).preparedBy(VeRAAdapter::prepare);
+      VeRAAdapter::create).preparedBy(VeRAAdapter::prepare).sharing("veraA", "veraB");
 
   private static final PeftForm ON_CONV = PeftForm.graftOnly("vera", false,
       "PEFT's VeRA adapts Linear layers only", KEYS);
@@ -52,8 +52,8 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
 
   /** Validates the shapes against the base. */
   public VeRAAdapter {
-    WeightView v = WeightView.of(KIND.name(), base);
-    VeRAProjections.check(KIND.name(), veraA, veraB, lambdaB, lambdaD, v.out(), v.in());
+    VeRAProjections.check(KIND.name(), veraA, veraB, lambdaB, lambdaD,
+        WeightView.of(KIND.name(), base));
   }
 
   /** VeRA around {@code base} alone: projections sized for it, drawn from the config's key. */
@@ -63,9 +63,9 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
 
   /** VeRA around {@code base} with {@code shared} projections, {@code λ_b = 0}, {@code λ_d}. */
   public static VeRAAdapter create(Layer base, AdapterConfig config, VeRAProjections shared) {
-    return new VeRAAdapter(base, shared.a(), shared.b(),
-        Tensor.zeros(WeightView.of(KIND.name(), base).out()),
-        Tensor.full(LAMBDA_D_INIT, shared.a().dim(0)), shared.seed(), config.dropout());
+    return PerGroup.ofEach(KIND, base, config, (one, c) -> new VeRAAdapter(one, shared.a(),
+        shared.b(), Tensor.zeros(WeightView.of(KIND.name(), one).out()),
+        Tensor.full(LAMBDA_D_INIT, shared.a().dim(0)), shared.seed(), c.dropout()));
   }
 
   /**
@@ -80,7 +80,7 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
     int[] conv = new int[2];
     for (Layer base : bases) {
       WeightView v = WeightView.of(KIND.name(), base);
-      int[] max = v instanceof WeightView.OfLinear ? linear : conv;
+      int[] max = v instanceof WeightView.OfConv ? conv : linear;
       max[0] = Math.max(max[0], v.out());
       max[1] = Math.max(max[1], v.in());
     }
@@ -91,7 +91,7 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
         : VeRAProjections.generate(seed, config.rank(), conv[1], conv[0]);
     return (base, c) -> {
       WeightView v = WeightView.of(KIND.name(), base);
-      VeRAProjections p = v instanceof WeightView.OfLinear ? forLinear : forConv;
+      VeRAProjections p = v instanceof WeightView.OfConv ? forConv : forLinear;
       if (p == null || c.rank() != config.rank() || p.a().dim(1) < v.in()
           || p.b().dim(0) < v.out()) {
         throw new IllegalArgumentException(KIND.name() + ": the projections were prepared at rank "
@@ -102,16 +102,17 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
     };
   }
 
-  /** PEFT's VeRA on a Linear; Graft-only on a conv. */
+  /** PEFT's VeRA on a Linear; Graft-only on a conv and on a GroupedLinear. */
   @Override
   public PeftForm peft() {
-    return view() instanceof WeightView.OfLinear ? KIND.peft() : ON_CONV;
+    WeightView v = view();
+    return v instanceof WeightView.OfConv ? ON_CONV : ZooAdapter.super.peft();
   }
 
-  /** The length of {@code λ_d}. */
+  /** The length of {@code λ_d}: its last axis. */
   @Override
   public int rank() {
-    return lambdaD.dim(0);
+    return lambdaD.dim(lambdaD.ndim() - 1);
   }
 
   /** {@link #seed()}. */
@@ -131,6 +132,9 @@ public record VeRAAdapter(Layer base, Tensor veraA, Tensor veraB, Tensor lambdaB
   /** {@code W + diag(λ_b) B diag(λ_d) A}. */
   @Override
   public Layer merge() {
+    if (PerGroup.grouped(base)) {
+      return PerGroup.merge(this);
+    }
     WeightView v = view();
     return v.plus(LowRank.product(scaledB(v), scaledA(v), 1.0));
   }

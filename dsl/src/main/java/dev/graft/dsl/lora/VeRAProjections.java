@@ -59,15 +59,17 @@ public record VeRAProjections(Tensor a, Tensor b, long seed) {
    * Checks a wrapper's shared projections and scaling vectors against its base {@code (out, in)}:
    * {@code A (r, ≥ in)}, {@code B (≥ out, r)}, {@code λ_b (out)}, {@code λ_d (r)}.
    */
-  public static void check(String adapter, Tensor a, Tensor b, Tensor lambdaB, Tensor lambdaD,
-      int out, int in) {
+  static void check(String adapter, Tensor a, Tensor b, Tensor lambdaB, Tensor lambdaD,
+      WeightView view) {
+    int out = view.out();
+    int in = view.in();
     if (a.ndim() != 2 || b.ndim() != 2 || a.dim(0) != b.dim(1) || a.dim(1) < in
         || b.dim(0) < out) {
       throw new IllegalArgumentException(adapter + ": shared A " + Shapes.format(a.shape())
           + " and B " + Shapes.format(b.shape()) + " do not fit a base of shape (" + out
           + ", " + in + "): expected A (r, >= " + in + ") and B (>= " + out + ", r)");
     }
-    FieldShapes.check(adapter, "lambdaB", lambdaB, out);
-    FieldShapes.check(adapter, "lambdaD", lambdaD, a.dim(0));
+    FieldShapes.check(adapter, view, "lambdaB", lambdaB, out);
+    FieldShapes.check(adapter, view, "lambdaD", lambdaD, a.dim(0));
   }
 }

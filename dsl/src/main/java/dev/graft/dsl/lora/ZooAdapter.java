@@ -1,5 +1,6 @@
 package dev.graft.dsl.lora;
 
+import dev.graft.dsl.nn.GroupedLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.List;
@@ -7,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A first-class zoo adapter: one record per method that adapts any layer a {@link WeightView}
- * sees (Linear, Conv1d/2d/3d), and describes itself through its {@link AdapterKind}.
+ * sees (Linear, Conv1d/2d/3d, GroupedLinear), and describes itself through its {@link
+ * AdapterKind}. On a GroupedLinear, call it as its base is called: {@link #apply(Tensor, int[])}.
  */
-public interface ZooAdapter extends LoraWrapper {
+public interface ZooAdapter extends LoraWrapper, GroupedLayer {
   /** The adapter's kind (name, trainable fields, PEFT form, factory): its class's {@code KIND}. */
   default AdapterKind kind() {
     return AdapterKind.ofType(getClass());
@@ -31,9 +33,13 @@ public interface ZooAdapter extends LoraWrapper {
     return 0.0;
   }
 
-  /** How this adapter appears in a PEFT directory: its kind's form, unless the base changes it. */
+  /**
+   * How this adapter appears in a PEFT directory: its kind's form, unless the base changes it (PEFT
+   * has no GroupedLinear, so an adapter on one is Graft's own).
+   */
   default PeftForm peft() {
-    return kind().peft();
+    return PerGroup.grouped(base()) ? kind().peft().onlyGraft("PEFT has no GroupedLinear layer;"
+        + " the adapter holds one slice per group in each field") : kind().peft();
   }
 
   /** The seed shared frozen tensors were drawn from (VeRA's projections); null if none. */
@@ -47,7 +53,24 @@ public interface ZooAdapter extends LoraWrapper {
    */
   @Override
   default Tensor apply(Tensor x) {
-    return apply(x, null);
+    return apply(x, (Key) null);
+  }
+
+  /**
+   * Row {@code r} of {@code x (..., in)} through group {@code groups[r]} of a GroupedLinear base,
+   * adapter included; refused on any other base.
+   */
+  @Override
+  default Tensor apply(Tensor x, int[] groups) {
+    return apply(x, groups, null);
+  }
+
+  /**
+   * As {@link #apply(Tensor, int[])}, with the adapter's input dropout drawn from {@code key}
+   * (each group's from {@code key.foldIn(group)}).
+   */
+  default Tensor apply(Tensor x, int[] groups, @Nullable Key key) {
+    return PerGroup.apply(this, x, groups, key);
   }
 
   /** The layer seen as a weight matrix. */

@@ -5,9 +5,6 @@ import dev.graft.runtime.Init;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Shapes;
 import dev.graft.runtime.Tensor;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,9 +13,8 @@ import org.jspecify.annotations.Nullable;
  * Note the orientation: {@code weight} is {@code (G, in, out)}, so row {@code x} of group
  * {@code g} maps to {@code x·weight[g] + bias[g]}.
  *
- * <p>The forward pass sorts the rows by group ({@code take}), runs one matmul per non-empty
- * group on a contiguous slice, concatenates and restores the original row order with the
- * inverse permutation, so it is differentiable through the runtime's primitives.
+ * <p>The forward pass runs the rows of each non-empty group through that group's {@link #group
+ * Linear} ({@link GroupedRows}), so it is differentiable through the runtime's primitives.
  *
  * <p>Initialization ({@link #create}) is PyTorch-like: weight and bias {@code U(-1/√in, 1/√in)}.
  *
@@ -86,63 +82,20 @@ public record GroupedLinear(Tensor weight, @Nullable Tensor bias) implements Gro
    */
   @Override
   public Tensor apply(Tensor x, int[] groups) {
-    int[] xs = x.shape();
-    int in = inFeatures();
-    if (xs.length == 0 || xs[xs.length - 1] != in) {
-      throw new IllegalArgumentException("GroupedLinear: input shape " + Shapes.format(xs)
-          + " does not end in in_features " + in + " (weight " + Shapes.format(weight.shape())
-          + ")");
+    return GroupedRows.map("GroupedLinear", x, groups, numGroups(), inFeatures(), outFeatures(),
+        (k, rows) -> group(k).apply(rows));
+  }
+
+  /**
+   * Group {@code g}'s map as a {@link Linear}: weight {@code weight[g]ᵀ (out, in)} in PyTorch's
+   * orientation, bias {@code bias[g]}. {@link #apply(Tensor, int[])} runs each group's rows through
+   * it, so an adapter that sees the groups this way reproduces this layer exactly.
+   */
+  public Linear group(int g) {
+    if (g < 0 || g >= numGroups()) {
+      throw new IndexOutOfBoundsException("GroupedLinear: group " + g + " out of range for "
+          + numGroups() + " groups");
     }
-    int[] outShape = xs.clone();
-    outShape[xs.length - 1] = outFeatures();
-    int n = (int) (x.size() / in);
-    if (groups.length != n) {
-      throw new IllegalArgumentException("GroupedLinear: " + groups.length
-          + " group indices for " + n + " rows of input shape " + Shapes.format(xs));
-    }
-    int g = numGroups();
-    int[] counts = new int[g];
-    for (int r = 0; r < n; r++) {
-      if (groups[r] < 0 || groups[r] >= g) {
-        throw new IndexOutOfBoundsException("GroupedLinear: group index " + groups[r]
-            + " of row " + r + " out of range for " + g + " groups");
-      }
-      counts[groups[r]]++;
-    }
-    if (n == 0) {
-      return Tensor.zeros(outShape);
-    }
-    int[] start = new int[g + 1];
-    for (int k = 0; k < g; k++) {
-      start[k + 1] = start[k] + counts[k];
-    }
-    int[] next = Arrays.copyOf(start, g);
-    int[] perm = new int[n]; // sorted position -> original row (stable)
-    boolean sorted = true;
-    for (int r = 0; r < n; r++) {
-      int pos = next[groups[r]]++;
-      perm[pos] = r;
-      sorted &= pos == r;
-    }
-    Tensor rows = x.reshape(n, in);
-    Tensor grouped = sorted ? rows : rows.take(perm);
-    List<Tensor> parts = new ArrayList<>();
-    for (int k = 0; k < g; k++) {
-      if (counts[k] == 0) {
-        continue;
-      }
-      Tensor seg = counts[k] == n ? grouped : grouped.slice(0, start[k], start[k + 1]);
-      Tensor y = seg.matmul(weight.get(k));
-      parts.add(bias == null ? y : y.plus(bias.get(k)));
-    }
-    Tensor out = Tensor.concat(parts, 0);
-    if (!sorted) {
-      int[] inverse = new int[n];
-      for (int pos = 0; pos < n; pos++) {
-        inverse[perm[pos]] = pos;
-      }
-      out = out.take(inverse);
-    }
-    return out.reshape(outShape);
+    return new Linear(weight.get(g).transpose(), bias == null ? null : bias.get(g));
   }
 }

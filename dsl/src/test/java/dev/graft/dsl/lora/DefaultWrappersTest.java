@@ -36,7 +36,9 @@ class DefaultWrappersTest {
         Linear.create(6, 2, Key.of(2)), new int[] {0, 2, 1, 1, 0});
     Tensor x = Random.normal(Key.of(3), 5, 4);
     Net net = ZooLaws.perturbed(Net.of(model).freeze().lora(2, 4.0), 4, 0.3f);
-    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("experts")));
+    LoRAAdapter experts = assertInstanceOf(LoRAAdapter.class,
+        Tree.get(net.module(), Path.of("experts")));
+    assertInstanceOf(GroupedLinear.class, experts.base());
     Tensor adapted = net.apply(x);
     assertNotEquals(model.apply(x), adapted);
     assertTrue(net.merge().apply(x).allClose(adapted, 1e-5, 1e-5));
@@ -49,10 +51,9 @@ class DefaultWrappersTest {
         GroupedLinear.create(4, 6, 5, true, Key.of(2)), Linear.create(5, 2, Key.of(3)));
     Net net = Net.of(model).freeze().lora(2, 4.0);
     assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/0")));
-    assertInstanceOf(LoRAGroupedLinear.class, Tree.get(net.module(), Path.of("layers/1")));
+    assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/1")));
     assertInstanceOf(LoRAAdapter.class, Tree.get(net.module(), Path.of("layers/2")));
-    assertEquals(List.of(LoRAAdapter.FACTORY, LoRAGroupedLinear.FACTORY),
-        LoraSpec.DEFAULT_WRAPPERS);
+    assertEquals(List.of(LoRAAdapter.FACTORY), LoraSpec.DEFAULT_WRAPPERS);
     // G·r·(in + out) for the grouped layer, r·(flat_in + out) and r·(in + out) for the others
     assertEquals(2 * (2 * 2 + 3) + 4 * 2 * (6 + 5) + 2 * (5 + 2), net.trainableCount());
   }
