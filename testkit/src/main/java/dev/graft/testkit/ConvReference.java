@@ -47,40 +47,23 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) / s[a] + 1;
     }
-    float[] y = new float[n * o * out[0] * out[1] * out[2]];
+    int inSize = size(in);
+    int kSize = size(k);
+    int outSize = size(out);
+    double[] y = new double[n * o * outSize];
     for (int b = 0; b < n; b++) {
       for (int oc = 0; oc < o; oc++) {
         int g = oc / og;
-        for (int z = 0; z < out[0]; z++) {
-          for (int h = 0; h < out[1]; h++) {
-            for (int q = 0; q < out[2]; q++) {
-              double acc = 0;
-              for (int ic = 0; ic < cg; ic++) {
-                int ci = g * cg + ic;
-                for (int kz = 0; kz < k[0]; kz++) {
-                  for (int kh = 0; kh < k[1]; kh++) {
-                    for (int kq = 0; kq < k[2]; kq++) {
-                      int iz = z * s[0] - p[0] + kz * d[0];
-                      int ih = h * s[1] - p[1] + kh * d[1];
-                      int iq = q * s[2] - p[2] + kq * d[2];
-                      if (iz < 0 || iz >= in[0] || ih < 0 || ih >= in[1] || iq < 0
-                          || iq >= in[2]) {
-                        continue;
-                      }
-                      float xval = xv[(((b * c + ci) * in[0] + iz) * in[1] + ih) * in[2] + iq];
-                      float wval = wv[(((oc * cg + ic) * k[0] + kz) * k[1] + kh) * k[2] + kq];
-                      acc += (double) xval * wval;
-                    }
-                  }
-                }
-              }
-              y[(((b * o + oc) * out[0] + z) * out[1] + h) * out[2] + q] = (float) acc;
-            }
-          }
+        int yBase = (b * o + oc) * outSize;
+        for (int ic = 0; ic < cg; ic++) {
+          int xBase = (b * c + g * cg + ic) * inSize;
+          int wBase = (oc * cg + ic) * kSize;
+          taps(out, k, in, s, p, d, (at, tap, from) ->
+              y[yBase + at] += (double) xv[xBase + from] * wv[wBase + tap]);
         }
       }
     }
-    return make.apply(y, shape(n, o, out, r));
+    return make.apply(toFloat(y), shape(n, o, out, r));
   }
 
   /**
@@ -109,31 +92,52 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1;
     }
-    double[] y = new double[n * cout * out[0] * out[1] * out[2]];
+    int inSize = size(in);
+    int kSize = size(k);
+    int outSize = size(out);
+    double[] y = new double[n * cout * outSize];
     for (int b = 0; b < n; b++) {
       for (int ci = 0; ci < cin; ci++) {
         int g = ci / cinG;
-        for (int z = 0; z < in[0]; z++) {
-          for (int h = 0; h < in[1]; h++) {
-            for (int q = 0; q < in[2]; q++) {
-              float xval = xv[(((b * cin + ci) * in[0] + z) * in[1] + h) * in[2] + q];
-              for (int oc = 0; oc < coutG; oc++) {
-                int co = g * coutG + oc;
-                for (int kz = 0; kz < k[0]; kz++) {
-                  for (int kh = 0; kh < k[1]; kh++) {
-                    for (int kq = 0; kq < k[2]; kq++) {
-                      int oz = z * s[0] - p[0] + kz * d[0];
-                      int oh = h * s[1] - p[1] + kh * d[1];
-                      int oq = q * s[2] - p[2] + kq * d[2];
-                      if (oz < 0 || oz >= out[0] || oh < 0 || oh >= out[1] || oq < 0
-                          || oq >= out[2]) {
-                        continue;
-                      }
-                      float wval = wv[(((ci * coutG + oc) * k[0] + kz) * k[1] + kh) * k[2] + kq];
-                      y[(((b * cout + co) * out[0] + oz) * out[1] + oh) * out[2] + oq] +=
-                          (double) xval * wval;
-                    }
-                  }
+        int xBase = (b * cin + ci) * inSize;
+        for (int oc = 0; oc < coutG; oc++) {
+          int yBase = (b * cout + g * coutG + oc) * outSize;
+          int wBase = (ci * coutG + oc) * kSize;
+          taps(in, k, out, s, p, d, (at, tap, to) ->
+              y[yBase + to] += (double) xv[xBase + at] * wv[wBase + tap]);
+        }
+      }
+    }
+    return make.apply(toFloat(y), shape(n, cout, out, r));
+  }
+
+  /** One kernel tap: flat 3-d positions in the walked grid, the kernel and the other grid. */
+  @FunctionalInterface
+  private interface Tap {
+    void at(int at, int tap, int other);
+  }
+
+  /**
+   * The index map both directions share: for every position {@code i} of the {@code walked} grid
+   * (in order) and every kernel position {@code t} (in order), the position {@code i·s − p + t·d}
+   * of the {@code other} grid when it lies inside it. A convolution walks its output and reads
+   * its input there; a transposed one walks its input and writes its output there.
+   */
+  private static void taps(int[] walked, int[] k, int[] other, int[] s, int[] p, int[] d,
+      Tap tap) {
+    for (int z = 0; z < walked[0]; z++) {
+      for (int h = 0; h < walked[1]; h++) {
+        for (int q = 0; q < walked[2]; q++) {
+          int at = (z * walked[1] + h) * walked[2] + q;
+          for (int kz = 0; kz < k[0]; kz++) {
+            for (int kh = 0; kh < k[1]; kh++) {
+              for (int kq = 0; kq < k[2]; kq++) {
+                int oz = z * s[0] - p[0] + kz * d[0];
+                int oh = h * s[1] - p[1] + kh * d[1];
+                int oq = q * s[2] - p[2] + kq * d[2];
+                if (oz >= 0 && oz < other[0] && oh >= 0 && oh < other[1] && oq >= 0
+                    && oq < other[2]) {
+                  tap.at(at, (kz * k[1] + kh) * k[2] + kq, (oz * other[1] + oh) * other[2] + oq);
                 }
               }
             }
@@ -141,11 +145,18 @@ public final class ConvReference {
         }
       }
     }
+  }
+
+  private static int size(int[] extent3) {
+    return extent3[0] * extent3[1] * extent3[2];
+  }
+
+  private static float[] toFloat(double[] y) {
     float[] yf = new float[y.length];
     for (int i = 0; i < y.length; i++) {
       yf[i] = (float) y[i];
     }
-    return make.apply(yf, shape(n, cout, out, r));
+    return yf;
   }
 
   /** The last {@code length - from} values of {@code a}, left-padded with {@code fill} to 3. */
