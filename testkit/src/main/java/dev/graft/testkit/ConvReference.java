@@ -39,7 +39,7 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] + 2 * t.p[a] - t.d[a] * (t.k[a] - 1) - 1) / t.s[a] + 1;
     }
-    float[] y = t.sum(true, xv, wv, xs[0], groups, out, in, ws);
+    float[] y = t.sum(true, xv, wv, ws, xs[0], groups, out, in);
     return make.apply(y, shape(xs[0], ws[0], out, xs.length - 2));
   }
 
@@ -60,7 +60,7 @@ public final class ConvReference {
     for (int a = 0; a < 3; a++) {
       out[a] = (in[a] - 1) * t.s[a] - 2 * t.p[a] + t.d[a] * (t.k[a] - 1) + op[a] + 1;
     }
-    float[] y = t.sum(false, xv, wv, xs[0], groups, in, out, ws);
+    float[] y = t.sum(false, xv, wv, ws, xs[0], groups, in, out);
     return make.apply(y, shape(xs[0], ws[1] * groups, out, xs.length - 2));
   }
 
@@ -116,8 +116,8 @@ public final class ConvReference {
      * B/groups} channels of its group on the other grid. {@code walkOutput}: the walked grid is
      * the output (a convolution), else the input (a transposed convolution).
      */
-    float[] sum(boolean walkOutput, float[] xv, float[] wv, int n, int groups, int[] walked,
-        int[] other, int[] ws) {
+    float[] sum(boolean walkOutput, float[] xv, float[] wv, int[] ws, int n, int groups,
+        int[] walked, int[] other) {
       int walkedChannels = ws[0];
       int perGroup = ws[1];
       int walkedPerGroup = walkedChannels / groups;
