@@ -25,62 +25,22 @@ public final class ConvReference {
   private ConvReference() {}
 
   /**
-   * {@code torch.nn.functional.conv{1,2,3}d(x, w, stride, padding, dilation, groups)}, no bias.
+   * {@code torch.nn.functional.conv{1,2,3}d(x, w, stride, padding, dilation, groups)}, no bias:
+   * every output position gathers {@code x · w} from the input.
    *
    * @param <T> the caller's tensor type
    * @param make builds the result from its flat values and shape
    */
   public static <T> T conv(float[] xv, int[] xs, float[] wv, int[] ws, int[] stride,
       int[] padding, int[] dilation, int groups, BiFunction<float[], int[], T> make) {
-    int r = xs.length - 2;
-    int n = xs[0];
-    int c = xs[1];
-    int o = ws[0];
-    int cg = c / groups;
-    int og = o / groups;
+    Taps t = Taps.of(ws, stride, padding, dilation);
     int[] in = to3(xs, 2, 1);
-    int[] k = to3(ws, 2, 1);
-    int[] s = to3(stride, 0, 1);
-    int[] p = to3(padding, 0, 0);
-    int[] d = to3(dilation, 0, 1);
     int[] out = new int[3];
     for (int a = 0; a < 3; a++) {
-      out[a] = (in[a] + 2 * p[a] - d[a] * (k[a] - 1) - 1) / s[a] + 1;
+      out[a] = (in[a] + 2 * t.p[a] - t.d[a] * (t.k[a] - 1) - 1) / t.s[a] + 1;
     }
-    float[] y = new float[n * o * out[0] * out[1] * out[2]];
-    for (int b = 0; b < n; b++) {
-      for (int oc = 0; oc < o; oc++) {
-        int g = oc / og;
-        for (int z = 0; z < out[0]; z++) {
-          for (int h = 0; h < out[1]; h++) {
-            for (int q = 0; q < out[2]; q++) {
-              double acc = 0;
-              for (int ic = 0; ic < cg; ic++) {
-                int ci = g * cg + ic;
-                for (int kz = 0; kz < k[0]; kz++) {
-                  for (int kh = 0; kh < k[1]; kh++) {
-                    for (int kq = 0; kq < k[2]; kq++) {
-                      int iz = z * s[0] - p[0] + kz * d[0];
-                      int ih = h * s[1] - p[1] + kh * d[1];
-                      int iq = q * s[2] - p[2] + kq * d[2];
-                      if (iz < 0 || iz >= in[0] || ih < 0 || ih >= in[1] || iq < 0
-                          || iq >= in[2]) {
-                        continue;
-                      }
-                      float xval = xv[(((b * c + ci) * in[0] + iz) * in[1] + ih) * in[2] + iq];
-                      float wval = wv[(((oc * cg + ic) * k[0] + kz) * k[1] + kh) * k[2] + kq];
-                      acc += (double) xval * wval;
-                    }
-                  }
-                }
-              }
-              y[(((b * o + oc) * out[0] + z) * out[1] + h) * out[2] + q] = (float) acc;
-            }
-          }
-        }
-      }
-    }
-    return make.apply(y, shape(n, o, out, r));
+    float[] y = t.sum(true, xv, wv, ws, xs[0], groups, out, in);
+    return make.apply(y, shape(xs[0], ws[0], out, xs.length - 2));
   }
 
   /**
@@ -93,46 +53,54 @@ public final class ConvReference {
   public static <T> T convTranspose(float[] xv, int[] xs, float[] wv, int[] ws, int[] stride,
       int[] padding, int[] outputPadding, int[] dilation, int groups,
       BiFunction<float[], int[], T> make) {
-    int r = xs.length - 2;
-    int n = xs[0];
-    int cin = xs[1];
-    int cinG = cin / groups;
-    int coutG = ws[1];
-    int cout = coutG * groups;
+    Taps t = Taps.of(ws, stride, padding, dilation);
     int[] in = to3(xs, 2, 1);
-    int[] k = to3(ws, 2, 1);
-    int[] s = to3(stride, 0, 1);
-    int[] p = to3(padding, 0, 0);
     int[] op = to3(outputPadding, 0, 0);
-    int[] d = to3(dilation, 0, 1);
     int[] out = new int[3];
     for (int a = 0; a < 3; a++) {
-      out[a] = (in[a] - 1) * s[a] - 2 * p[a] + d[a] * (k[a] - 1) + op[a] + 1;
+      out[a] = (in[a] - 1) * t.s[a] - 2 * t.p[a] + t.d[a] * (t.k[a] - 1) + op[a] + 1;
     }
-    double[] y = new double[n * cout * out[0] * out[1] * out[2]];
-    for (int b = 0; b < n; b++) {
-      for (int ci = 0; ci < cin; ci++) {
-        int g = ci / cinG;
-        for (int z = 0; z < in[0]; z++) {
-          for (int h = 0; h < in[1]; h++) {
-            for (int q = 0; q < in[2]; q++) {
-              float xval = xv[(((b * cin + ci) * in[0] + z) * in[1] + h) * in[2] + q];
-              for (int oc = 0; oc < coutG; oc++) {
-                int co = g * coutG + oc;
-                for (int kz = 0; kz < k[0]; kz++) {
-                  for (int kh = 0; kh < k[1]; kh++) {
-                    for (int kq = 0; kq < k[2]; kq++) {
-                      int oz = z * s[0] - p[0] + kz * d[0];
-                      int oh = h * s[1] - p[1] + kh * d[1];
-                      int oq = q * s[2] - p[2] + kq * d[2];
-                      if (oz < 0 || oz >= out[0] || oh < 0 || oh >= out[1] || oq < 0
-                          || oq >= out[2]) {
-                        continue;
-                      }
-                      float wval = wv[(((ci * coutG + oc) * k[0] + kz) * k[1] + kh) * k[2] + kq];
-                      y[(((b * cout + co) * out[0] + oz) * out[1] + oh) * out[2] + oq] +=
-                          (double) xval * wval;
-                    }
+    float[] y = t.sum(false, xv, wv, ws, xs[0], groups, in, out);
+    return make.apply(y, shape(xs[0], ws[1] * groups, out, xs.length - 2));
+  }
+
+  /** One kernel tap: flat 3-d positions in the walked grid, the kernel and the other grid. */
+  @FunctionalInterface
+  private interface Tap {
+    void at(int at, int tap, int other);
+  }
+
+  /**
+   * The index map both directions share, on three axes (lower ranks have unit leading axes):
+   * the kernel size {@code k}, stride {@code s}, padding {@code p} and dilation {@code d}. The
+   * weight of either direction is {@code (A, B/groups, *k)}, where the {@code A} channels live on
+   * the grid that is walked — the output of a convolution, the input of a transposed one — and
+   * the {@code B} channels on the other grid.
+   */
+  private record Taps(int[] k, int[] s, int[] p, int[] d) {
+    static Taps of(int[] ws, int[] stride, int[] padding, int[] dilation) {
+      return new Taps(to3(ws, 2, 1), to3(stride, 0, 1), to3(padding, 0, 0), to3(dilation, 0, 1));
+    }
+
+    /**
+     * For every position {@code i} of the {@code walked} grid (in order) and every kernel
+     * position {@code t} (in order), the position {@code i·s − p + t·d} of the {@code other} grid
+     * when it lies inside it.
+     */
+    void walk(int[] walked, int[] other, Tap tap) {
+      for (int z = 0; z < walked[0]; z++) {
+        for (int h = 0; h < walked[1]; h++) {
+          for (int q = 0; q < walked[2]; q++) {
+            int at = (z * walked[1] + h) * walked[2] + q;
+            for (int kz = 0; kz < k[0]; kz++) {
+              for (int kh = 0; kh < k[1]; kh++) {
+                for (int kq = 0; kq < k[2]; kq++) {
+                  int oz = z * s[0] - p[0] + kz * d[0];
+                  int oh = h * s[1] - p[1] + kh * d[1];
+                  int oq = q * s[2] - p[2] + kq * d[2];
+                  if (oz >= 0 && oz < other[0] && oh >= 0 && oh < other[1] && oq >= 0
+                      && oq < other[2]) {
+                    tap.at(at, (kz * k[1] + kh) * k[2] + kq, (oz * other[1] + oh) * other[2] + oq);
                   }
                 }
               }
@@ -141,11 +109,51 @@ public final class ConvReference {
         }
       }
     }
-    float[] yf = new float[y.length];
-    for (int i = 0; i < y.length; i++) {
-      yf[i] = (float) y[i];
+
+    /**
+     * The sums of {@code x · w} over the taps, accumulated in double, for a batch of {@code n}
+     * and weight {@code w (A, B/groups, *k)}: each walked channel {@code a} meets the {@code
+     * B/groups} channels of its group on the other grid. {@code walkOutput}: the walked grid is
+     * the output (a convolution), else the input (a transposed convolution).
+     */
+    float[] sum(boolean walkOutput, float[] xv, float[] wv, int[] ws, int n, int groups,
+        int[] walked, int[] other) {
+      int walkedChannels = ws[0];
+      int perGroup = ws[1];
+      int walkedPerGroup = walkedChannels / groups;
+      int otherChannels = perGroup * groups;
+      int walkedSize = size(walked);
+      int otherSize = size(other);
+      int kSize = size(k);
+      double[] y = new double[n * (walkOutput ? walkedChannels * walkedSize
+          : otherChannels * otherSize)];
+      for (int b = 0; b < n; b++) {
+        for (int a = 0; a < walkedChannels; a++) {
+          int aBase = (b * walkedChannels + a) * walkedSize;
+          int g = a / walkedPerGroup;
+          for (int j = 0; j < perGroup; j++) {
+            int oBase = (b * otherChannels + g * perGroup + j) * otherSize;
+            int wBase = (a * perGroup + j) * kSize;
+            if (walkOutput) {
+              walk(walked, other, (at, tap, o) ->
+                  y[aBase + at] += (double) xv[oBase + o] * wv[wBase + tap]);
+            } else {
+              walk(walked, other, (at, tap, o) ->
+                  y[oBase + o] += (double) xv[aBase + at] * wv[wBase + tap]);
+            }
+          }
+        }
+      }
+      float[] yf = new float[y.length];
+      for (int i = 0; i < y.length; i++) {
+        yf[i] = (float) y[i];
+      }
+      return yf;
     }
-    return make.apply(yf, shape(n, cout, out, r));
+  }
+
+  private static int size(int[] extent3) {
+    return extent3[0] * extent3[1] * extent3[2];
   }
 
   /** The last {@code length - from} values of {@code a}, left-padded with {@code fill} to 3. */

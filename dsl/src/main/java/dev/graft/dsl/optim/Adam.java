@@ -13,7 +13,7 @@ package dev.graft.dsl.optim;
 public final class Adam extends AdamOptimizer<Adam> {
   private Adam(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
       double clipNorm) {
-    super(schedule, beta1, beta2, eps, weightDecay, clipNorm);
+    super(Adam::new, schedule, beta1, beta2, eps, weightDecay, clipNorm);
   }
 
   /** Adam with learning rate {@code lr} and PyTorch's defaults otherwise. */
@@ -24,11 +24,5 @@ public final class Adam extends AdamOptimizer<Adam> {
   /** Adam with a learning-rate schedule and PyTorch's defaults otherwise. */
   public static Adam of(Schedule schedule) {
     return new Adam(schedule, 0.9, 0.999, 1e-8, 0, Double.POSITIVE_INFINITY);
-  }
-
-  @Override
-  Adam copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
-      double clipNorm) {
-    return new Adam(schedule, beta1, beta2, eps, weightDecay, clipNorm);
   }
 }

@@ -1,39 +1,42 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.tree.Path;
-import dev.graft.dsl.tree.Trainable;
-import dev.graft.runtime.Tensor;
-import java.util.Map;
-
 /**
  * The one implementation of {@link Adam} and {@link AdamW}: hyperparameters, their checks, the
  * step and the description; the two differ only in whether the weight decay is coupled (L2 added to
  * the gradient) or decoupled (applied to the weight first). See {@link AdamRule} for the update.
+ * The schedule and clipping withers ({@code withSchedule}, {@code withLearningRate},
+ * {@code withClipNorm}) return the concrete optimizer too.
  *
  * @param <S> the concrete optimizer, returned by the {@code with...} methods
  */
-public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> implements Optimizer
+public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> extends RuleOptimizer<S>
     permits Adam, AdamW {
-  private final Schedule schedule;
+  /** Builds the concrete optimizer from its hyperparameters (its constructor). */
+  @FunctionalInterface
+  interface Maker<S> {
+    S make(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
+        double clipNorm);
+  }
+
+  private final Maker<S> maker;
   private final double beta1;
   private final double beta2;
   private final double eps;
   private final double weightDecay;
-  private final double clipNorm;
 
-  AdamOptimizer(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
-      double clipNorm) {
+  AdamOptimizer(Maker<S> maker, Schedule schedule, double beta1, double beta2, double eps,
+      double weightDecay, double clipNorm) {
+    super(schedule, clipNorm);
     AdamRule.check(name(), beta1, beta2, eps, weightDecay);
-    Clip.checkMaxNorm(name(), clipNorm);
-    this.schedule = schedule;
+    this.maker = maker;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.clipNorm = clipNorm;
   }
 
   /** {@code "Adam"} or {@code "AdamW"}: names the optimizer in messages. */
+  @Override
   final String name() {
     return getClass().getSimpleName();
   }
@@ -43,18 +46,19 @@ public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> implement
     return this instanceof AdamW;
   }
 
-  /** The same kind of optimizer with these hyperparameters. */
-  abstract S copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
-      double clipNorm);
+  @Override
+  final S with(Schedule newSchedule, double newClipNorm) {
+    return maker.make(newSchedule, beta1, beta2, eps, weightDecay, newClipNorm);
+  }
 
   /** This optimizer with moment decay rates {@code β₁, β₂} in {@code [0, 1)}. */
   public S withBetas(double b1, double b2) {
-    return copy(schedule, b1, b2, eps, weightDecay, clipNorm);
+    return maker.make(schedule(), b1, b2, eps, weightDecay, clipNorm());
   }
 
   /** This optimizer with {@code ε} added to the denominator. */
   public S withEps(double newEps) {
-    return copy(schedule, beta1, beta2, newEps, weightDecay, clipNorm);
+    return maker.make(schedule(), beta1, beta2, newEps, weightDecay, clipNorm());
   }
 
   /**
@@ -62,32 +66,7 @@ public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> implement
    * decoupled ({@code p ← p − lr·wd·p} each step) for {@link AdamW}.
    */
   public S withWeightDecay(double wd) {
-    return copy(schedule, beta1, beta2, eps, wd, clipNorm);
-  }
-
-  @Override
-  public S withSchedule(Schedule newSchedule) {
-    return copy(newSchedule, beta1, beta2, eps, weightDecay, clipNorm);
-  }
-
-  @Override
-  public S withLearningRate(double lr) {
-    return withSchedule(Schedule.constant(lr));
-  }
-
-  @Override
-  public S withClipNorm(double maxNorm) {
-    return copy(schedule, beta1, beta2, eps, weightDecay, maxNorm);
-  }
-
-  @Override
-  public Schedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public double clipNorm() {
-    return clipNorm;
+    return maker.make(schedule(), beta1, beta2, eps, wd, clipNorm());
   }
 
   /** {@code β₁}. */
@@ -111,15 +90,13 @@ public abstract sealed class AdamOptimizer<S extends AdamOptimizer<S>> implement
   }
 
   @Override
-  public <T extends Trainable<T>> Step<T> step(T net, Map<Path, Tensor> grads, OptState state) {
-    return Stepper.step(name(), net, grads, state, schedule, clipNorm,
-        new AdamRule(beta1, beta2, eps, weightDecay, decoupled()));
+  final Stepper.Rule rule() {
+    return new AdamRule(beta1, beta2, eps, weightDecay, decoupled());
   }
 
   @Override
-  public String toString() {
-    return name() + "[lr " + schedule + ", betas (" + beta1 + ", " + beta2 + "), eps " + eps
-        + (weightDecay == 0 ? "" : (decoupled() ? ", weight decay " : ", L2 ") + weightDecay)
-        + (clipNorm == Double.POSITIVE_INFINITY ? "" : ", clip " + clipNorm) + "]";
+  final String details() {
+    return ", betas (" + beta1 + ", " + beta2 + "), eps " + eps
+        + (weightDecay == 0 ? "" : (decoupled() ? ", weight decay " : ", L2 ") + weightDecay);
   }
 }

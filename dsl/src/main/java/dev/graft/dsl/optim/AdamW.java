@@ -13,7 +13,7 @@ package dev.graft.dsl.optim;
 public final class AdamW extends AdamOptimizer<AdamW> {
   private AdamW(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
       double clipNorm) {
-    super(schedule, beta1, beta2, eps, weightDecay, clipNorm);
+    super(AdamW::new, schedule, beta1, beta2, eps, weightDecay, clipNorm);
   }
 
   /** AdamW with learning rate {@code lr} and PyTorch's defaults otherwise (weight decay 0.01). */
@@ -24,11 +24,5 @@ public final class AdamW extends AdamOptimizer<AdamW> {
   /** AdamW with a learning-rate schedule and PyTorch's defaults otherwise (weight decay 0.01). */
   public static AdamW of(Schedule schedule) {
     return new AdamW(schedule, 0.9, 0.999, 1e-8, 0.01, Double.POSITIVE_INFINITY);
-  }
-
-  @Override
-  AdamW copy(Schedule schedule, double beta1, double beta2, double eps, double weightDecay,
-      double clipNorm) {
-    return new AdamW(schedule, beta1, beta2, eps, weightDecay, clipNorm);
   }
 }

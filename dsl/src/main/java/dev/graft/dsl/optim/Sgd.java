@@ -1,10 +1,6 @@
 package dev.graft.dsl.optim;
 
-import dev.graft.dsl.tree.Path;
-import dev.graft.dsl.tree.Trainable;
-import dev.graft.runtime.Tensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with
@@ -16,18 +12,17 @@ import java.util.Map;
  * Sgd.of(0.1).withMomentum(0.9).nesterov()
  * }</pre>
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends RuleOptimizer<Sgd> {
   /** The state slot holding each leaf's momentum buffer {@code b}. */
   public static final String MOMENTUM = "momentum";
 
-  private final Schedule schedule;
   private final double momentum;
   private final boolean nesterov;
   private final double weightDecay;
-  private final double clipNorm;
 
   private Sgd(Schedule schedule, double momentum, boolean nesterov, double weightDecay,
       double clipNorm) {
+    super(schedule, clipNorm);
     if (!(momentum >= 0 && momentum < 1)) {
       throw new IllegalArgumentException("Sgd: momentum must be in [0, 1), got " + momentum);
     }
@@ -39,12 +34,9 @@ public final class Sgd implements Optimizer {
       throw new IllegalArgumentException("Sgd: weight decay must be finite and >= 0, got "
           + weightDecay);
     }
-    Clip.checkMaxNorm("Sgd", clipNorm);
-    this.schedule = schedule;
     this.momentum = momentum;
     this.nesterov = nesterov;
     this.weightDecay = weightDecay;
-    this.clipNorm = clipNorm;
   }
 
   /** Plain SGD with learning rate {@code lr}. */
@@ -59,42 +51,27 @@ public final class Sgd implements Optimizer {
 
   /** This optimizer with momentum {@code μ} in {@code [0, 1)}. */
   public Sgd withMomentum(double mu) {
-    return new Sgd(schedule, mu, nesterov, weightDecay, clipNorm);
+    return new Sgd(schedule(), mu, nesterov, weightDecay, clipNorm());
   }
 
   /** This optimizer with Nesterov momentum (needs a momentum set first). */
   public Sgd nesterov() {
-    return new Sgd(schedule, momentum, true, weightDecay, clipNorm);
+    return new Sgd(schedule(), momentum, true, weightDecay, clipNorm());
   }
 
   /** This optimizer with L2 weight decay {@code wd} added to the gradient. */
   public Sgd withWeightDecay(double wd) {
-    return new Sgd(schedule, momentum, nesterov, wd, clipNorm);
+    return new Sgd(schedule(), momentum, nesterov, wd, clipNorm());
   }
 
   @Override
-  public Sgd withSchedule(Schedule newSchedule) {
-    return new Sgd(newSchedule, momentum, nesterov, weightDecay, clipNorm);
+  String name() {
+    return "Sgd";
   }
 
   @Override
-  public Sgd withLearningRate(double lr) {
-    return withSchedule(Schedule.constant(lr));
-  }
-
-  @Override
-  public Sgd withClipNorm(double maxNorm) {
-    return new Sgd(schedule, momentum, nesterov, weightDecay, maxNorm);
-  }
-
-  @Override
-  public Schedule schedule() {
-    return schedule;
-  }
-
-  @Override
-  public double clipNorm() {
-    return clipNorm;
+  Sgd with(Schedule newSchedule, double newClipNorm) {
+    return new Sgd(newSchedule, momentum, nesterov, weightDecay, newClipNorm);
   }
 
   /** The momentum {@code μ} (0 for none). */
@@ -113,11 +90,10 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public <T extends Trainable<T>> Step<T> step(T net, Map<Path, Tensor> grads,
-      OptState state) {
+  Stepper.Rule rule() {
     float mu = (float) momentum;
     float wd = (float) weightDecay;
-    Stepper.Rule rule = new Stepper.Rule() {
+    return new Stepper.Rule() {
       @Override
       public List<String> slots() {
         return momentum == 0 ? List.of() : List.of(MOMENTUM);
@@ -140,13 +116,11 @@ public final class Sgd implements Optimizer {
         }
       }
     };
-    return Stepper.step("Sgd", net, grads, state, schedule, clipNorm, rule);
   }
 
   @Override
-  public String toString() {
-    return "Sgd[lr " + schedule + (momentum == 0 ? "" : ", momentum " + momentum)
-        + (nesterov ? ", nesterov" : "") + (weightDecay == 0 ? "" : ", weight decay " + weightDecay)
-        + (clipNorm == Double.POSITIVE_INFINITY ? "" : ", clip " + clipNorm) + "]";
+  String details() {
+    return (momentum == 0 ? "" : ", momentum " + momentum) + (nesterov ? ", nesterov" : "")
+        + (weightDecay == 0 ? "" : ", weight decay " + weightDecay);
   }
 }
