@@ -1,13 +1,11 @@
 package dev.graft.dsl;
 
-import dev.graft.dsl.tree.Layer;
-
 import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.LowRankAdapter;
-import dev.graft.dsl.nn.ConvLayer;
-import dev.graft.dsl.nn.Linear;
+import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
+import dev.graft.dsl.tree.Tree;
 import dev.graft.runtime.Tensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -82,8 +80,8 @@ final class ResidualConversion {
         l.dropout());
   }
 
-  /** The weight of a Linear or conv layer. */
-  private static Tensor weight(dev.graft.dsl.tree.Layer layer) {
-    return layer instanceof Linear l ? l.weight() : ((ConvLayer) layer).weight();
+  /** The weight of a Linear, conv or grouped layer. */
+  private static Tensor weight(Layer layer) {
+    return Tree.leaf(layer, Path.of("weight"));
   }
 }

@@ -4,6 +4,7 @@ import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
+import dev.graft.dsl.nn.GroupedLayer;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param names every adapter name of the net, in the order they were added
  */
 public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<String> active,
-    List<String> names) implements LoraWrapper {
+    List<String> names) implements LoraWrapper, GroupedLayer {
 
   /** The row label of {@code Net.apply(x, adapterPerRow)} that means "no adapter". */
   public static final String BASE = "__base__";
@@ -99,7 +100,39 @@ public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<Str
 
   @Override
   public Tensor apply(Tensor x) {
-    return apply(x, null);
+    return apply(x, (Key) null);
+  }
+
+  /**
+   * On a grouped base (a GroupedLinear), row {@code r} of {@code x} through group {@code
+   * groups[r]}: the same sum as {@link #apply(Tensor, Key)}, each layer called with the groups.
+   */
+  @Override
+  public Tensor apply(Tensor x, int[] groups) {
+    List<LoraWrapper> on = acting();
+    if (on.size() == 1) {
+      return grouped(on.get(0)).apply(x, groups);
+    }
+    Tensor b = grouped(base).apply(x, groups);
+    Tensor y = b;
+    for (LoraWrapper w : on) {
+      y = y.plus(grouped(w).apply(x, groups).minus(b));
+    }
+    return y;
+  }
+
+  /** {@code layer} as a grouped layer, refused (naming the base) when it is not one. */
+  static GroupedLayer grouped(Layer layer, Layer base) {
+    if (layer instanceof GroupedLayer g) {
+      return g;
+    }
+    throw new UnsupportedOperationException("the adapters on a " + base.getClass()
+        .getSimpleName() + " take no group indices: its base is not a GroupedLinear; call"
+        + " apply(x)");
+  }
+
+  private GroupedLayer grouped(Layer layer) {
+    return grouped(layer, base);
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import dev.graft.dsl.nn.GroupedLayer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param set the layer's adapters
  * @param rows the adapter name of each row of the batch
  */
-record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
+record RoutedAdapterSet(AdapterSet set, List<String> rows) implements GroupedLayer {
   /** Copies the rows. */
   public RoutedAdapterSet {
     rows = List.copyOf(rows);
@@ -29,11 +31,35 @@ record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
 
   @Override
   public Tensor apply(Tensor x) {
-    return apply(x, null);
+    return apply(x, (Key) null);
   }
 
   @Override
   public Tensor apply(Tensor x, @Nullable Key key) {
+    return route(x, (layer, idx) -> layer.apply(idx == null ? x : x.take(idx), key));
+  }
+
+  /** On a grouped base: each row through its adapter and its group ({@code groups[row]}). */
+  @Override
+  public Tensor apply(Tensor x, int[] groups) {
+    return route(x, (layer, idx) -> {
+      GroupedLayer g = AdapterSet.grouped(layer, set.base());
+      if (idx == null) {
+        return g.apply(x, groups);
+      }
+      int[] picked = new int[idx.length];
+      for (int j = 0; j < idx.length; j++) {
+        picked[j] = groups[idx[j]];
+      }
+      return g.apply(x.take(idx), picked);
+    });
+  }
+
+  /**
+   * The rows of each adapter (the indices {@code idx}, or null for all rows) through {@code
+   * through(layer, idx)}, put back in their places.
+   */
+  private Tensor route(Tensor x, BiFunction<Layer, int @Nullable [], Tensor> through) {
     if (x.ndim() == 0 || x.dim(0) != rows.size()) {
       throw new IllegalArgumentException("apply(x, adapterPerRow): a layer adapted by "
           + set.adapters().keySet() + " got an input of shape "
@@ -46,7 +72,7 @@ record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
       groups.computeIfAbsent(name, k -> new ArrayList<>()).add(i);
     }
     if (groups.size() == 1) {
-      return through(groups.keySet().iterator().next()).apply(x, key);
+      return through.apply(through(groups.keySet().iterator().next()), null);
     }
     List<Tensor> parts = new ArrayList<>();
     int[] inverse = new int[rows.size()];
@@ -57,7 +83,7 @@ record RoutedAdapterSet(AdapterSet set, List<String> rows) implements Layer {
         idx[j] = g.getValue().get(j);
         inverse[idx[j]] = at++;
       }
-      parts.add(through(g.getKey()).apply(x.take(idx), key));
+      parts.add(through.apply(through(g.getKey()), idx));
     }
     return Tensor.concat(parts, 0).take(inverse);
   }

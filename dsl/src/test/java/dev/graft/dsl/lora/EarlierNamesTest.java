@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.tree.Tree;
@@ -55,5 +56,14 @@ class EarlierNamesTest {
       same(earlier.get(i).apply(CONV, CONFIG), now.get(i).apply(CONV, CONFIG));
     }
     same(IA3Conv.create(CONV), IA3Adapter.create(CONV));
+  }
+
+  @Test
+  void theGroupedHolderBuildsTheOneClass() {
+    GroupedLinear grouped = GroupedLinear.create(3, 6, 4, true, Key.of(4));
+    same(LoRAGroupedLinear.create(grouped, CONFIG), LoRAAdapter.create(grouped, CONFIG));
+    same(LoRAGroupedLinear.FACTORY.create(grouped, CONFIG), LoRAAdapter.create(grouped, CONFIG));
+    assertTrue(LoRAGroupedLinear.FACTORY.appliesTo(grouped)
+        && !LoRAGroupedLinear.FACTORY.appliesTo(LINEAR) && !LoRAGroupedLinear.FACTORY.appliesTo(CONV));
   }
 }
