@@ -44,19 +44,7 @@ class TwoTasksTest {
   /** Each {@code // guide:} block of the sample appears verbatim in the GUIDE's section. */
   @Test
   void theGuideShowsTheSamplesCode() throws java.io.IOException {
-    String src = java.nio.file.Files.readString(java.nio.file.Path.of(
-        "src/main/java/dev/graft/samples/TwoTasks.java"));
-    String guide = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/GUIDE.md"));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-        "// guide: (\\S+)\n(.*?)\n\\s*// guide: end", java.util.regex.Pattern.DOTALL)
-        .matcher(src);
-    int blocks = 0;
-    while (m.find()) {
-      blocks++;
-      String code = m.group(2).stripIndent();
-      assertTrue(guide.contains(code), "GUIDE lacks the sample's block '" + m.group(1) + "'");
-    }
-    assertEquals(4, blocks);
+    GuideBlocks.assertShownInGuide("TwoTasks.java", 4);
   }
 
   private static double[] numbers(String line) {

@@ -106,7 +106,7 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
         in());
   }
 
-  /** A Linear */
+  /** A {@link Linear} as its own weight. */
   record OfLinear(Linear layer) implements WeightView {
     @Override
     public int out() {
