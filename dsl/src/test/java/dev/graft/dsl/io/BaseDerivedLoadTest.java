@@ -129,4 +129,44 @@ class BaseDerivedLoadTest {
     assertTrue(Tree.equals(Net.of(CheckpointFixtures.convs(1)).freeze().lora(xs).module(),
         loaded.module()));
   }
+
+  /** A mixture-of-experts block: each row through its expert. */
+  record Experts(Layer experts, int[] groups) implements Layer {
+    @Override
+    public Tensor apply(Tensor x) {
+      return ((dev.graft.dsl.nn.GroupedLayer) experts).apply(x, groups);
+    }
+  }
+
+  private static Experts experts(long seed) {
+    return new Experts(dev.graft.dsl.nn.GroupedLinear.create(3, 6, 4, true, Key.of(seed)),
+        new int[] {2, 0, 1, 1});
+  }
+
+  @Test
+  void groupedLayersFollowTheSameRulesGroupByGroup() {
+    java.nio.file.Path file = dir.resolve("experts.safetensors");
+    Net.of(experts(1)).save(file);
+    LoraSpec xs = LoraSpec.builder().rank(2).wrappers(List.of(LoRAXSAdapter.FACTORY)).build();
+    Net loaded = Net.of(experts(2)).freeze().lora(xs).loadBase(file);
+    assertTrue(Tree.equals(Net.of(experts(1)).freeze().lora(xs).module(), loaded.module()),
+        "LoRA-XS recomputes each group's factors from the new base");
+    Tensor x = Random.normal(Key.of(6), 4, 6);
+    assertEquals(Net.of(experts(1)).apply(x), loaded.apply(x));
+
+    LoraSpec dora = LoraSpec.builder().rank(2).wrappers(List.of(DoRAAdapter.FACTORY)).build();
+    Net trained = perturbed(Net.of(experts(2)).freeze().lora(dora), 3);
+    Net rebased = trained.loadBase(file);
+    DoRAAdapter before = (DoRAAdapter) Tree.get(trained.module(), Path.of("experts"));
+    DoRAAdapter after = (DoRAAdapter) Tree.get(rebased.module(), Path.of("experts"));
+    assertEquals(before.loraMagnitude(), after.loraMagnitude(), "DoRA keeps its magnitude");
+    assertEquals(experts(1).experts(), after.base());
+    assertTrue(rebased.apply(x).allClose(rebased.merge().apply(x), 1e-5, 1e-5));
+
+    Net pissa = Net.of(experts(2)).freeze().lora(LoraSpec.builder().rank(2)
+        .wrappers(List.of(PiSSAAdapter.FACTORY)).build());
+    CheckpointException e = assertThrows(CheckpointException.class, () -> pissa.loadBase(file));
+    assertTrue(e.getMessage().contains("PiSSA") && e.getMessage().contains("split again"),
+        e.getMessage());
+  }
 }
