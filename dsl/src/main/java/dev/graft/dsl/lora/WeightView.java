@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * runs it through {@link #lowRank} or as a per-output scale, and folds it back with {@link
  * #withMatrix}, so one class serves every kind of layer. On a grouped layer an adapter holds one
  * slice per group in each field (a leading axis of {@code G}, {@link #perMatrix}) and runs each
- * group's rows through the adapter of that group ({@link #group}); the one-matrix methods refuse
- * there.
+ * group's rows through the adapter of that group ({@link OfGrouped#group}); the one-matrix
+ * methods refuse there.
  */
 public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfConv,
     WeightView.OfGrouped {
