@@ -6,6 +6,7 @@ import dev.graft.dsl.lora.LoRAAdapter;
 import dev.graft.dsl.lora.LoraWrapper;
 import dev.graft.dsl.lora.LowRankAdapter;
 import dev.graft.dsl.lora.WeightView;
+import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Path;
 import dev.graft.dsl.tree.Tree;
@@ -103,11 +104,11 @@ final class Combination {
   private static LoraWrapper svd(Path path, Layer base, AdapterTable.Site layer,
       List<String> present, Map<String, Double> weights, int rank, Map<Path, Double> energy,
       List<String> refused) {
-    if (!WeightView.supports(base) || WeightView.of("combine", base).groups() > 1) {
+    if (!WeightView.supports(base)) {
       refused.add("the adapters at '" + path + "' (a " + base.getClass().getSimpleName() + ")");
       return null;
     }
-    Tensor w0 = WeightView.of("combine", base).matrix();
+    Tensor w0 = matrices(base);
     Tensor delta = null;
     for (String n : present) {
       LoraWrapper w = layer.adapters.get(n);
@@ -116,30 +117,43 @@ final class Combination {
         refused.add("'" + n + "' at '" + path + "' (" + w.getClass().getSimpleName() + ")");
         continue;
       }
-      Tensor wm = WeightView.of("combine", merged).matrix();
-      Tensor d = wm.minus(w0).times((float) (double) weights.get(n));
+      Tensor d = matrices(merged).minus(w0).times((float) (double) weights.get(n));
       delta = delta == null ? d : delta.plus(d);
     }
     if (delta == null) {
       return null;
     }
-    Svd full = Linalg.svd(delta);
-    int k = Math.min(rank, full.rank());
-    Svd cut = full.truncate(k);
-    float[] s = full.s().toArray();
+    // One truncated SVD per matrix (per group of a GroupedLinear); the energy is over all of them.
+    int groups = WeightView.of("combine", base).groups();
+    List<Tensor> as = new ArrayList<>();
+    List<Tensor> bs = new ArrayList<>();
     double total = 0;
     double kept = 0;
-    for (int i = 0; i < s.length; i++) {
-      total += (double) s[i] * s[i];
-      if (i < k) {
-        kept += (double) s[i] * s[i];
+    for (int g = 0; g < groups; g++) {
+      Svd full = Linalg.svd(groups > 1 ? delta.get(g) : delta);
+      int k = Math.min(rank, full.rank());
+      Svd cut = full.truncate(k);
+      float[] s = full.s().toArray();
+      for (int i = 0; i < s.length; i++) {
+        total += (double) s[i] * s[i];
+        if (i < k) {
+          kept += (double) s[i] * s[i];
+        }
       }
+      float[] sk = cut.s().toArray();
+      bs.add(cut.u().times(Tensor.of(sk, 1, sk.length)));
+      as.add(cut.vt());
     }
     energy.put(path, total == 0 ? 0.0 : Math.max(0.0, (total - kept) / total));
-    float[] sk = cut.s().toArray();
-    Tensor b = cut.u().times(Tensor.of(sk, 1, sk.length));
-    Tensor a = cut.vt();
-    return new LoRAAdapter(base, a, b, 1.0, 0.0);
+    return groups > 1
+        ? new LoRAAdapter(base, Tensor.stack(as, 0), Tensor.stack(bs, 0), 1.0, 0.0)
+        : new LoRAAdapter(base, as.get(0), bs.get(0), 1.0, 0.0);
+  }
+
+  /** The weight as matrices {@code (out, in)}: one, or {@code (G, out, in)} for a grouped layer. */
+  private static Tensor matrices(Layer layer) {
+    return layer instanceof GroupedLinear g ? g.weight().transpose()
+        : WeightView.of("combine", layer).matrix();
   }
 
   private static boolean onlyWeightDiffers(Layer base, Layer merged) {

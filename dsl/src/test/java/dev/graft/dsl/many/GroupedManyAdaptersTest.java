@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.Combined;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.AdapterFactory;
 import dev.graft.dsl.lora.AdapterSet;
@@ -89,12 +90,25 @@ class GroupedManyAdaptersTest {
   }
 
   @Test
-  void svdCombinationRefusesAGroupedLayerByPath() {
-    Net net = Net.of(MODEL).freeze().lora("a", spec(LoRAAdapter.FACTORY, 2, 3))
-        .lora("b", spec(LoRAAdapter.FACTORY, 2, 4));
-    String m = assertThrows(IllegalArgumentException.class,
-        () -> net.combine("svd", Map.of("a", 1.0, "b", 1.0), 2)).getMessage();
-    assertTrue(m.contains("experts") && m.contains("svd combination"), m);
+  void svdCombinationCutsEachGroupAndLosesNothingAtTheSummedRank() {
+    Net net = ManyFixtures.perturbAll(Net.of(MODEL).freeze()
+        .lora("a", spec(LoRAAdapter.FACTORY, 2, 3)).lora("b", spec(RsLoRAAdapter.FACTORY, 1, 4)),
+        5);
+    Map<String, Double> weights = new LinkedHashMap<>();
+    weights.put("a", 0.7);
+    weights.put("b", -1.3);
+    Tensor exact = net.combine("mix", weights).activate("mix").apply(X);
+    Combined full = net.combine("svd", weights, 3);
+    assertTrue(full.maxDiscardedEnergy() < 1e-6, "energy lost: " + full.discardedEnergy());
+    assertArrayEquals(exact.toArray(), full.net().activate("svd").apply(X).toArray(), 2e-3f);
+    AdapterSet set = assertInstanceOf(AdapterSet.class,
+        full.net().adapters().get(Path.of("experts")));
+    LoRAAdapter svd = assertInstanceOf(LoRAAdapter.class, set.adapters().get("svd"));
+    assertEquals(List.of(3, 4, 3), List.of(svd.loraB().dim(0), svd.loraB().dim(1),
+        svd.loraB().dim(2)), "B (G, out, r)");
+    Combined cut = net.combine("svd1", weights, 1);
+    double lost = cut.discardedEnergy().get(Path.of("experts"));
+    assertTrue(lost > 1e-4 && lost < 1, "rank 1 of rank 3 discards some energy: " + lost);
   }
 
   @Test
