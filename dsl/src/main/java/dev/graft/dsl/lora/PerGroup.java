@@ -53,7 +53,7 @@ final class PerGroup {
     return stack(kind, parts, g, given);
   }
 
-  /** Group {@code k}'s adapter: group {@code k} as a Linear for base, slice {@code k} of each field. */
+  /** Group {@code k}'s adapter: group {@code k}'s Linear for base, slice {@code k} of each field. */
   static <T extends ZooAdapter> T slice(T adapter, int k) {
     return slice(adapter, k, ((GroupedLinear) adapter.base()).group(k));
   }

@@ -27,7 +27,8 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
   /** Whether {@code layer} can be seen as weight matrices: Linear, Conv1d/2d/3d, GroupedLinear. */
   static boolean supports(Layer layer) {
     return !(layer instanceof LoraWrapper)
-        && (layer instanceof Linear || layer instanceof ConvLayer || layer instanceof GroupedLinear);
+        && (layer instanceof Linear || layer instanceof ConvLayer
+            || layer instanceof GroupedLinear);
   }
 
   /** The view of {@code layer}; refused, naming the adapter, for a layer of another kind. */

@@ -16,7 +16,7 @@ import java.util.List;
 public final class GroupedRows {
   private GroupedRows() {}
 
-  /** One group's map: the rows {@code (count, in)} of group {@code group} to {@code (count, out)}. */
+  /** One group's map: the rows {@code (count, in)} of {@code group} to {@code (count, out)}. */
   @FunctionalInterface
   public interface GroupMap {
     /** The rows of {@code group}, mapped. */

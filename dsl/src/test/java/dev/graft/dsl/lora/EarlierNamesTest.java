@@ -63,7 +63,8 @@ class EarlierNamesTest {
     GroupedLinear grouped = GroupedLinear.create(3, 6, 4, true, Key.of(4));
     same(LoRAGroupedLinear.create(grouped, CONFIG), LoRAAdapter.create(grouped, CONFIG));
     same(LoRAGroupedLinear.FACTORY.create(grouped, CONFIG), LoRAAdapter.create(grouped, CONFIG));
-    assertTrue(LoRAGroupedLinear.FACTORY.appliesTo(grouped)
-        && !LoRAGroupedLinear.FACTORY.appliesTo(LINEAR) && !LoRAGroupedLinear.FACTORY.appliesTo(CONV));
+    AdapterFactory earlier = LoRAGroupedLinear.FACTORY;
+    assertTrue(earlier.appliesTo(grouped) && !earlier.appliesTo(LINEAR)
+        && !earlier.appliesTo(CONV));
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link LoRAAdapter} on a {@link GroupedLinear} (d9d's grouped LoRA; also reached through the
- * earlier name {@code LoRAGroupedLinear}), checked row by row against a direct loop per row's group.
+ * earlier name {@code LoRAGroupedLinear}), checked row by row against a direct loop per row's
+ * group.
  */
 class GroupedLoRATest {
   @SuppressWarnings("deprecation")
