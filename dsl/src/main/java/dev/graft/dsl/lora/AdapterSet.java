@@ -109,14 +109,20 @@ public record AdapterSet(Layer base, Map<String, LoraWrapper> adapters, List<Str
    */
   @Override
   public Tensor apply(Tensor x, int[] groups) {
+    return apply(x, groups, null);
+  }
+
+  /** As {@link #apply(Tensor, int[])}, with the adapters' input dropout drawn from {@code key}. */
+  @Override
+  public Tensor apply(Tensor x, int[] groups, @Nullable Key key) {
     List<LoraWrapper> on = acting();
     if (on.size() == 1) {
-      return grouped(on.get(0)).apply(x, groups);
+      return grouped(on.get(0)).apply(x, groups, key);
     }
-    Tensor b = grouped(base).apply(x, groups);
+    Tensor b = grouped(base).apply(x, groups, key);
     Tensor y = b;
     for (LoraWrapper w : on) {
-      y = y.plus(grouped(w).apply(x, groups).minus(b));
+      y = y.plus(grouped(w).apply(x, groups, key).minus(b));
     }
     return y;
   }

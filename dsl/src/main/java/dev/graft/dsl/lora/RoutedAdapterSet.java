@@ -42,16 +42,21 @@ record RoutedAdapterSet(AdapterSet set, List<String> rows) implements GroupedLay
   /** On a grouped base: each row through its adapter and its group ({@code groups[row]}). */
   @Override
   public Tensor apply(Tensor x, int[] groups) {
+    return apply(x, groups, null);
+  }
+
+  @Override
+  public Tensor apply(Tensor x, int[] groups, @Nullable Key key) {
     return route(x, (layer, idx) -> {
       GroupedLayer g = AdapterSet.grouped(layer, set.base());
       if (idx == null) {
-        return g.apply(x, groups);
+        return g.apply(x, groups, key);
       }
       int[] picked = new int[idx.length];
       for (int j = 0; j < idx.length; j++) {
         picked[j] = groups[idx[j]];
       }
-      return g.apply(x.take(idx), picked);
+      return g.apply(x.take(idx), picked, key);
     });
   }
 

@@ -69,6 +69,7 @@ public interface ZooAdapter extends LoraWrapper, GroupedLayer {
    * As {@link #apply(Tensor, int[])}, with the adapter's input dropout drawn from {@code key}
    * (each group's from {@code key.foldIn(group)}).
    */
+  @Override
   default Tensor apply(Tensor x, int[] groups, @Nullable Key key) {
     return PerGroup.apply(this, x, groups, key);
   }

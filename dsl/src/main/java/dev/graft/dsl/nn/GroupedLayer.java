@@ -1,7 +1,9 @@
 package dev.graft.dsl.nn;
 
 import dev.graft.dsl.tree.Layer;
+import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A layer that maps each input row through its group's matrix: {@link GroupedLinear}, and the
@@ -13,4 +15,13 @@ import dev.graft.runtime.Tensor;
 public interface GroupedLayer extends Layer {
   /** Row {@code r} of {@code x (..., in)} through group {@code groups[r]}. */
   Tensor apply(Tensor x, int[] groups);
+
+  /**
+   * As {@link #apply(Tensor, int[])}, with {@code key} for the randomness of a training forward
+   * (an adapter's input dropout); null for inference. A model that trains with dropout passes the
+   * key of its own {@code apply(x, key)} on. The default ignores the key.
+   */
+  default Tensor apply(Tensor x, int[] groups, @Nullable Key key) {
+    return apply(x, groups);
+  }
 }

@@ -42,6 +42,19 @@ class GroupedManyAdaptersTest {
     }
   }
 
+  /** The same block passing its training key on to the experts (for adapter dropout). */
+  record DroppedExperts(Layer experts, int[] groups) implements Layer {
+    @Override
+    public Tensor apply(Tensor x) {
+      return apply(x, (Key) null);
+    }
+
+    @Override
+    public Tensor apply(Tensor x, @org.jspecify.annotations.Nullable Key key) {
+      return ((GroupedLayer) experts).apply(x, groups, key);
+    }
+  }
+
   private static final Experts MODEL = new Experts(GroupedLinear.create(3, 6, 4, true,
       Key.of(1)), new int[] {0, 2, 1, 1, 0, 2});
   private static final Tensor X = Random.normal(Key.of(2), 6, 6);
@@ -86,6 +99,24 @@ class GroupedManyAdaptersTest {
       Net alone = rows.get(r).equals(AdapterSet.BASE) ? net.activate() : net.activate(rows.get(r));
       assertArrayEquals(alone.apply(X).slice(0, r, r + 1).toArray(),
           mixed.slice(0, r, r + 1).toArray(), 1e-5f, "row " + r + " (" + rows.get(r) + ")");
+    }
+  }
+
+  @Test
+  void theTrainingKeyReachesEveryAdapterThroughGroupedLayer() {
+    DroppedExperts model = new DroppedExperts(MODEL.experts(), MODEL.groups());
+    Key key = Key.of(8);
+    assertEquals(model.apply(X), model.apply(X, key), "a GroupedLinear ignores the key");
+    LoraSpec dropped = LoraSpec.builder().rank(2).alpha(4.0).dropout(0.5).target("experts")
+        .wrappers(List.of(LoRAAdapter.FACTORY)).build();
+    Net one = ManyFixtures.perturbAll(Net.of(model).freeze().lora(dropped), 10);
+    Net two = ManyFixtures.perturbAll(Net.of(model).freeze().lora("a", dropped)
+        .lora("b", dropped).activate("a", "b"), 11);
+    for (Net net : List.of(one, two)) {
+      Layer m = net.module();
+      assertEquals(m.apply(X), m.apply(X, (Key) null), "inference ignores dropout");
+      assertTrue(!m.apply(X, key).allClose(m.apply(X), 1e-6, 1e-6), "dropout acts in training");
+      assertEquals(m.apply(X, key), m.apply(X, key), "the same key, the same mask");
     }
   }
 
