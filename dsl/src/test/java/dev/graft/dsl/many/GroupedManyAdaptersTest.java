@@ -64,14 +64,27 @@ class GroupedManyAdaptersTest {
         .wrappers(List.of(factory)).build();
   }
 
-  @Test
-  void catCombinationIsTheWeightedSumOfTheSets() {
-    Net net = ManyFixtures.perturbAll(Net.of(MODEL).freeze()
+  /** Weights of the two sets in the combinations. */
+  private static final Map<String, Double> WEIGHTS = weights();
+
+  private static Map<String, Double> weights() {
+    Map<String, Double> w = new LinkedHashMap<>();
+    w.put("a", 0.7);
+    w.put("b", -1.3);
+    return w;
+  }
+
+  /** A LoRA of rank 2 and an rsLoRA of rank 1 on the experts, both perturbed. */
+  private static Net twoSets() {
+    return ManyFixtures.perturbAll(Net.of(MODEL).freeze()
         .lora("a", spec(LoRAAdapter.FACTORY, 2, 3)).lora("b", spec(RsLoRAAdapter.FACTORY, 1, 4)),
         5);
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("a", 0.7);
-    weights.put("b", -1.3);
+  }
+
+  @Test
+  void catCombinationIsTheWeightedSumOfTheSets() {
+    Net net = twoSets();
+    Map<String, Double> weights = WEIGHTS;
     Net combined = net.combine("mix", weights);
     Tensor base = net.activate().apply(X);
     Tensor expected = base;
@@ -122,12 +135,8 @@ class GroupedManyAdaptersTest {
 
   @Test
   void svdCombinationCutsEachGroupAndLosesNothingAtTheSummedRank() {
-    Net net = ManyFixtures.perturbAll(Net.of(MODEL).freeze()
-        .lora("a", spec(LoRAAdapter.FACTORY, 2, 3)).lora("b", spec(RsLoRAAdapter.FACTORY, 1, 4)),
-        5);
-    Map<String, Double> weights = new LinkedHashMap<>();
-    weights.put("a", 0.7);
-    weights.put("b", -1.3);
+    Net net = twoSets();
+    Map<String, Double> weights = WEIGHTS;
     Tensor exact = net.combine("mix", weights).activate("mix").apply(X);
     Combined full = net.combine("svd", weights, 3);
     assertTrue(full.maxDiscardedEnergy() < 1e-6, "energy lost: " + full.discardedEnergy());
