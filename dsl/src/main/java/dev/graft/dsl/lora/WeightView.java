@@ -99,7 +99,9 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
   Tensor unbiased(Tensor x, Tensor m);
 
   /** The spatial axes after the output channels: 0 for a Linear, 1 to 3 for a conv. */
-  int spatialDims();
+  default int spatialDims() {
+    return 0;
+  }
 
   /** {@code layer (out, in)} for messages, e.g. {@code Linear (4, 6)}. */
   default String describe() {
@@ -142,11 +144,6 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     @Override
     public Tensor unbiased(Tensor x, Tensor m) {
       return layer.withParams(m, null).apply(x);
-    }
-
-    @Override
-    public int spatialDims() {
-      return 0;
     }
   }
 
@@ -257,11 +254,6 @@ public sealed interface WeightView permits WeightView.OfLinear, WeightView.OfCon
     @Override
     public Tensor unbiased(Tensor x, Tensor m) {
       throw perGroup();
-    }
-
-    @Override
-    public int spatialDims() {
-      return 0;
     }
 
     /** {@code GroupedLinear G × (out, in)}, e.g. {@code GroupedLinear 4 × (3, 6)}. */
