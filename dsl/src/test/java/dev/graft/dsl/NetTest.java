@@ -1,5 +1,6 @@
 package dev.graft.dsl;
 
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.tree.Layer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,7 +117,7 @@ class NetTest {
 
   @Test
   void convLayersAreWrappedFactoredAndMergeExactly() {
-    Conv2d conv = Conv2d.create(4, 6, 3, ConvOptions.defaults().padding(1).groups(2), KEY);
+    Conv conv = Conv2d.create(4, 6, 3, ConvOptions.defaults().padding(1).groups(2), KEY);
     Sequential model = Sequential.of(conv, Activation.RELU.module(),
         Conv2d.create(6, 2, 1, KEY.foldIn(1)));
     Net net = perturbed(Net.of(model).freeze().lora(2, 2.0), 9);

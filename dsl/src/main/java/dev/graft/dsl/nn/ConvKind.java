@@ -9,13 +9,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which of the six convolution records a layer is — its name (in every message), its number of
- * spatial axes and whether it is transposed — and the machinery they share: validation,
- * PyTorch's initialization, the forward pass with bias and unbatched inputs, and a readable
- * description. Each record holds its kind as a constant for its constructor, factory and
- * {@code toString}; the forward pass ({@link Convolution#apply}) finds it with {@link #of}.
+ * What a convolution is — plain or transposed, with 1, 2 or 3 spatial axes, named as PyTorch
+ * names it ({@code Conv2d}, {@code ConvTranspose1d}, ...) in every message — and the machinery
+ * {@link Conv} and {@link ConvTranspose} share: validation, PyTorch's initialization, the forward
+ * pass with bias and unbatched inputs, and a readable description. The forward pass
+ * ({@link Convolution#apply}) finds a layer's kind with {@link #of}.
  *
- * @param name the record's simple name, e.g. {@code Conv2d}
+ * @param name PyTorch's name for this kind, e.g. {@code Conv2d}
  * @param dims number of spatial axes: 1, 2 or 3
  * @param transposed whether the weight has the transposed layout {@code (in, out/groups, ...)}
  */
@@ -28,20 +28,35 @@ record ConvKind(String name, int dims, boolean transposed) {
     L make(Tensor weight, @Nullable Tensor bias, ConvGeometry geometry);
   }
 
-  /** A plain convolution with {@code dims} spatial axes. */
-  static ConvKind conv(String name, int dims) {
-    return new ConvKind(name, dims, false);
+  /** A convolution with {@code dims} spatial axes, plain or transposed. */
+  static ConvKind of(int dims, boolean transposed) {
+    String family = transposed ? "ConvTranspose" : "Conv";
+    if (dims < 1 || dims > 3) {
+      throw new IllegalArgumentException(family + ": " + dims
+          + " spatial dims; a convolution has 1, 2 or 3");
+    }
+    return new ConvKind(family + dims + "d", dims, transposed);
   }
 
-  /** A transposed convolution with {@code dims} spatial axes. */
-  static ConvKind convTranspose(String name, int dims) {
-    return new ConvKind(name, dims, true);
+  /**
+   * The kind a weight of this rank makes: {@code (·, ·, *kernel)} with 1 to 3 kernel axes.
+   * Refuses a missing weight or one of another rank, naming the layouts it takes.
+   */
+  static ConvKind ofWeight(@Nullable Tensor w, boolean transposed) {
+    String family = transposed ? "ConvTranspose" : "Conv";
+    Objects.requireNonNull(w, family + ": weight");
+    int dims = w.ndim() - 2;
+    if (dims < 1 || dims > 3) {
+      String head = transposed ? "(in, out/groups" : "(out, in/groups";
+      throw new IllegalArgumentException(family + ": weight shape " + Shapes.format(w.shape())
+          + " must have 3, 4 or 5 dims " + head + ", *kernel) for 1, 2 or 3 spatial dims");
+    }
+    return of(dims, transposed);
   }
 
-  /** The kind of a built (hence valid) layer: its class's simple name and its weight's rank. */
+  /** The kind of a built (hence valid) layer. */
   static ConvKind of(Convolution layer) {
-    return new ConvKind(layer.getClass().getSimpleName(), layer.spatialDims(),
-        layer instanceof ConvTransposeLayer);
+    return of(layer.spatialDims(), layer instanceof ConvTransposeLayer);
   }
 
   /**

@@ -4,10 +4,10 @@ import dev.graft.runtime.Tensor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link Conv1d}, {@link Conv2d} and {@link Conv3d} have in common, so adapters can wrap any
- * of them uniformly: the weight {@code (out, in/groups, *kernel)} in PyTorch's layout, the
- * optional bias {@code (out,)}, the geometry (no output padding), a way to run that geometry with
- * another weight, and a way to rebuild the same layer type with new parameters.
+ * A plain convolution as adapters see it ({@link Conv} with 1, 2 or 3 spatial axes): the weight
+ * {@code (out, in/groups, *kernel)} in PyTorch's layout, the optional bias {@code (out,)}, the
+ * geometry (no output padding), a way to run that geometry with another weight, and a way to
+ * rebuild the same layer type with new parameters.
  */
 public interface ConvLayer extends Convolution {
   /** Input channels: {@code weight.dim(1) · groups}. */

@@ -1,76 +1,40 @@
 package dev.graft.dsl.nn;
 
 import dev.graft.runtime.Key;
-import dev.graft.runtime.Tensor;
-import org.jspecify.annotations.Nullable;
 
 /**
- * A 3-d transposed convolution (the adjoint of {@link Conv3d} with the same geometry) in
- * PyTorch's layout: input {@code (N, C, D, H, W)} (or unbatched without {@code N}), weight
- * {@code (in, out/groups, kD, kH, kW)}, bias {@code (out,)} or absent. The geometry is
- * static configuration.
- *
- * <p>Initialization ({@link #create}) follows {@code torch.nn.ConvTranspose3d}: the weight is
- * {@code kaiming_uniform_(a=√5)} with PyTorch's fan-in for this layout,
- * {@code fanIn = weight.size(1)·prod(kernel) = out/groups·prod(kernel)}, i.e.
- * {@code U(-1/√fanIn, 1/√fanIn)}, and the bias is {@code U(-1/√fanIn, 1/√fanIn)}.
+ * Factories for 3-d transposed convolutions as {@code torch.nn.ConvTranspose3d} makes them: each
+ * answers a {@link ConvTranspose} with input {@code (N, C, D, H, W)} (or unbatched without
+ * {@code N}) and weight {@code (in, out/groups, kD, kH, kW)}, initialized as PyTorch does
+ * ({@code kaiming_uniform_(a=√5)} with {@code fanIn = out/groups·prod(kernel)}, a bias
+ * {@code U(-1/√fanIn, 1/√fanIn)}).
  *
  * <pre>{@code
- * ConvTranspose3d up = ConvTranspose3d.create(4, 2, 2, ConvOptions.defaults().stride(2), key);
+ * ConvTranspose up = ConvTranspose3d.create(4, 2, 2,
+ *     ConvOptions.defaults().stride(2), key);
+ * // weight (4, 2, 2, 2, 2); toString starts "ConvTranspose3d("
  * }</pre>
- *
- * @param weight the kernel {@code (in, out/groups, kD, kH, kW)}
- * @param bias the {@code (out,)} bias, or {@code null}
- * @param geometry stride, padding, output padding (below stride or dilation) and dilation per
- *     spatial axis (one value is used on every axis), and the number of channel groups
  */
-public record ConvTranspose3d(Tensor weight, @Nullable Tensor bias, ConvGeometry geometry)
-    implements ConvTransposeLayer {
-  private static final ConvKind KIND = ConvKind.convTranspose("ConvTranspose3d", 3);
-
-  /** Validates shapes and geometry; a single value of a setting fills every axis. */
-  public ConvTranspose3d {
-    geometry = KIND.check(weight, bias, geometry);
-  }
-
-  /** A layer with the given settings, each one value for every axis or one per axis. */
-  public ConvTranspose3d(Tensor weight, @Nullable Tensor bias, int[] stride, int[] padding,
-      int[] outputPadding, int[] dilation, int groups) {
-    this(weight, bias, new ConvGeometry(stride, padding, outputPadding, dilation, groups));
-  }
+public final class ConvTranspose3d {
+  private ConvTranspose3d() {}
 
   /** A transposed convolution with one {@code kernel} size on every axis, PyTorch's defaults. */
-  public static ConvTranspose3d create(int in, int out, int kernel, Key key) {
+  public static ConvTranspose create(int in, int out, int kernel, Key key) {
     return create(in, out, new int[] {kernel}, ConvOptions.defaults(), key);
   }
 
   /** A transposed convolution with one {@code kernel} size on every axis and the options. */
-  public static ConvTranspose3d create(int in, int out, int kernel, ConvOptions options,
+  public static ConvTranspose create(int in, int out, int kernel, ConvOptions options,
       Key key) {
     return create(in, out, new int[] {kernel}, options, key);
   }
 
   /**
-   * A transposed convolution from {@code in} to {@code out} channels, {@code kernel} one size
-   * for every axis or one per axis, initialized as {@code torch.nn.ConvTranspose3d}.
+   * A transposed convolution from {@code in} to {@code out} channels, {@code kernel} one size for
+   * every axis or one per axis, with the options.
    */
-  public static ConvTranspose3d create(int in, int out, int[] kernel, ConvOptions options,
+  public static ConvTranspose create(int in, int out, int[] kernel, ConvOptions options,
       Key key) {
-    return KIND.create(in, out, kernel, options, key, ConvTranspose3d::new);
-  }
-
-  @Override
-  public ConvTranspose3d withParams(Tensor newWeight, @Nullable Tensor newBias) {
-    return new ConvTranspose3d(newWeight, newBias, geometry);
-  }
-
-  @Override
-  public ConvTranspose3d withWeight(Tensor newWeight) {
-    return withParams(newWeight, bias);
-  }
-
-  @Override
-  public String toString() {
-    return KIND.describe(this);
+    return ConvTranspose.create(3, in, out, kernel, options, key);
   }
 }

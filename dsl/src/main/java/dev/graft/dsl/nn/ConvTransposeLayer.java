@@ -4,10 +4,9 @@ import dev.graft.runtime.Tensor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link ConvTranspose1d}, {@link ConvTranspose2d} and {@link ConvTranspose3d} have in
- * common, so adapters can wrap any of them uniformly. The weight has PyTorch's transposed layout
- * {@code (in, out/groups, *kernel)} (unlike {@link ConvLayer}'s {@code (out, in/groups, ...)}),
- * the bias is {@code (out,)}.
+ * A transposed convolution as adapters see it ({@link ConvTranspose} with 1, 2 or 3 spatial
+ * axes). The weight has PyTorch's transposed layout {@code (in, out/groups, *kernel)} (unlike
+ * {@link ConvLayer}'s {@code (out, in/groups, ...)}), the bias is {@code (out,)}.
  */
 public interface ConvTransposeLayer extends Convolution {
   /** Extra output size on one side per spatial axis (a copy). */

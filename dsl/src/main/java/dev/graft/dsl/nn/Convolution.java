@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link ConvTransposeLayer}): a weight {@code (·, ·, *kernel)} in PyTorch's layout, an optional
  * bias {@code (out,)}, a {@link ConvGeometry}, the forward pass that geometry defines, and a way to
  * rebuild the same layer type with new parameters. The accessors of the geometry's settings and
- * the forward pass are default methods, so the six layer records only hold their parts.
+ * the forward pass are default methods, so the two layer records only hold their parts.
  */
 public interface Convolution extends Layer {
   /** The kernel, {@code (·, ·, *kernel)} in the family's layout. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.lora.DoRAAdapter;
@@ -150,7 +151,7 @@ class PeftHandBuiltTest {
 
   @Test
   void loraOnAConv2dReadsPeftsKernelShapedFactors() throws IOException {
-    Conv2d conv = Conv2d.create(2, 3, 2, Key.of(8)); // weight (3, 2, 2, 2)
+    Conv conv = Conv2d.create(2, 3, 2, Key.of(8)); // weight (3, 2, 2, 2)
     Net net = Net.of(Sequential.of(conv)).freeze().lora(1, 1.0); // s = 1
     float[] a = new float[8];
     for (int i = 0; i < 8; i++) {
@@ -166,7 +167,7 @@ class PeftHandBuiltTest {
     assertEquals(Tensor.of(a, 1, 8), w.loraA());
     assertEquals(Tensor.of(b, 3, 1), w.loraB());
     float[] kernel = conv.weight().toArray();
-    float[] merged = ((Conv2d) w.merge()).weight().toArray();
+    float[] merged = ((Conv) w.merge()).weight().toArray();
     for (int o = 0; o < 3; o++) {
       for (int j = 0; j < 8; j++) {
         assertEquals(kernel[o * 8 + j] + b[o] * a[j], merged[o * 8 + j], 1e-6f);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.GroupedLinear;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.tree.Layer;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("deprecation")
 class EarlierNamesTest {
   private static final Linear LINEAR = Linear.create(12, 8, true, Key.of(1));
-  private static final Conv2d CONV = Conv2d.create(4, 8, 3, Key.of(2));
+  private static final Conv CONV = Conv2d.create(4, 8, 3, Key.of(2));
   private static final AdapterConfig CONFIG = new AdapterConfig(4, 8.0, 0.0, Key.of(3));
 
   private static void same(Layer earlier, Layer now) {
@@ -46,7 +47,7 @@ class EarlierNamesTest {
 
   @Test
   void convHoldersBuildTheOneClass() {
-    List<BiFunction<Conv2d, AdapterConfig, Layer>> earlier = List.of(LoRAConv::create,
+    List<BiFunction<Conv, AdapterConfig, Layer>> earlier = List.of(LoRAConv::create,
         RsLoRAConv::create, LoRAFAConv::create, DoRAConv::create, PiSSAConv::create,
         MiLoRAConv::create, LoRAXSConv::create, LoKrConv::create);
     List<BiFunction<Layer, AdapterConfig, Layer>> now = List.of(LoRAAdapter::create,

@@ -4,6 +4,7 @@ import static dev.graft.dsl.lora.ZooLaws.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.nn.Conv2d;
 import dev.graft.dsl.nn.ConvLayer;
@@ -51,7 +52,7 @@ class PeftLoKrConvTest {
 
   @Test
   void kernelChangeIsTheKroneckerProductOverChannels() {
-    Conv2d conv = Conv2d.create(6, 4, 3, ConvOptions.defaults().padding(1), Key.of(1));
+    Conv conv = Conv2d.create(6, 4, 3, ConvOptions.defaults().padding(1), Key.of(1));
     // out 4 = 2·2, in 6 = 2·3; r = 1 < max(2, 3)/2: W2 factored (2, 1)·(1, 3·9).
     PeftLoKrConv fresh = PeftLoKrConv.create(conv, new AdapterConfig(1, 2, 0, Key.of(2)), false,
         -1);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import java.util.HashSet;
@@ -89,7 +90,7 @@ class ZooCatalogTest {
   @Test
   void earlierPerLayerNamesBuildTheKindOnTheirLayerOnly() {
     Linear linear = Linear.create(6, 5, Key.of(1));
-    Conv2d conv = Conv2d.create(2, 4, 3, Key.of(3));
+    Conv conv = Conv2d.create(2, 4, 3, Key.of(3));
     AdapterConfig config = new AdapterConfig(2, 4.0, 0, Key.of(2));
     @SuppressWarnings("deprecation")
     List<Object[]> linearOnly = List.of(

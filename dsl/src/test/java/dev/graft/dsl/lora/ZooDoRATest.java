@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.autodiff.Grad;
 import dev.graft.autodiff.GradCheck;
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvLayer;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
@@ -30,7 +31,7 @@ class ZooDoRATest {
     Linear base = new Linear(Tensor.of(new float[] {3, 4, 0, -2}, 2, 2), null);
     DoRAAdapter d = DoRAAdapter.create(base, new AdapterConfig(1, 1, 0, Key.of(1)));
     assertEquals(Tensor.of(new float[] {5, 2}, 2), d.loraMagnitude());
-    Conv2d conv = new Conv2d(Tensor.of(new float[] {1, 2, 2, 4, 0, 0, 0, 3}, 2, 1, 2, 2), null,
+    Conv conv = new Conv(Tensor.of(new float[] {1, 2, 2, 4, 0, 0, 0, 3}, 2, 1, 2, 2), null,
         new int[] {1}, new int[] {0}, new int[] {1}, 1);
     assertEquals(Tensor.of(new float[] {5, 3}, 2),
         DoRAAdapter.create(conv, new AdapterConfig(1, 1, 0, Key.of(1))).loraMagnitude());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.dsl.nn.Conv1d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
 import dev.graft.runtime.Tensor;
@@ -30,13 +30,13 @@ class ZooIA3Test {
   @Test
   void convScalesChannelsAndBiasByHand() {
     // two output channels, kernel (2, 1, 1): channel 0 weight 1, channel 1 weight 2; bias (1, 1)
-    Conv1d base = new Conv1d(Tensor.of(new float[] {1, 2}, 2, 1, 1),
+    Conv base = new Conv(Tensor.of(new float[] {1, 2}, 2, 1, 1),
         Tensor.of(new float[] {1, 1}, 2), new int[] {1}, new int[] {0}, new int[] {1}, 1);
     IA3Adapter ia3 = new IA3Adapter(base, Tensor.of(new float[] {3, -1}, 2));
     Tensor x = Tensor.of(new float[] {1, 2}, 1, 1, 2);
     // base: ch0 (2, 3), ch1 (3, 5); scaled: (6, 9), (-3, -5)
     assertEquals(Tensor.of(new float[] {6, 9, -3, -5}, 1, 2, 2), ia3.apply(x));
-    Conv1d merged = (Conv1d) ia3.merge();
+    Conv merged = (Conv) ia3.merge();
     assertEquals(Tensor.of(new float[] {3, -2}, 2, 1, 1), merged.weight());
     assertEquals(Tensor.of(new float[] {3, -1}, 2), merged.bias());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
@@ -58,7 +59,7 @@ class ZooLoKrTest {
 
   @Test
   void convDeltaIsTheCroppedKroneckerProductOfTheFlattenedKernel() {
-    Conv2d conv = Conv2d.create(3, 5, 2, ConvOptions.defaults().padding(1), Key.of(4));
+    Conv conv = Conv2d.create(3, 5, 2, ConvOptions.defaults().padding(1), Key.of(4));
     int r = 3;                                                    // flat_in 12, out 5
     LoKrAdapter fresh = LoKrAdapter.create(conv, new AdapterConfig(r, 6, 0, Key.of(5)));
     assertArrayEquals(new int[] {2, 4}, fresh.lokrW2().shape());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
@@ -55,7 +56,7 @@ class ZooLoRAXSTest {
 
   @Test
   void convFactorsComeFromTheFlattenedKernel() {
-    Conv2d conv = Conv2d.create(2, 4, 2, ConvOptions.defaults(), Key.of(6));
+    Conv conv = Conv2d.create(2, 4, 2, ConvOptions.defaults(), Key.of(6));
     LoRAXSAdapter xs = LoRAXSAdapter.create(conv, new AdapterConfig(3, 2, 0, Key.of(7)));
     assertClose(Linalg.svd(ConvLowRank.flatWeight(conv)).truncate(3).reconstruct(),
         ZooMatrices.matmul(xs.loraB(), xs.loraA()), 1e-5, "B A vs top-3 of W_f");

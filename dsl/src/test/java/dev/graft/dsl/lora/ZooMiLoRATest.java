@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv1d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
@@ -50,7 +51,7 @@ class ZooMiLoRATest {
 
   @Test
   void convSplitsTheFlattenedKernelAlongItsMinorDirections() {
-    Conv1d conv = Conv1d.create(3, 5, 2, ConvOptions.defaults(), Key.of(5));
+    Conv conv = Conv1d.create(3, 5, 2, ConvOptions.defaults(), Key.of(5));
     int r = 2;
     MiLoRAAdapter m = MiLoRAAdapter.create(conv, new AdapterConfig(r, 4, 0, Key.of(6)));
     Tensor wf = ConvLowRank.flatWeight(conv);                       // (5, 6)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
@@ -77,10 +78,10 @@ class ZooOFTTest {
 
   @Test
   void convRotatesBlocksOfOutputChannels() {
-    Conv2d conv = Conv2d.create(2, 6, 2, ConvOptions.defaults(), Key.of(5));   // out 6, flat_in 8
+    Conv conv = Conv2d.create(2, 6, 2, ConvOptions.defaults(), Key.of(5));   // out 6, flat_in 8
     OFTAdapter trained = new OFTAdapter(conv, Random.normal(Key.of(6), 3, 2, 2));
     Tensor wf = ConvLowRank.flatWeight(conv);
-    Tensor rf = ConvLowRank.flatWeight((Conv2d) trained.merge());
+    Tensor rf = ConvLowRank.flatWeight((Conv) trained.merge());
     assertTrue(rf.maxAbsDiff(wf) > 1e-2, "a random S rotates the kernel");
     // W_f' = R W_f with R block-diagonal over the output channels
     Tensor rot = Cayley.rotations(trained.oftS());
@@ -96,7 +97,7 @@ class ZooOFTTest {
     // an orthogonal map of the outputs keeps the filters' Gram matrix W_fᵀ W_f
     assertClose(ZooMatrices.matmul(ZooMatrices.transpose(wf), wf),
         ZooMatrices.matmul(ZooMatrices.transpose(rf), rf), 1e-5, "W_fᵀ W_f preserved");
-    assertEquals(conv.bias(), ((Conv2d) trained.merge()).bias());
+    assertEquals(conv.bias(), ((Conv) trained.merge()).bias());
     Tensor x = Random.normal(Key.of(7), 1, 2, 4, 4);
     assertClose(trained.merge().apply(x), trained.apply(x), 1e-5, "forward vs merged");
   }
@@ -104,7 +105,7 @@ class ZooOFTTest {
   @Test
   void convCountIsBlocksOfOutputChannels() {
     // jNO's OFTAdapter: n_blocks·r² with n_blocks = out_ch / r; Conv2d(4 → 8, k = 3) at r = 4 → 32
-    Conv2d conv = Conv2d.create(4, 8, 3, ConvOptions.defaults(), Key.of(8));
+    Conv conv = Conv2d.create(4, 8, 3, ConvOptions.defaults(), Key.of(8));
     OFTAdapter oft = OFTAdapter.create(conv, new AdapterConfig(4, 1, 0, Key.of(9)));
     assertEquals(Tensor.zeros(2, 4, 4), oft.oftS());
     assertEquals(32, oft.trainableCount());
@@ -115,7 +116,7 @@ class ZooOFTTest {
 
   @Test
   void convBlockSizeThatDoesNotDivideOutChannelsIsRefusedNamingPathAndShapes() {
-    Conv2d conv = Conv2d.create(4, 6, 3, ConvOptions.defaults(), Key.of(8));
+    Conv conv = Conv2d.create(4, 6, 3, ConvOptions.defaults(), Key.of(8));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> dev.graft.dsl.Net.of(dev.graft.dsl.nn.Sequential.of(conv)).freeze()
             .lora(dev.graft.dsl.lora.LoraSpec.builder().rank(4)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.runtime.Key;
@@ -51,13 +52,13 @@ class ZooPiSSATest {
 
   @Test
   void convSplitsTheFlattenedKernel() {
-    Conv2d conv = Conv2d.create(4, 6, 3, ConvOptions.defaults().groups(2), Key.of(3));
+    Conv conv = Conv2d.create(4, 6, 3, ConvOptions.defaults().groups(2), Key.of(3));
     PiSSAAdapter p = PiSSAAdapter.create(conv, new AdapterConfig(3, 8, 0, Key.of(4)));
     Tensor wf = ConvLowRank.flatWeight(conv);
     Tensor sba = ZooMatrices.matmul(p.loraB(), p.loraA()).times((float) (8.0 / 3));
     assertClose(Linalg.svd(wf).truncate(3).reconstruct(), sba, 1e-5, "s·B A vs top-3 of W_f");
     assertClose(wf, p.view().matrix().plus(sba), 1e-6, "W_res + s·B A vs W_f");
-    assertEquals(conv.bias(), ((Conv2d) p.base()).bias());
+    assertEquals(conv.bias(), ((Conv) p.base()).bias());
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.dsl.Net;
 import dev.graft.dsl.nn.Conv1d;
 import dev.graft.dsl.nn.Conv2d;
+import dev.graft.dsl.nn.Conv;
 import dev.graft.dsl.nn.ConvOptions;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
@@ -100,8 +101,8 @@ class ZooVeRATest {
 
   @Test
   void convLayersOfOneCallShareProjectionsSizedByTheLargestFlatIn() {
-    Conv2d c1 = Conv2d.create(2, 4, 3, ConvOptions.defaults(), Key.of(1));      // flat_in 18
-    Conv1d c2 = Conv1d.create(4, 6, 2, ConvOptions.defaults().groups(2), Key.of(2)); // flat_in 4
+    Conv c1 = Conv2d.create(2, 4, 3, ConvOptions.defaults(), Key.of(1));      // flat_in 18
+    Conv c2 = Conv1d.create(4, 6, 2, ConvOptions.defaults().groups(2), Key.of(2)); // flat_in 4
     Net net = Net.of(Sequential.of(c1, c2)).freeze().lora(spec(VeRAConv.FACTORY, 3, 7));
     VeRAAdapter a = (VeRAAdapter) net.adapters().get(Path.of("layers/0"));
     VeRAAdapter b = (VeRAAdapter) net.adapters().get(Path.of("layers/1"));

@@ -23,7 +23,7 @@ class ConvLayersTest {
 
   @Test
   void conv1dHandComputed() {
-    Conv1d c = new Conv1d(Tensor.of(new float[] {1, 2}, 1, 1, 2), Tensor.of(new float[] {0.5f}, 1),
+    Conv c = new Conv(Tensor.of(new float[] {1, 2}, 1, 1, 2), Tensor.of(new float[] {0.5f}, 1),
         new int[] {1}, new int[] {0}, new int[] {1}, 1);
     Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 4);
     assertEquals(Tensor.of(new float[] {5.5f, 8.5f, 11.5f}, 1, 1, 3), c.apply(x));
@@ -36,7 +36,7 @@ class ConvLayersTest {
   void conv2dHandComputedWithPaddingAndTwoOutputChannels() {
     // out channel 0: identity diagonal kernel, out channel 1: all ones; bias (0, 10)
     Tensor w = Tensor.of(new float[] {1, 0, 0, 1, 1, 1, 1, 1}, 2, 1, 2, 2);
-    Conv2d c = new Conv2d(w, Tensor.of(new float[] {0, 10}, 2), new int[] {1}, new int[] {1},
+    Conv c = new Conv(w, Tensor.of(new float[] {0, 10}, 2), new int[] {1}, new int[] {1},
         new int[] {1}, 1);
     Tensor y = c.apply(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2));
     assertArrayEquals(new int[] {1, 2, 3, 3}, y.shape());
@@ -47,7 +47,7 @@ class ConvLayersTest {
   @Test
   void stridedDilatedConv2dHandComputed() {
     // x 1x1x5x5 = 0..24, kernel 2x2 of ones dilated 2 with stride 2: x[i,j]+x[i,j+2]+x[i+2,j]+x[i+2,j+2]
-    Conv2d c = new Conv2d(Tensor.ones(1, 1, 2, 2), null, new int[] {2}, new int[] {0},
+    Conv c = new Conv(Tensor.ones(1, 1, 2, 2), null, new int[] {2}, new int[] {0},
         new int[] {2}, 1);
     Tensor y = c.apply(Tensor.arange(25).reshape(1, 1, 5, 5));
     assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
@@ -86,9 +86,9 @@ class ConvLayersTest {
       Tensor b = rnd.nextBoolean() ? Fixtures.randn(rnd, out) : null;
       Tensor x = Fixtures.randn(rnd, size);
       ConvLayer layer = switch (dims) {
-        case 1 -> new Conv1d(w, b, stride, pad, dil, groups);
-        case 2 -> new Conv2d(w, b, stride, pad, dil, groups);
-        default -> new Conv3d(w, b, stride, pad, dil, groups);
+        case 1 -> new Conv(w, b, stride, pad, dil, groups);
+        case 2 -> new Conv(w, b, stride, pad, dil, groups);
+        default -> new Conv(w, b, stride, pad, dil, groups);
       };
       Tensor expected = ConvReference.conv(x.toArray(), x.shape(), w.toArray(), w.shape(),
           stride, pad, dil, groups, Tensor::of);
@@ -123,7 +123,7 @@ class ConvLayersTest {
   @Test
   void initializerUsesFanInOfInPerGroupTimesKernel() {
     // fanIn = 4/2 * 9 = 18: bound 1/sqrt(18) ~ 0.236 (1/sqrt(36) ~ 0.167 would be wrong)
-    Conv2d c = Conv2d.create(4, 16, 3, ConvOptions.defaults().groups(2), Key.of(11));
+    Conv c = Conv2d.create(4, 16, 3, ConvOptions.defaults().groups(2), Key.of(11));
     float bound = (float) (1 / Math.sqrt(18));
     assertArrayEquals(new int[] {16, 2, 3, 3}, c.weight().shape());
     assertTrue(Fixtures.maxAbs(c.weight()) <= bound);
@@ -135,7 +135,7 @@ class ConvLayersTest {
 
   @Test
   void factoriesApplyTheOptions() {
-    Conv2d c = Conv2d.create(2, 4, new int[] {3, 1},
+    Conv c = Conv2d.create(2, 4, new int[] {3, 1},
         ConvOptions.defaults().stride(2, 1).padding(1).dilation(1, 2).bias(false), Key.of(1));
     assertArrayEquals(new int[] {2, 1}, c.stride());
     assertArrayEquals(new int[] {1, 1}, c.padding());
@@ -153,12 +153,12 @@ class ConvLayersTest {
   @Test
   void arraysAreCopiedInAndOutAndCompareByValue() {
     int[] stride = {2};
-    Conv1d c = new Conv1d(Tensor.ones(1, 1, 2), null, stride, new int[] {0}, new int[] {1}, 1);
+    Conv c = new Conv(Tensor.ones(1, 1, 2), null, stride, new int[] {0}, new int[] {1}, 1);
     stride[0] = 5;
     assertArrayEquals(new int[] {2}, c.stride());
     c.stride()[0] = 7;
     assertArrayEquals(new int[] {2}, c.stride());
-    Conv1d same = new Conv1d(Tensor.ones(1, 1, 2), null, new int[] {2}, new int[] {0},
+    Conv same = new Conv(Tensor.ones(1, 1, 2), null, new int[] {2}, new int[] {0},
         new int[] {1}, 1);
     assertEquals(same, c);
     assertEquals(same.hashCode(), c.hashCode());
@@ -171,7 +171,8 @@ class ConvLayersTest {
   void convLayerRebuildsTheSameTypeAndRunsItsGeometryWithAnotherKernel() {
     ConvLayer layer = Conv2d.create(2, 3, 3, ConvOptions.defaults().padding(1), Key.of(5));
     ConvLayer rebuilt = layer.withWeight(Tensor.zeros(3, 2, 3, 3));
-    assertInstanceOf(Conv2d.class, rebuilt);
+    assertInstanceOf(Conv.class, rebuilt);
+    assertEquals(2, rebuilt.spatialDims());
     assertEquals(layer.bias(), rebuilt.bias());
     Tensor x = Tensor.ones(1, 2, 4, 4);
     // a rank-1 kernel (1, 2, 3, 3) with this layer's padding keeps the 4x4 size, no bias
@@ -179,32 +180,46 @@ class ConvLayersTest {
     assertArrayEquals(new int[] {1, 1, 4, 4}, y.shape());
     assertEquals(18f, y.value(0, 0, 1, 1));
     assertEquals(8f, y.value(0, 0, 0, 0));
-    assertInstanceOf(Conv3d.class, Conv3d.create(1, 1, 1, Key.of(0)).withParams(
-        Tensor.ones(1, 1, 1, 1, 1), null));
+    Conv three = Conv3d.create(1, 1, 1, Key.of(0)).withParams(Tensor.ones(1, 1, 1, 1, 1), null);
+    assertEquals(3, three.spatialDims());
+    assertTrue(three.toString().startsWith("Conv3d(1, 1, kernel=(1, 1, 1)"), three.toString());
   }
 
   @Test
   void constructorsAndInputsNameTheProblem() {
     assertMessage("Conv2d: bias shape (7,) does not match weight (8, 3, 3, 3): expected (8,)",
-        () -> new Conv2d(Tensor.zeros(8, 3, 3, 3), Tensor.zeros(7), new int[] {1},
+        () -> new Conv(Tensor.zeros(8, 3, 3, 3), Tensor.zeros(7), new int[] {1},
             new int[] {0}, new int[] {1}, 1));
-    assertMessage("Conv2d: weight shape (8, 3, 3) must have 4 dims (out, in/groups, kH, kW)",
-        () -> new Conv2d(Tensor.zeros(8, 3, 3), null, new int[] {1}, new int[] {0},
+    // one record for every rank: the weight's rank picks it, so only a rank outside 1-3 fails
+    assertMessage("Conv: weight shape (8, 3) must have 3, 4 or 5 dims (out, in/groups, *kernel) "
+        + "for 1, 2 or 3 spatial dims", () -> new Conv(Tensor.zeros(8, 3), null, new int[] {1},
+            new int[] {0}, new int[] {1}, 1));
+    assertMessage("Conv: weight shape (1, 1, 1, 1, 1, 1) must have 3, 4 or 5 dims "
+        + "(out, in/groups, *kernel) for 1, 2 or 3 spatial dims",
+        () -> new Conv(Tensor.zeros(1, 1, 1, 1, 1, 1), null, new int[] {1}, new int[] {0},
             new int[] {1}, 1));
+    assertMessage("Conv2d: kernel [3, 3, 3] has 3 values for 2 spatial dims",
+        () -> Conv2d.create(1, 1, new int[] {3, 3, 3}, ConvOptions.defaults(), Key.of(0)));
+    assertMessage("Conv: 4 spatial dims; a convolution has 1, 2 or 3",
+        () -> Conv.create(4, 1, 1, new int[] {3}, ConvOptions.defaults(), Key.of(0)));
+    assertMessage("Conv1d: stride [1, 1] has 2 values for 1 spatial dims",
+        () -> Conv2d.create(1, 1, 3, Key.of(0)).withWeight(Tensor.zeros(1, 1, 3)));
+    assertThrows(NullPointerException.class, () -> new Conv(null, null, new int[] {1},
+        new int[] {0}, new int[] {1}, 1));
     assertMessage("Conv1d: out_channels 7 (weight dim 0 of (7, 1, 3)) is not divisible by "
-        + "groups 2", () -> new Conv1d(Tensor.zeros(7, 1, 3), null, new int[] {1},
+        + "groups 2", () -> new Conv(Tensor.zeros(7, 1, 3), null, new int[] {1},
             new int[] {0}, new int[] {1}, 2));
     assertMessage("Conv3d: stride [1, 2] has 2 values for 3 spatial dims",
-        () -> new Conv3d(Tensor.zeros(1, 1, 1, 1, 1), null, new int[] {1, 2}, new int[] {0},
+        () -> new Conv(Tensor.zeros(1, 1, 1, 1, 1), null, new int[] {1, 2}, new int[] {0},
             new int[] {1}, 1));
     assertMessage("Conv2d: padding [-1, -1] must be at least 0 on every axis",
-        () -> new Conv2d(Tensor.zeros(1, 1, 1, 1), null, new int[] {1}, new int[] {-1},
+        () -> new Conv(Tensor.zeros(1, 1, 1, 1), null, new int[] {1}, new int[] {-1},
             new int[] {1}, 1));
     assertMessage("Conv2d: in_channels 3 and out_channels 8 must both be divisible by groups 2",
         () -> Conv2d.create(3, 8, 3, ConvOptions.defaults().groups(2), Key.of(0)));
     assertThrows(IllegalArgumentException.class,
         () -> Conv2d.create(3, 8, 3, ConvOptions.defaults().outputPadding(1), Key.of(0)));
-    Conv2d c = new Conv2d(Tensor.zeros(2, 3, 1, 1), null, new int[] {1}, new int[] {0},
+    Conv c = new Conv(Tensor.zeros(2, 3, 1, 1), null, new int[] {1}, new int[] {0},
         new int[] {1}, 1);
     assertMessage("Conv2d: input shape (1, 4, 5, 5) has 4 channels, expected 3",
         () -> c.apply(Tensor.zeros(1, 4, 5, 5)));

@@ -23,13 +23,13 @@ class ConvTransposeLayersTest {
   @Test
   void convTranspose1dHandComputed() {
     // each input value scatters x * w at stride 2: [1*1, 1*3, 2*1, 2*3] + bias 1
-    ConvTranspose1d c = new ConvTranspose1d(Tensor.of(new float[] {1, 3}, 1, 1, 2),
+    ConvTranspose c = new ConvTranspose(Tensor.of(new float[] {1, 3}, 1, 1, 2),
         Tensor.of(new float[] {1}, 1), new int[] {2}, new int[] {0}, new int[] {0},
         new int[] {1}, 1);
     assertEquals(Tensor.of(new float[] {2, 4, 3, 7}, 1, 1, 4),
         c.apply(Tensor.of(new float[] {1, 2}, 1, 1, 2)));
     // output padding adds one position that only the bias reaches; unbatched input works
-    ConvTranspose1d padded = new ConvTranspose1d(c.weight(), c.bias(), new int[] {2},
+    ConvTranspose padded = new ConvTranspose(c.weight(), c.bias(), new int[] {2},
         new int[] {0}, new int[] {1}, new int[] {1}, 1);
     assertEquals(Tensor.of(new float[] {2, 4, 3, 7, 1}, 1, 5),
         padded.apply(Tensor.of(new float[] {1, 2}, 1, 2)));
@@ -38,12 +38,12 @@ class ConvTransposeLayersTest {
   @Test
   void convTranspose2dUpsamplesAndCropsPadding() {
     // 2x2 ones kernel stride 2 copies each pixel into a 2x2 block; padding 1 crops the border
-    ConvTranspose2d up = new ConvTranspose2d(Tensor.ones(1, 1, 2, 2), null, new int[] {2},
+    ConvTranspose up = new ConvTranspose(Tensor.ones(1, 1, 2, 2), null, new int[] {2},
         new int[] {0}, new int[] {0}, new int[] {1}, 1);
     Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
     assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4},
         up.apply(x).toArray());
-    ConvTranspose2d cropped = new ConvTranspose2d(Tensor.ones(1, 1, 2, 2), null, new int[] {2},
+    ConvTranspose cropped = new ConvTranspose(Tensor.ones(1, 1, 2, 2), null, new int[] {2},
         new int[] {1}, new int[] {0}, new int[] {1}, 1);
     Tensor y = cropped.apply(x);
     assertArrayEquals(new int[] {1, 1, 2, 2}, y.shape());
@@ -83,9 +83,9 @@ class ConvTransposeLayersTest {
       Tensor b = rnd.nextBoolean() ? Fixtures.randn(rnd, out) : null;
       Tensor x = Fixtures.randn(rnd, size);
       ConvTransposeLayer layer = switch (dims) {
-        case 1 -> new ConvTranspose1d(w, b, stride, pad, outPad, dil, groups);
-        case 2 -> new ConvTranspose2d(w, b, stride, pad, outPad, dil, groups);
-        default -> new ConvTranspose3d(w, b, stride, pad, outPad, dil, groups);
+        case 1 -> new ConvTranspose(w, b, stride, pad, outPad, dil, groups);
+        case 2 -> new ConvTranspose(w, b, stride, pad, outPad, dil, groups);
+        default -> new ConvTranspose(w, b, stride, pad, outPad, dil, groups);
       };
       Tensor expected = ConvReference.convTranspose(x.toArray(), x.shape(), w.toArray(),
           w.shape(), stride, pad, outPad, dil, groups, Tensor::of);
@@ -106,7 +106,7 @@ class ConvTransposeLayersTest {
   void parameterCountsMatchPyTorch() {
     Key key = Key.of(3);
     // nn.ConvTranspose2d(4, 6, 3, groups=2): weight (4, 3, 3, 3) + bias 6
-    ConvTranspose2d c = ConvTranspose2d.create(4, 6, 3, ConvOptions.defaults().groups(2), key);
+    ConvTranspose c = ConvTranspose2d.create(4, 6, 3, ConvOptions.defaults().groups(2), key);
     assertArrayEquals(new int[] {4, 3, 3, 3}, c.weight().shape());
     assertEquals(114, Fixtures.parameterCount(c));
     // nn.ConvTranspose1d(3, 5, 4): 3*5*4 + 5
@@ -120,7 +120,7 @@ class ConvTransposeLayersTest {
   void initializerUsesPyTorchsFanInForTheTransposedLayout() {
     // weight (4, 6, 3, 3): PyTorch's fan_in is size(1)*9 = 54, bound 1/sqrt(54) ~ 0.136
     // (in*9 = 36 would give 0.167 and escape the bound)
-    ConvTranspose2d c = ConvTranspose2d.create(4, 6, 3, Key.of(13));
+    ConvTranspose c = ConvTranspose2d.create(4, 6, 3, Key.of(13));
     float bound = (float) (1 / Math.sqrt(54));
     assertTrue(Fixtures.maxAbs(c.weight()) <= bound);
     assertTrue(Fixtures.maxAbs(c.weight()) > 0.95f * bound);
@@ -138,7 +138,7 @@ class ConvTransposeLayersTest {
     assertEquals(2, layer.spatialDims());
     // (5 - 1) * 2 - 2 + 3 + 1 = 10
     assertArrayEquals(new int[] {6, 10, 10}, layer.apply(Tensor.zeros(4, 5, 5)).shape());
-    assertInstanceOf(ConvTranspose2d.class, layer.withWeight(Tensor.zeros(4, 3, 3, 3)));
+    assertInstanceOf(ConvTranspose.class, layer.withWeight(Tensor.zeros(4, 3, 3, 3)));
     assertEquals("ConvTranspose2d(4, 6, kernel=(3, 3), stride=(2, 2), padding=(1, 1), "
         + "outputPadding=(1, 1), dilation=(1, 1), groups=2, bias=true)", layer.toString());
   }
@@ -146,18 +146,25 @@ class ConvTransposeLayersTest {
   @Test
   void constructorsNameTheProblem() {
     assertMessage("ConvTranspose2d: bias shape (4,) does not match weight (4, 3, 3, 3): "
-        + "expected (6,)", () -> new ConvTranspose2d(Tensor.zeros(4, 3, 3, 3), Tensor.zeros(4),
+        + "expected (6,)", () -> new ConvTranspose(Tensor.zeros(4, 3, 3, 3), Tensor.zeros(4),
             new int[] {1}, new int[] {0}, new int[] {0}, new int[] {1}, 2));
     assertMessage("ConvTranspose1d: in_channels 3 (weight dim 0 of (3, 1, 2)) is not divisible "
-        + "by groups 2", () -> new ConvTranspose1d(Tensor.zeros(3, 1, 2), null, new int[] {1},
+        + "by groups 2", () -> new ConvTranspose(Tensor.zeros(3, 1, 2), null, new int[] {1},
             new int[] {0}, new int[] {0}, new int[] {1}, 2));
     assertMessage("ConvTranspose1d: outputPadding [2] must be smaller than stride [2] or "
-        + "dilation [1] on every axis", () -> new ConvTranspose1d(Tensor.zeros(1, 1, 2), null,
+        + "dilation [1] on every axis", () -> new ConvTranspose(Tensor.zeros(1, 1, 2), null,
             new int[] {2}, new int[] {0}, new int[] {2}, new int[] {1}, 1));
-    assertMessage("ConvTranspose3d: weight shape (1, 1, 2) must have 5 dims "
-        + "(in, out/groups, kD, kH, kW)", () -> new ConvTranspose3d(Tensor.zeros(1, 1, 2), null,
-            new int[] {1}, new int[] {0}, new int[] {0}, new int[] {1}, 1));
-    ConvTranspose1d c = ConvTranspose1d.create(3, 2, 2, Key.of(0));
+    // one record for every rank: the weight's rank picks it, so only a rank outside 1-3 fails
+    assertMessage("ConvTranspose: weight shape (1, 2) must have 3, 4 or 5 dims "
+        + "(in, out/groups, *kernel) for 1, 2 or 3 spatial dims", () -> new ConvTranspose(
+            Tensor.zeros(1, 2), null, new int[] {1}, new int[] {0}, new int[] {0},
+            new int[] {1}, 1));
+    assertMessage("ConvTranspose3d: kernel [2, 2] has 2 values for 3 spatial dims",
+        () -> ConvTranspose3d.create(1, 1, new int[] {2, 2}, ConvOptions.defaults(),
+            Key.of(0)));
+    assertMessage("ConvTranspose: 0 spatial dims; a convolution has 1, 2 or 3",
+        () -> ConvTranspose.create(0, 1, 1, new int[] {2}, ConvOptions.defaults(), Key.of(0)));
+    ConvTranspose c = ConvTranspose1d.create(3, 2, 2, Key.of(0));
     assertMessage("ConvTranspose1d: input shape (1, 2, 4) has 2 channels, expected 3",
         () -> c.apply(Tensor.zeros(1, 2, 4)));
   }
