@@ -26,7 +26,6 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,8 +201,7 @@ final class Pretrained {
     // Build every layer's wrapper with its class's factory, grouped so prepare sees all bases.
     Map<AdapterFactory, List<Path>> groups = new LinkedHashMap<>();
     Map<Path, JsonNode> described = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = layers.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : layers.properties()) {
       Path path;
       try {
         path = Path.of(e.getKey());

@@ -136,7 +136,7 @@ class FitScope<B : Any> internal constructor(private val batches: List<B>) {
                 as TrainLoss<B>
         null -> TrainLoss { _, _, _ -> throw IllegalStateException("fit: no batches") }
         else -> throw IllegalStateException(
-            "fit: no default loss for batches of type ${batches.first()!!::class.qualifiedName}; " +
+            "fit: no default loss for batches of type ${batches.first()::class.qualifiedName}; " +
                 "set one with loss { model, batch -> ... }",
         )
     }

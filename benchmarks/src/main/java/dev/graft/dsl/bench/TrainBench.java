@@ -2,7 +2,7 @@ package dev.graft.dsl.bench;
 
 import dev.graft.dsl.tree.Layer;
 import dev.graft.dsl.Net;
-import dev.graft.dsl.lora.DoRALinear;
+import dev.graft.dsl.lora.DoRAAdapter;
 import dev.graft.dsl.lora.LoraSpec;
 import dev.graft.dsl.nn.Linear;
 import dev.graft.dsl.nn.Relu;
@@ -155,7 +155,7 @@ public final class TrainBench {
         return net.freeze().lora(rank, alpha);
       case "dora":
         return net.freeze().lora(LoraSpec.builder().rank(rank).alpha(alpha)
-            .wrappers(List.of(DoRALinear.FACTORY)).build());
+            .wrappers(List.of(DoRAAdapter.FACTORY)).build());
       case "full":
         return net;
       default:

@@ -89,7 +89,7 @@ final class PerGroup {
       String name = e.getKey();
       if (name.equals("base")) {
         stacked.put(name, unchanged ? original
-            : grouped(kind, parts.stream().map(p -> (Layer) p.base()).toList()));
+            : grouped(kind, parts.stream().map(p -> p.base()).toList()));
       } else if (e.getValue() instanceof Tensor && !kind.shared().contains(name)) {
         List<Tensor> slices = new ArrayList<>();
         for (T p : parts) {
