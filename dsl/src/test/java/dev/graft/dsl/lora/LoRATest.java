@@ -77,7 +77,7 @@ class LoRATest {
 
   @Test
   void deltaIsTheSameComputationAsApply() {
-    LoRA lora = (LoRA) Tree.update(LoRA.create(6, 2, 4, 3.0, Key.of(8)), Path.of("loraB"),
+    LoRA lora = Tree.update(LoRA.create(6, 2, 4, 3.0, Key.of(8)), Path.of("loraB"),
         b -> Random.normal(Key.of(9), 4, 2));
     Tensor x = Random.normal(Key.of(10), 3, 2, 6);
     assertEquals(lora.apply(x), LoRA.delta(x, lora.loraA(), lora.loraB(), lora.scale()));
