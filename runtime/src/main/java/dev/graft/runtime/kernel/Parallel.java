@@ -56,7 +56,7 @@ public final class Parallel {
     if (n <= 0) {
       return;
     }
-    int chunks = (int) Math.min(n, THREADS);
+    int chunks = Math.min(n, THREADS);
     if (POOL == null || chunks <= 1 || work < minWork || ForkJoinTask.getPool() == POOL) {
       body.run(0, n);
       return;
