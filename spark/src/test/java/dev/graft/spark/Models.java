@@ -14,6 +14,8 @@ import dev.graft.runtime.Tensor;
 import java.util.List;
 
 /** Small models and data the Spark tests share. */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 final class Models {
   static final int IN = 16;
   static final int HIDDEN = 64;

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves the previous pair (or nothing) and no temporary files; weights beside a config from
  * another save are refused on load.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class AdapterFilesTest {
   @TempDir
   Path dir;

@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code saveAdapter} → {@code loadAdapter} onto a freshly adapted net, and {@code save} → {@code
  * load} of the whole model, bit for bit, with trainability; the files use PEFT's keys and shapes.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class AdapterRoundTripTest {
   @TempDir
   java.nio.file.Path dir;

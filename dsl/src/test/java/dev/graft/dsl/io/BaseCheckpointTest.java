@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * layers.0.weight} fills {@code layers/0/base/weight} (d9d's rename), whatever the spelling, and
  * the adapters and trainability stay as they were.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class BaseCheckpointTest {
   @TempDir
   java.nio.file.Path dir;

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its direction from the new base, an untrained LoRA-XS recomputes its factors, and PiSSA, MiLoRA
  * and a trained LoRA-XS refuse with the reason.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class BaseDerivedLoadTest {
   @TempDir
   java.nio.file.Path dir;

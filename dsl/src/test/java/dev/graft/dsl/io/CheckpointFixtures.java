@@ -40,6 +40,8 @@ import dev.graft.runtime.Tensor;
 import java.util.List;
 
 /** Models, adapter kinds and perturbations shared by the checkpoint tests. */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 final class CheckpointFixtures {
   private CheckpointFixtures() {}
 

@@ -40,6 +40,8 @@ import org.quicktheories.generators.Generate;
  * {@link SafetensorsException} (or its {@link CheckpointException}) naming the damaged file;
  * nothing else escapes, and the net loaded onto never changes.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class CheckpointFuzzTest {
   @TempDir
   Path dir;

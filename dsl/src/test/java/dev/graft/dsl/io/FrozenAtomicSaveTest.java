@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loadAdapter} read back), a frozen file from another save, a missing one or a stale one is
  * refused naming the file, and tensors the weights hold are not written to it a second time.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class FrozenAtomicSaveTest {
   @TempDir
   Path dir;

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PyTorch-style dotted keys, and every way a file can fail to fit the tree (each an exception
  * naming the file and key, the tree untouched).
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ModelCheckpointTest {
   @TempDir
   java.nio.file.Path dir;

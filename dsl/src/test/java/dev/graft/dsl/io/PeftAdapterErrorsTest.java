@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Adapter directories that do not fit the net they are loaded onto: each is refused with a
  * message naming the file and the key or field, and the net is left as it was.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class PeftAdapterErrorsTest {
   @TempDir
   java.nio.file.Path dir;

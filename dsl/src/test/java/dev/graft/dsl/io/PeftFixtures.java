@@ -31,6 +31,8 @@ import java.util.Map;
  * two-layer model {@code dec(relu(enc(x)))}, its base weights, and per PEFT kind the adapter
  * folder with PEFT's input {@code x} and output {@code y}.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 final class PeftFixtures {
   private PeftFixtures() {}
 

@@ -37,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * through a {@link ByteBuffer}, the config by hand, keys exactly PEFT's), load onto adapted nets
  * and give the weights PEFT would compute.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class PeftHandBuiltTest {
   @TempDir
   java.nio.file.Path dir;

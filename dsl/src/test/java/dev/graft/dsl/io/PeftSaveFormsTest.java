@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * computing PEFT's documented formula from the saved files alone (LoRA-FA as plain LoRA, VeRA
  * with its stored projections), and by the refusals PEFT would print for Graft-only kinds.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class PeftSaveFormsTest {
   @TempDir
   Path tmp;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * additive delta on an {@link Embedding} table (as jNO's {@code MyEmbeddingAdapter}), next to the
  * zoo's {@link LoRAAdapter} in the same spec.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class CustomAdapterTest {
 
   /**

@@ -12,6 +12,8 @@ import dev.graft.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** IA3's scaling of weight and bias ({@link IA3Adapter}; laws in {@link ZooCatalogTest}). */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ZooIA3Test {
   @Test
   void linearScalesRowsAndBiasByHand() {

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** LoRA-FA ({@link LoRAFAAdapter}; laws in {@link ZooCatalogTest}): only {@code B} trains. */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ZooLoRAFATest {
   @Test
   void aIsLoRAsInitAndStaysFrozenInNet() {

@@ -16,6 +16,8 @@ import dev.graft.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** OFT's orthogonality ({@link OFTAdapter}, {@link Cayley}; laws in {@link ZooCatalogTest}). */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ZooOFTTest {
   @Test
   void cayleyOfAnySIsOrthogonalAndEqualsTheExactFormula() {

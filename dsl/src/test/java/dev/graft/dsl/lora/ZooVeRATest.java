@@ -25,6 +25,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** VeRA's shared projections ({@link VeRAAdapter}; its laws run in {@link ZooCatalogTest}). */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ZooVeRATest {
   private static LoraSpec spec(AdapterFactory factory, int rank, long seed) {
     return LoraSpec.builder().rank(rank).alpha(1).seed(seed).wrappers(List.of(factory)).build();

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The named-adapter API case by case: forms, errors, merge, training, combine, hot-swap. */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class ManyAdaptersTest {
   @TempDir
   java.nio.file.Path dir;

@@ -36,6 +36,8 @@ import dev.graft.runtime.Tensor;
 import java.util.List;
 
 /** Models, adapter kinds and helpers the many-adapter tests share. */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 final class ManyFixtures {
   private ManyFixtures() {}
 

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scales from {@code r}, {@code lora_alpha} and their patterns, the class from {@code
  * use_rslora} / {@code use_dora}; the weights are the same PEFT keys Graft writes.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class PeftWrittenTest {
   @TempDir
   java.nio.file.Path dir;

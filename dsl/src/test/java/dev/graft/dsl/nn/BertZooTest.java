@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * Every zoo adapter wraps the attention's query and value of the small BERT, and merging gives
  * plain Linear layers with the adapted outputs, after the adapters were moved off identity.
  */
+// Runs the earlier per-layer adapter names (LoRALinear, VeRAConv, ...), which stay supported.
+@SuppressWarnings("deprecation")
 class BertZooTest {
   static final List<AdapterFactory> ZOO = List.of(LoRALinear.FACTORY, RsLoRALinear.FACTORY,
       LoRAFALinear.FACTORY, DoRALinear.FACTORY, PiSSALinear.FACTORY, MiLoRALinear.FACTORY,
