@@ -1,15 +1,15 @@
 package dev.graft.testkit;
 
+import static dev.graft.testkit.Poms.ROOT;
+import static dev.graft.testkit.Poms.read;
+import static dev.graft.testkit.Poms.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -24,14 +24,6 @@ class BomTest {
   /** Reactor modules that are not published libraries. */
   private static final Set<String> UNPUBLISHED = Set.of("bom", "samples", "benchmarks");
 
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-
-  private static Document read(Path pom) throws Exception {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    return f.newDocumentBuilder().parse(pom.toFile());
-  }
-
   /** Text of the direct child {@code name} of {@code e}. */
   private static String child(Element e, String name) {
     for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
@@ -40,15 +32,6 @@ class BomTest {
       }
     }
     throw new AssertionError("no <" + name + "> under <" + e.getTagName() + ">");
-  }
-
-  private static List<String> texts(Document d, String tag) {
-    NodeList nodes = d.getElementsByTagName(tag);
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < nodes.getLength(); i++) {
-      out.add(nodes.item(i).getTextContent().trim());
-    }
-    return out;
   }
 
   @Test

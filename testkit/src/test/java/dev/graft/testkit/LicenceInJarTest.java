@@ -19,7 +19,7 @@ class LicenceInJarTest {
         .toURI());
     Path copied = classes.resolve("META-INF").resolve("LICENSE");
     assertTrue(Files.isRegularFile(copied), copied + " is missing");
-    Path root = Path.of("").toAbsolutePath().getParent().resolve("LICENSE");
+    Path root = Poms.ROOT.resolve("LICENSE");
     assertArrayEquals(Files.readAllBytes(root), Files.readAllBytes(copied));
   }
 }

@@ -1,18 +1,17 @@
 package dev.graft.testkit;
 
+import static dev.graft.testkit.Poms.ROOT;
+import static dev.graft.testkit.Poms.read;
+import static dev.graft.testkit.Poms.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
-import org.w3c.dom.NodeList;
 
 /**
  * Every jar module sets {@code graft.moduleName}, the Automatic-Module-Name the parent writes
@@ -20,23 +19,7 @@ import org.w3c.dom.NodeList;
  * no module system accepts. Names are distinct and under {@code dev.graft}.
  */
 class ModuleNameTest {
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Pattern NAME = Pattern.compile("dev\\.graft(\\.[a-z][a-z0-9]*)+");
-
-  private static Document read(Path pom) throws Exception {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-    return f.newDocumentBuilder().parse(pom.toFile());
-  }
-
-  private static List<String> texts(Document d, String tag) {
-    NodeList nodes = d.getElementsByTagName(tag);
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < nodes.getLength(); i++) {
-      out.add(nodes.item(i).getTextContent().trim());
-    }
-    return out;
-  }
 
   @Test
   void everyJarModuleNamesItsJavaModule() throws Exception {
